@@ -1,0 +1,133 @@
+// Strict conversions between hex strings, bytes and bigints. Every parser names
+// what it was parsing in its error, so a bad fixture field is easy to find.
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  if (code >= 65 && code <= 70) return code - 55; // A-F
+  return -1;
+}
+
+function strip0x(s: string): string {
+  return s.startsWith('0x') || s.startsWith('0X') ? s.slice(2) : s;
+}
+
+/** Parses hex data ("0x"-prefixed or not, even length) into bytes. */
+export function hexToBytes(s: unknown, what = 'hex data'): Uint8Array {
+  if (typeof s !== 'string') throw new InputError(`${what}: expected a hex string, got ${describe(s)}`);
+  const h = strip0x(s);
+  if (h.length % 2 !== 0) throw new InputError(`${what}: odd number of hex digits in ${abbreviate(s)}`);
+  const out = new Uint8Array(h.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = nibble(h.charCodeAt(2 * i));
+    const lo = nibble(h.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) throw new InputError(`${what}: invalid hex digit at position ${2 * i} in ${abbreviate(s)}`);
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** Parses hex data that must be exactly `len` bytes (an address, a hash, a slot). */
+export function hexToFixed(s: unknown, len: number, what: string): Uint8Array {
+  const b = hexToBytes(s, what);
+  if (b.length !== len) throw new InputError(`${what}: expected ${len} bytes, got ${b.length} in ${abbreviate(String(s))}`);
+  return b;
+}
+
+/** Lowercase hex with 0x prefix. */
+export function bytesToHex(b: Uint8Array): string {
+  let s = '0x';
+  for (let i = 0; i < b.length; i++) s += HEX_PAIRS[b[i]];
+  return s;
+}
+
+/** Lowercase hex without prefix (used as map keys). */
+export function bytesToKey(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += HEX_PAIRS[b[i]];
+  return s;
+}
+
+/**
+ * Parses a quantity: a "0x" hex number (any length, leading zeros allowed, as
+ * ethereum/tests writes them), a decimal string, or a safe JS integer.
+ */
+export function parseQuantity(v: unknown, what = 'quantity', maxBits = 256): bigint {
+  let n: bigint;
+  if (typeof v === 'bigint') n = v;
+  else if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v) || v < 0) throw new InputError(`${what}: ${v} is not a non-negative safe integer`);
+    n = BigInt(v);
+  } else if (typeof v === 'string') {
+    const t = v.trim();
+    if (/^0[xX][0-9a-fA-F]*$/.test(t)) n = t.length === 2 ? 0n : BigInt(t);
+    else if (/^[0-9]+$/.test(t)) n = BigInt(t);
+    else throw new InputError(`${what}: ${abbreviate(v)} is not a hex or decimal number`);
+  } else throw new InputError(`${what}: expected a number, got ${describe(v)}`);
+  if (n < 0n || n >> BigInt(maxBits) !== 0n) throw new InputError(`${what}: ${abbreviate(String(v))} does not fit in ${maxBits} bits`);
+  return n;
+}
+
+/** Big-endian bytes of a non-negative bigint, left-padded to `len` bytes. */
+export function bigintToBytes(n: bigint, len = 32): Uint8Array {
+  const out = new Uint8Array(len);
+  for (let i = len - 1; i >= 0 && n > 0n; i--) {
+    out[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  return out;
+}
+
+/** Big-endian bytes to bigint. */
+export function bytesToBigint(b: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = 0; i < b.length; i++) n = (n << 8n) | BigInt(b[i]);
+  return n;
+}
+
+/** Minimal big-endian bytes of a bigint (0 -> empty), as RLP wants integers. */
+export function bigintToMinimalBytes(n: bigint): Uint8Array {
+  if (n === 0n) return new Uint8Array(0);
+  let len = 0;
+  for (let t = n; t > 0n; t >>= 8n) len++;
+  return bigintToBytes(n, len);
+}
+
+/** Minimal hex of a quantity ("0x0" for zero), as EIP-3155 and JSON-RPC print numbers. */
+export function quantityToHex(n: bigint): string {
+  return '0x' + n.toString(16);
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'string' ? abbreviate(v) : typeof v;
+}
+
+function abbreviate(s: string): string {
+  return s.length > 42 ? JSON.stringify(s.slice(0, 40) + '…') : JSON.stringify(s);
+}
