@@ -1,0 +1,391 @@
+// The public EVM: one WASM instance, world state in TypeScript, transactions
+// and calls run with the WASM asking this host for state it has not seen.
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { RLP } from '@ethereumjs/rlp';
+import * as C from '../../assembly/shared/config.js';
+import { DEFAULT_FORK, forkByName, type Fork } from '../fork/table.js';
+import { precompilesFor, precompileRules, type Precompile, type PrecompileRules } from '../precompiles/index.js';
+import { WorldState, EMPTY_CODE_HASH } from '../state/world.js';
+import type { Log } from '../state/logs.js';
+import { bigintToBytes, bigintToMinimalBytes, bytesToKey } from '../util/hex.js';
+import { loadModule } from '../wasm/module.js';
+import { WasmInstance, type AccountOut, type HostCallbacks } from '../wasm/instance.js';
+import { applyWriteSet, parseWriteSet, type ReadSet, type WriteSet } from './sets.js';
+import type { BlockEnv, ExecStatus, Tx, TxResult } from './types.js';
+import { blobBaseFee, effectiveGasPrice, intrinsicGas, maxCost, staticInvalidity, GAS_PER_BLOB } from '../tx/rules.js';
+
+const STATUS_TEXT: Record<number, string> = {
+  [C.S_SUCCESS]: 'success', [C.S_REVERT]: 'reverted', [C.S_OUT_OF_GAS]: 'out of gas',
+  [C.S_INVALID_OPCODE]: 'invalid opcode', [C.S_STACK_UNDERFLOW]: 'stack underflow', [C.S_STACK_OVERFLOW]: 'stack overflow',
+  [C.S_BAD_JUMP]: 'invalid jump destination', [C.S_STATIC_VIOLATION]: 'state change in static context',
+  [C.S_RETURNDATA_OOB]: 'return data out of bounds', [C.S_CALL_DEPTH]: 'call depth exceeded',
+  [C.S_INSUFFICIENT_BALANCE]: 'insufficient balance', [C.S_CREATE_COLLISION]: 'contract address collision',
+  [C.S_CODE_TOO_LARGE]: 'max code size exceeded', [C.S_INVALID_CODE_PREFIX]: 'invalid code: starts with 0xEF',
+  [C.S_INITCODE_TOO_LARGE]: 'max initcode size exceeded', [C.S_PRECOMPILE_FAILURE]: 'precompile failed',
+  [C.S_NONCE_OVERFLOW]: 'nonce overflow', [C.S_OUT_OF_MEMORY]: 'out of memory',
+};
+
+export interface CallResult {
+  status: ExecStatus;
+  error?: string;
+  /** Execution gas used (no intrinsic cost), before refunds. */
+  gasUsed: bigint;
+  gasRefund: bigint;
+  output: Uint8Array;
+  logs: Log[];
+  createdAddress?: Uint8Array;
+  readSet: ReadSet;
+  writeSet: WriteSet;
+}
+
+export interface FullTxResult extends TxResult {
+  readSet: ReadSet;
+  writeSet: WriteSet;
+}
+
+/** A block environment with neutral defaults, for calls outside a block. */
+export function defaultBlock(overrides: Partial<BlockEnv> = {}): BlockEnv {
+  return {
+    coinbase: new Uint8Array(20), number: 1n, timestamp: 1n, gasLimit: 30_000_000n, baseFee: 7n,
+    prevRandao: new Uint8Array(32), difficulty: 0n, excessBlobGas: 0n, chainId: 1n, blockHash: () => undefined,
+    ...overrides,
+  };
+}
+
+/** Host callbacks over a WorldState, recording the read set. */
+class WorldHost implements HostCallbacks {
+  readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] };
+  constructor(
+    private readonly state: WorldState,
+    private readonly block: BlockEnv,
+    private readonly precompiles: Map<number, Precompile>,
+    private readonly rules: PrecompileRules,
+  ) {}
+
+  account(address: Uint8Array, out: AccountOut): void {
+    const key = bytesToKey(address);
+    this.readSet.accounts.push(key);
+    const a = this.state.peekAccount(key);
+    if (!a) return;
+    out.exists = true;
+    out.nonce = a.nonce;
+    out.balance.set(bigintToBytes(a.balance, 32));
+    out.codeHash.set(a.codeHash);
+    out.codeSize = a.code.length;
+    out.hasStorage = a.storage.size > 0;
+  }
+
+  storage(address: Uint8Array, slot: Uint8Array, out: Uint8Array): void {
+    const a = bytesToKey(address);
+    const s = bytesToKey(slot);
+    this.readSet.storage.push([a, s]);
+    const v = this.state.peekAccount(a)?.storage.get(s);
+    if (v) out.set(v);
+  }
+
+  code(address: Uint8Array): Uint8Array {
+    return this.state.peekAccount(bytesToKey(address))?.code ?? new Uint8Array(0);
+  }
+
+  blockHash(n: bigint): Uint8Array | undefined {
+    this.readSet.blockHashes.push(n);
+    return this.block.blockHash(n);
+  }
+
+  precompile(id: number, input: Uint8Array, gas: bigint) {
+    const p = this.precompiles.get(id);
+    if (!p) return 'fail' as const;
+    const cost = p.gas(input, this.rules);
+    if (cost > gas) return 'oog' as const;
+    const output = p.run(input, this.rules);
+    if (output === null) return 'fail' as const;
+    return { gasUsed: cost, output };
+  }
+}
+
+export interface EvmOptions {
+  fork?: string;
+  state?: WorldState;
+  block?: Partial<BlockEnv>;
+}
+
+export class Evm {
+  readonly fork: Fork;
+  state: WorldState;
+  block: BlockEnv;
+  private precompileCache = new Map<string, { map: Map<number, Precompile>; rules: PrecompileRules }>();
+
+  private constructor(private readonly wasm: WasmInstance, opts: EvmOptions) {
+    this.fork = forkByName(opts.fork ?? DEFAULT_FORK);
+    this.state = opts.state ?? new WorldState();
+    this.block = defaultBlock(opts.block);
+  }
+
+  static async create(opts: EvmOptions = {}): Promise<Evm> {
+    return new Evm(await WasmInstance.create(await loadModule()), opts);
+  }
+
+  /** From a module compiled elsewhere (worker threads receive it). */
+  static async fromModule(module: WebAssembly.Module, opts: EvmOptions = {}): Promise<Evm> {
+    return new Evm(await WasmInstance.create(module), opts);
+  }
+
+  private precompiles(fork: Fork) {
+    let p = this.precompileCache.get(fork.name);
+    if (!p) {
+      p = { map: precompilesFor(fork.name), rules: precompileRules(fork.name) };
+      this.precompileCache.set(fork.name, p);
+    }
+    return p;
+  }
+
+  /** Begins a transaction on the WASM side: fork, environment, host. */
+  private begin(state: WorldState, block: BlockEnv, fork: Fork, origin: Uint8Array, gasPrice: bigint, blobHashes: Uint8Array[]): WorldHost {
+    const w = this.wasm;
+    w.setFork(fork);
+    const pc = this.precompiles(fork);
+    const host = new WorldHost(state, block, pc.map, pc.rules);
+    w.host = host;
+    w.exports.txBegin();
+    const E = C.ENV;
+    const usesRandao = fork.eips.has(4399);
+    w.writeWord(E + C.E_COINBASE, bytesToBigint20(block.coinbase));
+    w.writeWord(E + C.E_TIMESTAMP, block.timestamp);
+    w.writeWord(E + C.E_NUMBER, block.number);
+    w.writeWord(E + C.E_PREVRANDAO, usesRandao ? bytes32ToBigint(block.prevRandao) : block.difficulty);
+    w.writeWord(E + C.E_GASLIMIT, block.gasLimit);
+    w.writeWord(E + C.E_BASEFEE, block.baseFee);
+    w.writeWord(E + C.E_BLOBBASEFEE, blobBaseFee(block.excessBlobGas, fork));
+    w.writeWord(E + C.E_CHAINID, block.chainId);
+    w.writeWord(E + C.E_ORIGIN, bytesToBigint20(origin));
+    w.writeWord(E + C.E_GASPRICE, gasPrice);
+    if (blobHashes.length > C.MAX_BLOB_HASHES) throw new Error(`too many blob hashes (${blobHashes.length})`);
+    w.view.setUint32(E + C.E_BLOB_COUNT, blobHashes.length, true);
+    blobHashes.forEach((h, i) => w.writeBytes(C.BLOB_HASHES + 32 * i, h));
+    w.writeBytes(E + C.E_COINBASE_BYTES, block.coinbase);
+    w.writeBytes(E + C.E_ORIGIN_BYTES, origin);
+    return host;
+  }
+
+  private readAccount(address: Uint8Array): { exists: boolean; nonce: bigint; balance: bigint; codeHash: Uint8Array } {
+    const w = this.wasm;
+    w.writeBytes(C.HOST_IO + C.H_ADDRESS, address);
+    w.exports.loadAccount();
+    const v = w.view;
+    let balance = 0n;
+    const m = w.mem;
+    for (let i = 0; i < 32; i++) balance = (balance << 8n) | BigInt(m[C.HOST_IO + C.H_BALANCE + i]);
+    return {
+      exists: (v.getUint32(C.HOST_IO + C.H_ACCOUNT_FLAGS, true) & C.A_EXISTS) !== 0,
+      nonce: v.getBigUint64(C.HOST_IO + C.H_NONCE, true),
+      balance,
+      codeHash: w.readBytes(C.HOST_IO + C.H_CODE_HASH, 32),
+    };
+  }
+
+  private addBalance(address: Uint8Array, amount: bigint): void {
+    const w = this.wasm;
+    w.writeBytes(C.HOST_IO + C.H_ADDRESS, address);
+    w.writeBytes(C.HOST_IO + C.H_WORD, bigintToBytes(amount < 0n ? -amount : amount, 32));
+    if (w.exports.addBalance(amount < 0n ? 1 : 0)) throw new Error('balance underflow');
+  }
+
+  private setNonce(address: Uint8Array, nonce: bigint): void {
+    const w = this.wasm;
+    w.writeBytes(C.HOST_IO + C.H_ADDRESS, address);
+    w.view.setBigUint64(C.HOST_IO + C.H_NONCE, nonce, true);
+    w.exports.setAccountNonce();
+  }
+
+  private warm(address: Uint8Array, slots: Uint8Array[] = []): void {
+    const w = this.wasm;
+    w.writeBytes(C.HOST_IO + C.H_ADDRESS, address);
+    w.exports.warmAddress();
+    for (const s of slots) {
+      w.writeBytes(C.HOST_IO + C.H_ADDRESS, address);
+      w.writeBytes(C.HOST_IO + C.H_SLOT, s);
+      w.exports.warmStorage();
+    }
+  }
+
+  /** Runs the message in MSG; returns status, gas left, refund, output. */
+  private message(kind: number, caller: Uint8Array, to: Uint8Array, value: bigint, data: Uint8Array, gas: bigint, code?: Uint8Array) {
+    const w = this.wasm;
+    const inPtr = w.copyIn(data);
+    const codePtr = code ? w.copyIn(code) : 0;
+    const M = C.MSG;
+    const v = w.view;
+    v.setInt32(M + C.M_KIND, kind, true);
+    w.writeBytes(M + C.M_CALLER, caller);
+    w.writeBytes(M + C.M_TO, to);
+    w.writeBytes(M + C.M_VALUE, bigintToBytes(value, 32));
+    v.setBigInt64(M + C.M_GAS, gas > 0x7fffffffffffffffn ? 0x7fffffffffffffffn : gas, true);
+    v.setUint32(M + C.M_INPUT_PTR, inPtr, true);
+    v.setUint32(M + C.M_INPUT_LEN, data.length, true);
+    v.setUint32(M + C.M_CODE_PTR, codePtr, true);
+    v.setUint32(M + C.M_CODE_LEN, code ? code.length : 0, true);
+    const status = w.exports.execute();
+    const v2 = w.view;
+    const gasLeft = v2.getBigInt64(M + C.M_GAS_LEFT, true);
+    const refund = v2.getBigInt64(M + C.M_REFUND, true);
+    const output = w.readBytes(v2.getUint32(M + C.M_OUTPUT_PTR, true), v2.getUint32(M + C.M_OUTPUT_LEN, true));
+    w.exports.free(inPtr);
+    if (codePtr) w.exports.free(codePtr);
+    return { status, gasLeft, refund, output };
+  }
+
+  private collectLogs(): Log[] {
+    const w = this.wasm;
+    const n = w.exports.logsCount();
+    const base = w.exports.logsPtr();
+    const m = w.mem;
+    const v = w.view;
+    const logs: Log[] = [];
+    let o = base;
+    for (let i = 0; i < n; i++) {
+      const address = m.slice(o, o + 20);
+      const nt = v.getUint32(o + 20, true);
+      const len = v.getUint32(o + 24, true);
+      const topics: Uint8Array[] = [];
+      for (let t = 0; t < nt; t++) topics.push(m.slice(o + 28 + 32 * t, o + 60 + 32 * t));
+      const data = m.slice(o + 28 + 32 * nt, o + 28 + 32 * nt + len);
+      logs.push({ address, topics, data });
+      o += 28 + 32 * nt + len;
+    }
+    return logs;
+  }
+
+  private finish(): WriteSet {
+    const w = this.wasm;
+    const len = w.exports.finalize();
+    const ws = parseWriteSet(w.readBytes(w.exports.writeSetPtr(), len));
+    w.host = null;
+    return ws;
+  }
+
+  /**
+   * Executes a transaction against `state` (mutated in place). An invalid
+   * transaction leaves the state unchanged and sets `invalid`.
+   */
+  runTx(state: WorldState, block: BlockEnv, tx: Tx, fork: Fork = this.fork): FullTxResult {
+    const intrinsic = intrinsicGas(tx, fork);
+    const blobFee = blobBaseFee(block.excessBlobGas, fork);
+    const empty = { status: 'halt' as const, gasUsed: 0n, output: new Uint8Array(0), logs: [], readSet: { accounts: [], storage: [], blockHashes: [] }, writeSet: [] };
+    const bad = staticInvalidity(tx, block, fork, intrinsic, blobFee);
+    if (bad) return { ...empty, invalid: bad };
+    const price = fork.eips.has(1559) ? effectiveGasPrice(tx, block.baseFee) : tx.gasPrice!;
+    const host = this.begin(state, block, fork, tx.sender, price, tx.blobVersionedHashes ?? []);
+    const sender = this.readAccount(tx.sender);
+    let invalid: string | null = null;
+    if (sender.nonce !== tx.nonce) invalid = `NONCE_MISMATCH_${tx.nonce < sender.nonce ? 'TOO_LOW' : 'TOO_HIGH'}: account nonce ${sender.nonce}, tx nonce ${tx.nonce}`;
+    else if (!equal32(sender.codeHash, EMPTY_CODE_HASH) && sender.exists) invalid = 'SENDER_NOT_EOA: sender has code (EIP-3607)';
+    else if (sender.balance < maxCost(tx)) invalid = `INSUFFICIENT_ACCOUNT_FUNDS: balance ${sender.balance} below ${maxCost(tx)}`;
+    if (invalid) {
+      this.wasm.host = null;
+      return { ...empty, invalid, readSet: host.readSet };
+    }
+    const blobGas = BigInt(tx.blobVersionedHashes?.length ?? 0) * GAS_PER_BLOB;
+    this.addBalance(tx.sender, -(tx.gasLimit * price + blobGas * blobFee));
+    this.setNonce(tx.sender, tx.nonce + 1n);
+    const created = tx.to === null ? createAddress(tx.sender, tx.nonce) : undefined;
+    const to = tx.to ?? created!;
+    if (fork.eips.has(2929)) {
+      this.warm(tx.sender);
+      this.warm(to);
+      for (const p of fork.precompiles) this.warm(precompileAddress(p));
+      if (fork.eips.has(3651)) this.warm(block.coinbase);
+      for (const e of tx.accessList) this.warm(e.address, e.storageKeys);
+    }
+    const r = this.message(tx.to === null ? C.K_CREATE : C.K_CALL, tx.sender, to, tx.value, tx.data, tx.gasLimit - intrinsic);
+    let gasUsed = tx.gasLimit - r.gasLeft;
+    const refundCap = gasUsed / fork.refundQuotient;
+    const refund = r.refund > 0n ? (r.refund < refundCap ? r.refund : refundCap) : 0n;
+    gasUsed -= refund;
+    this.addBalance(tx.sender, (tx.gasLimit - gasUsed) * price);
+    const tip = fork.eips.has(1559) ? price - block.baseFee : price;
+    this.addBalance(block.coinbase, gasUsed * tip);
+    const logs = r.status === C.S_SUCCESS ? this.collectLogs() : [];
+    const writeSet = this.finish();
+    applyWriteSet(state, writeSet);
+    return {
+      status: statusOf(r.status), error: r.status > C.S_REVERT ? STATUS_TEXT[r.status] ?? `status ${r.status}` : undefined,
+      gasUsed, output: r.output, logs, createdAddress: r.status === C.S_SUCCESS ? created : undefined,
+      readSet: host.readSet, writeSet,
+    };
+  }
+
+  /**
+   * A message call without transaction costs (no intrinsic gas, no fee, no
+   * nonce): value moves, code runs, state changes are committed to this.state.
+   */
+  runCall(opts: { caller?: Uint8Array; to?: Uint8Array; value?: bigint; data?: Uint8Array; gasLimit?: bigint; code?: Uint8Array; fork?: Fork }): CallResult {
+    const fork = opts.fork ?? this.fork;
+    const caller = opts.caller ?? new Uint8Array(20);
+    const gasLimit = opts.gasLimit ?? 30_000_000n;
+    const value = opts.value ?? 0n;
+    const host = this.begin(this.state, this.block, fork, caller, 0n, []);
+    if (value > 0n && this.readAccount(caller).balance < value) {
+      this.wasm.host = null;
+      throw new Error(`caller balance below value ${value}`);
+    }
+    let kind: number = C.K_CALL;
+    let to = opts.to;
+    if (opts.code) kind = C.K_CODE;
+    if (!to) {
+      if (opts.code) to = new Uint8Array(20).fill(0xcc);
+      else {
+        kind = C.K_CREATE;
+        const n = this.readAccount(caller).nonce;
+        to = createAddress(caller, n);
+        this.setNonce(caller, n + 1n);
+      }
+    }
+    if (fork.eips.has(2929)) {
+      this.warm(caller);
+      this.warm(to);
+      for (const p of fork.precompiles) this.warm(precompileAddress(p));
+    }
+    const r = this.message(kind, caller, to, value, opts.data ?? new Uint8Array(0), gasLimit, opts.code);
+    const logs = r.status === C.S_SUCCESS ? this.collectLogs() : [];
+    const writeSet = this.finish();
+    applyWriteSet(this.state, writeSet);
+    return {
+      status: statusOf(r.status), error: r.status > C.S_REVERT ? STATUS_TEXT[r.status] : undefined,
+      gasUsed: gasLimit - r.gasLeft, gasRefund: r.refund, output: r.output, logs,
+      createdAddress: kind === C.K_CREATE && r.status === C.S_SUCCESS ? to : undefined,
+      readSet: host.readSet, writeSet,
+    };
+  }
+
+  /** Runs bytecode as the code of a called contract, without deploying it. */
+  runCode(opts: { code: Uint8Array; data?: Uint8Array; gasLimit?: bigint; value?: bigint; caller?: Uint8Array; address?: Uint8Array; fork?: Fork }): CallResult {
+    return this.runCall({ code: opts.code, data: opts.data, gasLimit: opts.gasLimit, value: opts.value, caller: opts.caller, to: opts.address, fork: opts.fork });
+  }
+}
+
+export function createAddress(sender: Uint8Array, nonce: bigint): Uint8Array {
+  return keccak_256(RLP.encode([sender, bigintToMinimalBytes(nonce)])).slice(12);
+}
+
+function precompileAddress(n: number): Uint8Array {
+  const a = new Uint8Array(20);
+  a[18] = n >> 8;
+  a[19] = n & 0xff;
+  return a;
+}
+
+function statusOf(s: number): ExecStatus {
+  return s === C.S_SUCCESS ? 'success' : s === C.S_REVERT ? 'revert' : 'halt';
+}
+
+function equal32(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function bytesToBigint20(b: Uint8Array): bigint {
+  let n = 0n;
+  for (const x of b) n = (n << 8n) | BigInt(x);
+  return n;
+}
+const bytes32ToBigint = bytesToBigint20;

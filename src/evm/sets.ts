@@ -1,0 +1,86 @@
+// Read and write sets: the two outputs of a transaction's execution that
+// commit, parallel validation and tracing consume.
+import * as C from '../../assembly/shared/config.js';
+import { bytesToKey } from '../util/hex.js';
+import type { WorldState } from '../state/world.js';
+import { EMPTY_CODE_HASH } from '../state/world.js';
+
+/** Every location read from outside the transaction, in first-read order (keys as in WorldState). */
+export interface ReadSet {
+  accounts: string[];
+  /** [address key, slot key] */
+  storage: [string, string][];
+  blockHashes: bigint[];
+}
+
+export interface AccountWrite {
+  address: string;
+  deleted: boolean;
+  /** New nonce/balance/code hash (absent when only storage changed). */
+  account?: { nonce: bigint; balance: bigint; codeHash: Uint8Array };
+  code?: Uint8Array;
+  /** Storage that existed before the transaction is gone (the account was created in it). */
+  storageCleared: boolean;
+  /** [slot key, 32-byte value]; a zero value deletes. */
+  storage: [string, Uint8Array][];
+}
+
+export type WriteSet = AccountWrite[];
+
+/** Parses the WASM's write-set buffer (format in assembly/shared/config.ts). */
+export function parseWriteSet(buf: Uint8Array): WriteSet {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: WriteSet = [];
+  let o = 0;
+  while (o < buf.length) {
+    const address = bytesToKey(buf.subarray(o, o + 20));
+    const flags = dv.getUint32(o + 20, true);
+    if (flags & C.W_DELETED) {
+      out.push({ address, deleted: true, storageCleared: true, storage: [] });
+      o += 24;
+      continue;
+    }
+    const nonce = dv.getBigUint64(o + 24, true);
+    let balance = 0n;
+    for (let i = 0; i < 32; i++) balance = (balance << 8n) | BigInt(buf[o + 32 + i]);
+    const codeHash = buf.slice(o + 64, o + 96);
+    const codeLen = dv.getUint32(o + 96, true);
+    const w: AccountWrite = { address, deleted: false, storageCleared: (flags & C.W_STORAGE_CLEARED) !== 0, storage: [] };
+    if (flags & C.W_ACCOUNT) w.account = { nonce, balance, codeHash };
+    if (flags & C.W_CODE) w.code = buf.slice(o + 100, o + 100 + codeLen);
+    o += 100 + codeLen;
+    const n = dv.getUint32(o, true);
+    o += 4;
+    for (let i = 0; i < n; i++, o += 64) w.storage.push([bytesToKey(buf.subarray(o, o + 32)), buf.slice(o + 32, o + 64)]);
+    out.push(w);
+  }
+  return out;
+}
+
+/** Applies a write set to a world state. */
+export function applyWriteSet(state: WorldState, ws: WriteSet): void {
+  for (const w of ws) {
+    if (w.deleted) {
+      state.deleteAccount(w.address);
+      continue;
+    }
+    if (w.account) {
+      const prev = state.getAccount(w.address);
+      const keepStorage = prev && !w.storageCleared;
+      const code = w.code ?? (prev && equalHash(prev.codeHash, w.account.codeHash) ? prev.code : new Uint8Array(0));
+      state.putAccount(w.address, {
+        nonce: w.account.nonce,
+        balance: w.account.balance,
+        code,
+        codeHash: code.length === 0 ? EMPTY_CODE_HASH : w.account.codeHash,
+        storage: keepStorage ? prev.storage : new Map(),
+      });
+    }
+    for (const [slot, value] of w.storage) state.putStorage(w.address, slot, value);
+  }
+}
+
+function equalHash(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,49 @@
+// Logs: the hash ethereum/tests state tests compare ("logs" in each post entry) and
+// the 2048-bit bloom filter of receipts and block headers (Yellow Paper, section 4.3.1).
+
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { RLP } from '@ethereumjs/rlp';
+
+export interface Log {
+  address: Uint8Array;
+  topics: Uint8Array[];
+  data: Uint8Array;
+}
+
+/** RLP of the log list [[address, [topics...], data], ...], as receipts carry it. */
+export function encodeLogs(logs: Log[]): Uint8Array {
+  return RLP.encode(logs.map((l) => [l.address, l.topics, l.data]));
+}
+
+/** keccak256(RLP(logs)); for no logs this is keccak256(0xc0). */
+export function logsHash(logs: Log[]): Uint8Array {
+  return keccak_256(encodeLogs(logs));
+}
+
+/** The 256-byte bloom of the logs' addresses and topics. */
+export function logsBloom(logs: Log[]): Uint8Array {
+  const bloom = new Uint8Array(256);
+  for (const l of logs) {
+    addToBloom(bloom, l.address);
+    for (const t of l.topics) addToBloom(bloom, t);
+  }
+  return bloom;
+}
+
+/**
+ * Sets the three bits of `item` in `bloom`: each of the first three byte pairs of
+ * keccak256(item), taken mod 2048, indexes a bit counted from the low end of the
+ * 2048-bit big-endian number, so bit i lives in byte 255 - (i >> 3).
+ */
+export function addToBloom(bloom: Uint8Array, item: Uint8Array): void {
+  const h = keccak_256(item);
+  for (let i = 0; i < 6; i += 2) {
+    const bit = ((h[i] << 8) | h[i + 1]) & 2047;
+    bloom[255 - (bit >> 3)] |= 1 << (bit & 7);
+  }
+}
+
+/** ORs `src` into `dst` (a block's bloom is the union of its receipts' blooms). */
+export function orBloom(dst: Uint8Array, src: Uint8Array): void {
+  for (let i = 0; i < 256; i++) dst[i] |= src[i];
+}

@@ -1,0 +1,310 @@
+// In-memory world state: accounts keyed by address, each with its own storage, and the
+// state root over them (Yellow Paper, section 4.1).
+//
+// Keys: an address is bytesToKey(address20) (40 lowercase hex digits, no 0x); a slot
+// is bytesToKey(slot32) (64 digits). Stored values are 32-byte big-endian and never
+// all-zero: writing zero deletes the slot.
+//
+// copy() is copy-on-write per account: both states share Account objects until one of
+// them touches an account (getAccount, a write, accounts()), which clones it first. So
+// an Account obtained from getAccount() may be mutated in place, and only that state
+// sees it.
+
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { RLP } from '@ethereumjs/rlp';
+import {
+  InputError,
+  bigintToBytes,
+  bigintToMinimalBytes,
+  bytesToBigint,
+  bytesToHex,
+  bytesToKey,
+  hexToBytes,
+  parseQuantity,
+  quantityToHex,
+} from '../util/hex.js';
+import { EMPTY_TRIE_ROOT, NodeHashCache, trieRootFromHexKeys } from './trie.js';
+
+export { EMPTY_TRIE_ROOT };
+
+/** keccak256 of empty code. */
+export const EMPTY_CODE_HASH: Uint8Array = keccak_256(new Uint8Array(0));
+
+export interface Account {
+  nonce: bigint;
+  balance: bigint;
+  code: Uint8Array;
+  codeHash: Uint8Array;
+  storage: Map<string, Uint8Array>;
+}
+
+/**
+ * A storage map that remembers its trie root until it is next modified, so repeated
+ * stateRoot() calls only rehash the storage of accounts that changed, whether they
+ * changed through WorldState methods or through the Map itself.
+ */
+class StorageMap extends Map<string, Uint8Array> {
+  cachedRoot: Uint8Array | undefined = undefined;
+
+  override set(key: string, value: Uint8Array): this {
+    this.cachedRoot = undefined;
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    this.cachedRoot = undefined;
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.cachedRoot = undefined;
+    super.clear();
+  }
+}
+
+/** A new account; codeHash is computed from code. */
+export function createAccount(fields: Partial<Omit<Account, 'codeHash'>> = {}): Account {
+  const code = fields.code ?? new Uint8Array(0);
+  return {
+    nonce: fields.nonce ?? 0n,
+    balance: fields.balance ?? 0n,
+    code,
+    codeHash: code.length === 0 ? EMPTY_CODE_HASH : keccak_256(code),
+    storage: toStorageMap(fields.storage),
+  };
+}
+
+function toStorageMap(m: Map<string, Uint8Array> | undefined): StorageMap {
+  if (m instanceof StorageMap) return m;
+  const s = new StorageMap();
+  if (m) for (const [k, v] of m) s.set(k, v);
+  return s;
+}
+
+function cloneAccount(a: Account): Account {
+  const storage = new StorageMap(a.storage);
+  // The copy has the same contents, so the cached root (if current) still holds.
+  if (a.storage instanceof StorageMap) storage.cachedRoot = a.storage.cachedRoot;
+  return { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash, storage };
+}
+
+function isZero(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+function stripLeadingZeros(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return b.subarray(i);
+}
+
+// keccak256 of address and slot keys, as hex. Keys recur across stateRoot() calls, so
+// hashing each once pays; the caches are cleared when they grow past a bound.
+const HASHED_KEY_LIMIT = 1 << 20;
+const hashedKeys = new Map<string, string>();
+
+function hashedKey(key: string): string {
+  let h = hashedKeys.get(key);
+  if (h === undefined) {
+    if (hashedKeys.size >= HASHED_KEY_LIMIT) hashedKeys.clear();
+    h = bytesToKey(keccak_256(hexToBytes(key)));
+    hashedKeys.set(key, h);
+  }
+  return h;
+}
+
+// Node hashes shared by all world states (content-addressed, so sharing is safe).
+const nodeHashes = new NodeHashCache();
+
+function storageRootOf(storage: Map<string, Uint8Array>): Uint8Array {
+  if (storage instanceof StorageMap && storage.cachedRoot) return storage.cachedRoot;
+  const entries: [string, Uint8Array][] = [];
+  for (const [slot, value] of storage) {
+    const v = stripLeadingZeros(value);
+    if (v.length === 0) continue; // zero values are absent from the trie
+    entries.push([hashedKey(slot), RLP.encode(v)]);
+  }
+  const root = entries.length === 0 ? EMPTY_TRIE_ROOT : trieRootFromHexKeys(entries, nodeHashes);
+  if (storage instanceof StorageMap) storage.cachedRoot = root;
+  return root;
+}
+
+// The last trie value encoded for each Account object, reused while its fields are unchanged.
+const bodies = new WeakMap<Account, { nonce: bigint; balance: bigint; storageRoot: Uint8Array; codeHash: Uint8Array; body: Uint8Array }>();
+
+/** RLP([nonce, balance, storageRoot, codeHash]), the account's value in the state trie. */
+function accountBody(a: Account): Uint8Array {
+  const storageRoot = storageRootOf(a.storage);
+  const c = bodies.get(a);
+  if (c !== undefined && c.nonce === a.nonce && c.balance === a.balance && c.storageRoot === storageRoot && c.codeHash === a.codeHash) {
+    return c.body;
+  }
+  const body = RLP.encode([bigintToMinimalBytes(a.nonce), bigintToMinimalBytes(a.balance), storageRoot, a.codeHash]);
+  bodies.set(a, { nonce: a.nonce, balance: a.balance, storageRoot, codeHash: a.codeHash, body });
+  return body;
+}
+
+export class WorldState {
+  private map = new Map<string, Account>();
+  /** Accounts this state may mutate in place (not shared with a copy). */
+  private owned = new Set<string>();
+
+  /** The account, cloned first if it is shared with a copy; undefined if absent. */
+  getAccount(addr: string): Account | undefined {
+    return this.own(addr);
+  }
+
+  /** The account without taking ownership: callers must not mutate it (the hot read path of execution). */
+  peekAccount(addr: string): Readonly<Account> | undefined {
+    return this.map.get(addr);
+  }
+
+  hasAccount(addr: string): boolean {
+    return this.map.has(addr);
+  }
+
+  /** Replaces the account. codeHash is taken as given (createAccount computes it from code). */
+  putAccount(addr: string, a: Account): void {
+    if (!(a.storage instanceof StorageMap)) a = { ...a, storage: toStorageMap(a.storage) };
+    this.map.set(addr, a);
+    this.owned.add(addr);
+  }
+
+  deleteAccount(addr: string): void {
+    this.map.delete(addr);
+    this.owned.delete(addr);
+  }
+
+  /** Sets code and codeHash, creating an empty account if needed. */
+  setCode(addr: string, code: Uint8Array): void {
+    const a = this.ownOrCreate(addr);
+    a.code = code;
+    a.codeHash = code.length === 0 ? EMPTY_CODE_HASH : keccak_256(code);
+  }
+
+  getStorage(addr: string, slot: string): Uint8Array | undefined {
+    return this.map.get(addr)?.storage.get(slot);
+  }
+
+  /** Writes a 32-byte value; an all-zero value deletes the slot. Creates the account if needed. */
+  putStorage(addr: string, slot: string, value: Uint8Array): void {
+    if (isZero(value)) {
+      const existing = this.map.get(addr);
+      if (existing === undefined || !existing.storage.has(slot)) return;
+      this.own(addr)!.storage.delete(slot);
+    } else this.ownOrCreate(addr).storage.set(slot, value);
+  }
+
+  clearStorage(addr: string): void {
+    const existing = this.map.get(addr);
+    if (existing === undefined || existing.storage.size === 0) return;
+    this.own(addr)!.storage.clear();
+  }
+
+  /** All accounts (each cloned first if shared with a copy, so they may be mutated). */
+  *accounts(): IterableIterator<[string, Account]> {
+    for (const addr of [...this.map.keys()]) {
+      const a = this.own(addr);
+      if (a !== undefined) yield [addr, a];
+    }
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** An independent state: mutating either never affects the other (accounts are shared until written). */
+  copy(): WorldState {
+    const c = new WorldState();
+    c.map = new Map(this.map);
+    this.owned.clear();
+    return c;
+  }
+
+  /** Root of the storage trie of `addr` (the empty root if absent). */
+  storageRoot(addr: string): Uint8Array {
+    const a = this.map.get(addr);
+    return a === undefined ? EMPTY_TRIE_ROOT.slice() : storageRootOf(a.storage).slice();
+  }
+
+  /** Secure trie of RLP([nonce, balance, storageRoot, codeHash]) over all accounts, empty ones included. */
+  stateRoot(): Uint8Array {
+    const entries: [string, Uint8Array][] = [];
+    for (const [addr, a] of this.map) entries.push([hashedKey(addr), accountBody(a)]);
+    return trieRootFromHexKeys(entries, nodeHashes);
+  }
+
+  /**
+   * Reads an ethereum/tests "pre"/"postState" object:
+   * { "0xaddr": { balance, nonce, code, storage: { "0xslot": "0xvalue" } } }.
+   * Quantities may carry leading zeros; storage keys and values are quantities of any
+   * length; zero-valued slots are dropped. Missing fields default to zero/empty.
+   */
+  static fromJSON(pre: unknown, what = 'pre'): WorldState {
+    if (pre === null || typeof pre !== 'object' || Array.isArray(pre)) throw new InputError(`${what}: expected an object of accounts`);
+    const w = new WorldState();
+    for (const [rawAddr, rawAcc] of Object.entries(pre as Record<string, unknown>)) {
+      const where = `${what}[${rawAddr}]`;
+      const addrBytes = hexToBytes(rawAddr, `${where} address`);
+      if (addrBytes.length !== 20) throw new InputError(`${where} address: expected 20 bytes, got ${addrBytes.length}`);
+      const addr = bytesToKey(addrBytes);
+      if (w.map.has(addr)) throw new InputError(`${where}: address appears twice`);
+      if (rawAcc === null || typeof rawAcc !== 'object' || Array.isArray(rawAcc)) throw new InputError(`${where}: expected an account object`);
+      const acc = rawAcc as Record<string, unknown>;
+      const nonce = acc.nonce === undefined ? 0n : parseQuantity(acc.nonce, `${where}.nonce`, 64);
+      const balance = acc.balance === undefined ? 0n : parseQuantity(acc.balance, `${where}.balance`);
+      const code = acc.code === undefined ? new Uint8Array(0) : hexToBytes(acc.code, `${where}.code`);
+      const storage = new StorageMap();
+      if (acc.storage !== undefined) {
+        if (acc.storage === null || typeof acc.storage !== 'object' || Array.isArray(acc.storage)) {
+          throw new InputError(`${where}.storage: expected an object of slots`);
+        }
+        for (const [rawSlot, rawValue] of Object.entries(acc.storage as Record<string, unknown>)) {
+          const slot = parseQuantity(rawSlot, `${where}.storage key ${rawSlot}`);
+          const value = parseQuantity(rawValue, `${where}.storage[${rawSlot}]`);
+          const key = bytesToKey(bigintToBytes(slot, 32));
+          if (storage.has(key)) throw new InputError(`${where}.storage: slot ${rawSlot} appears twice`);
+          if (value !== 0n) storage.set(key, bigintToBytes(value, 32));
+        }
+      }
+      w.putAccount(addr, createAccount({ nonce, balance, code, storage }));
+    }
+    return w;
+  }
+
+  /** The fromJSON format back, addresses and slots sorted, numbers as minimal hex. */
+  toJSON(): Record<string, { balance: string; nonce: string; code: string; storage: Record<string, string> }> {
+    const out: Record<string, { balance: string; nonce: string; code: string; storage: Record<string, string> }> = {};
+    for (const addr of [...this.map.keys()].sort()) {
+      const a = this.map.get(addr)!;
+      const storage: Record<string, string> = {};
+      for (const slot of [...a.storage.keys()].sort()) {
+        const v = a.storage.get(slot)!;
+        if (isZero(v)) continue;
+        storage[quantityToHex(bytesToBigint(hexToBytes(slot)))] = quantityToHex(bytesToBigint(v));
+      }
+      out['0x' + addr] = { balance: quantityToHex(a.balance), nonce: quantityToHex(a.nonce), code: bytesToHex(a.code), storage };
+    }
+    return out;
+  }
+
+  /** This state's own copy of `addr` (cloning a shared one), or undefined. */
+  private own(addr: string): Account | undefined {
+    const a = this.map.get(addr);
+    if (a === undefined || this.owned.has(addr)) return a;
+    const c = cloneAccount(a);
+    this.map.set(addr, c);
+    this.owned.add(addr);
+    return c;
+  }
+
+  private ownOrCreate(addr: string): Account {
+    const a = this.own(addr);
+    if (a !== undefined) return a;
+    const c = createAccount();
+    this.map.set(addr, c);
+    this.owned.add(addr);
+    return c;
+  }
+}

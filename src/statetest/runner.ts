@@ -1,0 +1,252 @@
+// Runs state-test files in parallel on worker threads (worker.ts). Files, not cases,
+// are the unit of work: a worker parses a file once and shares its pre-state among
+// the file's cases. Largest files go first so one big file does not finish last.
+// A worker that dies takes only its current file with it: that file is reported as
+// failed and a fresh worker carries on with the rest.
+
+import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { forkByName } from '../fork/table.js';
+import { InputError } from '../util/hex.js';
+import { forkFilter } from './parse.js';
+import type { CaseResult } from './run.js';
+import type { FromWorker, ToWorker, WorkerConfig } from './worker.js';
+
+export interface Progress {
+  filesDone: number;
+  filesTotal: number;
+  cases: number;
+  failed: number;
+  elapsedMs: number;
+}
+
+export interface RunOptions {
+  /** Only cases of this fork (ethereum/tests names accepted). */
+  fork?: string;
+  /** Only tests whose name matches this regular expression. */
+  run?: string;
+  /** Worker threads; default os.availableParallelism(). */
+  workers?: number;
+  /** Called after each file. */
+  onProgress?: (p: Progress) => void;
+}
+
+export interface RunSummary {
+  /** Sorted by file, name, fork, indexes. */
+  results: CaseResult[];
+  passed: number;
+  failed: number;
+  files: number;
+  workers: number;
+  elapsedMs: number;
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/**
+ * The state-test files under the given paths: a folder is searched recursively for
+ * *.json files (other files, like upstream's `.stub`, are skipped); a file named
+ * directly is taken whatever its name. Sorted, without duplicates.
+ */
+export function collectJsonFiles(paths: string[]): string[] {
+  const out = new Set<string>();
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => cmp(a.name, b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.json') && (e.isFile() || e.isSymbolicLink())) out.add(p);
+    }
+  };
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new InputError(`${p}: no such file or directory`);
+    }
+    if (st.isDirectory()) walk(p);
+    else out.add(p);
+  }
+  return [...out].sort(cmp);
+}
+
+export async function runStateTests(files: string[], opts: RunOptions = {}): Promise<RunSummary> {
+  // Check the filters here, so a bad one is one clear error rather than one per worker.
+  if (opts.fork !== undefined) forkFilter(opts.fork);
+  if (opts.run !== undefined) {
+    try {
+      new RegExp(opts.run);
+    } catch (e) {
+      throw new InputError(`--run: invalid regular expression: ${(e as Error).message}`);
+    }
+  }
+  const start = performance.now();
+  const queue = [...files].sort((a, b) => sizeOf(b) - sizeOf(a) || cmp(a, b));
+  const nWorkers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), files.length));
+  const config: WorkerConfig = { fork: opts.fork, run: opts.run };
+  const results: CaseResult[] = [];
+  let filesDone = 0;
+  let failed = 0;
+
+  const finish = (): RunSummary => {
+    results.sort(compareResults);
+    return { results, passed: results.length - failed, failed, files: files.length, workers: nWorkers, elapsedMs: performance.now() - start };
+  };
+  if (files.length === 0) return finish();
+
+  return new Promise<RunSummary>((resolve, reject) => {
+    const live = new Set<Worker>();
+    let settled = false;
+
+    const abort = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      const ws = [...live];
+      live.clear();
+      for (const w of ws) void w.terminate();
+      reject(err);
+    };
+
+    const add = (rs: CaseResult[]) => {
+      for (const r of rs) {
+        results.push(r);
+        if (!r.pass) failed++;
+      }
+      filesDone++;
+      opts.onProgress?.({ filesDone, filesTotal: files.length, cases: results.length, failed, elapsedMs: performance.now() - start });
+    };
+
+    const spawn = () => {
+      const w = new Worker(WORKER_URL, { workerData: config });
+      live.add(w);
+      let current: string | undefined;
+      let crash: string | undefined;
+
+      const next = () => {
+        current = queue.shift();
+        if (current !== undefined) {
+          w.postMessage({ file: current } satisfies ToWorker);
+          return;
+        }
+        live.delete(w);
+        void w.terminate();
+        if (live.size === 0 && !settled) {
+          settled = true;
+          resolve(finish());
+        }
+      };
+
+      w.on('message', (m: FromWorker) => {
+        if (settled) return;
+        if (m.type === 'done') {
+          add(m.results);
+          next();
+        } else if (m.type === 'input-error') abort(new InputError(m.message));
+        else abort(new Error(m.message));
+      });
+      w.on('error', (e) => {
+        crash = e instanceof Error ? e.message : String(e);
+      });
+      w.on('exit', (code) => {
+        if (!live.has(w) || settled) return; // finished or terminated on purpose
+        live.delete(w);
+        if (current !== undefined) add([crashResult(current, `worker crashed: ${crash ?? `exit code ${code}`}`)]);
+        if (queue.length > 0) spawn();
+        else if (live.size === 0) {
+          settled = true;
+          resolve(finish());
+        }
+      });
+      next();
+    };
+
+    for (let i = 0; i < nWorkers; i++) spawn();
+  });
+}
+
+function crashResult(file: string, reason: string): CaseResult {
+  return {
+    file, name: '*', fork: '*', indexes: { data: -1, gas: -1, value: -1 },
+    pass: false, expectedRoot: '', actualRoot: '', error: reason, reason,
+  };
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function forkOrder(name: string): number {
+  try {
+    return forkByName(name).index;
+  } catch {
+    return Number.MAX_SAFE_INTEGER;
+  }
+}
+
+/** Deterministic report order: file, test name, fork (chronologically), data/gas/value index. */
+export function compareResults(a: CaseResult, b: CaseResult): number {
+  return cmp(a.file, b.file) || cmp(a.name, b.name)
+    || forkOrder(a.fork) - forkOrder(b.fork) || cmp(a.fork, b.fork)
+    || a.indexes.data - b.indexes.data || a.indexes.gas - b.indexes.gas || a.indexes.value - b.indexes.value;
+}
+
+/** "d-g-v", or "*" for a file-level failure. */
+export function formatIndexes(ix: CaseResult['indexes']): string {
+  return ix.data < 0 ? '*' : `${ix.data}-${ix.gas}-${ix.value}`;
+}
+
+/**
+ * The id of a case in test/known-failures.txt: `file::name::fork::d-g-v`, the file
+ * relative to `baseDir` with forward slashes.
+ */
+export function caseId(r: CaseResult, baseDir: string): string {
+  const file = relative(baseDir, r.file).split(sep).join('/');
+  return `${file}::${r.name}::${r.fork}::${formatIndexes(r.indexes)}`;
+}
+
+/**
+ * A progress line on `stream`: on a terminal, rewritten in place every 2 s once the
+ * run has lasted 2 s; otherwise (CI logs) a new line every 10 s once it has lasted 5 s.
+ */
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, label = 'statetest') {
+  const tty = stream.isTTY === true;
+  const start = performance.now();
+  let last: Progress | undefined;
+  let lastPrinted = 0;
+  let onScreen = false;
+  const line = (p: Progress) =>
+    `[${label}] ${p.filesDone}/${p.filesTotal} files, ${p.cases} cases, ${p.failed} failed, ${Math.round(p.elapsedMs / 1000)}s`;
+  const timer = setInterval(() => {
+    if (last === undefined) return;
+    const now = performance.now();
+    const p = { ...last, elapsedMs: now - start };
+    if (tty) {
+      if (now - start < 2000) return;
+      stream.write(`\r\x1b[K${line(p)}`);
+      onScreen = true;
+    } else if (now - start >= 5000 && now - lastPrinted >= 10_000) {
+      stream.write(`${line(p)}\n`);
+      lastPrinted = now;
+    }
+  }, 2000);
+  timer.unref();
+  return {
+    update(p: Progress): void {
+      last = p;
+    },
+    stop(): void {
+      clearInterval(timer);
+      if (onScreen) stream.write('\r\x1b[K');
+    },
+  };
+}

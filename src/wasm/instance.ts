@@ -1,0 +1,191 @@
+// The only TypeScript that touches raw WASM memory: one instance of the
+// interpreter, views on its memory, and the host functions it imports.
+import * as C from '../../assembly/shared/config.js';
+import type { Fork } from '../fork/table.js';
+
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  alloc(len: number): number;
+  free(ptr: number): void;
+  setFork(): void;
+  txBegin(): void;
+  loadAccount(): void;
+  addBalance(negative: number): number;
+  setAccountNonce(): void;
+  warmAddress(): void;
+  warmStorage(): void;
+  execute(): number;
+  finalize(): number;
+  writeSetPtr(): number;
+  logsPtr(): number;
+  logsLength(): number;
+  logsCount(): number;
+}
+
+/** What the WASM asks of its host: state it has not seen in this transaction. */
+export interface HostCallbacks {
+  /** Account at `address` into the H_* fields; return false if it does not exist. */
+  account(address: Uint8Array, out: AccountOut): void;
+  storage(address: Uint8Array, slot: Uint8Array, out: Uint8Array): void;
+  code(address: Uint8Array, codeHash: Uint8Array): Uint8Array;
+  blockHash(n: bigint): Uint8Array | undefined;
+  /** Runs precompile `id`; returns gas used and output, 'oog' or 'fail'. */
+  precompile(id: number, input: Uint8Array, gas: bigint): { gasUsed: bigint; output: Uint8Array } | 'oog' | 'fail';
+}
+
+export interface AccountOut {
+  exists: boolean;
+  nonce: bigint;
+  /** 32 bytes big-endian. */
+  balance: Uint8Array;
+  codeHash: Uint8Array;
+  codeSize: number;
+  hasStorage: boolean;
+}
+
+export class WasmInstance {
+  readonly exports: WasmExports;
+  private u8: Uint8Array;
+  private dv: DataView;
+  private forkName = '';
+  host: HostCallbacks | null = null;
+  private readonly accountOut: AccountOut = {
+    exists: false, nonce: 0n, balance: new Uint8Array(32), codeHash: new Uint8Array(32), codeSize: 0, hasStorage: false,
+  };
+
+  private constructor(instance: WebAssembly.Instance) {
+    this.exports = instance.exports as unknown as WasmExports;
+    this.u8 = new Uint8Array(this.exports.memory.buffer);
+    this.dv = new DataView(this.exports.memory.buffer);
+  }
+
+  static async create(module: WebAssembly.Module): Promise<WasmInstance> {
+    let self: WasmInstance | null = null;
+    const host = () => {
+      if (!self?.host) throw new Error('WASM called its host outside a transaction');
+      return self.host;
+    };
+    const imports = {
+      env: {
+        abort(_msg: number, _file: number, line: number, col: number) {
+          throw new Error(`WASM abort at ${line}:${col}`);
+        },
+      },
+      host: {
+        account: () => self!.onAccount(host()),
+        storage: () => self!.onStorage(host()),
+        code: (dest: number, len: number) => self!.onCode(host(), dest, len),
+        blockHash: () => self!.onBlockHash(host()),
+        precompile: (id: number, input: number, len: number) => self!.onPrecompile(host(), id, input, len),
+      },
+    };
+    const instance = await WebAssembly.instantiate(module, imports);
+    self = new WasmInstance(instance);
+    return self;
+  }
+
+  /** Views are re-created after memory growth (the old buffer is detached). */
+  get mem(): Uint8Array {
+    if (this.u8.byteLength === 0 || this.u8.buffer !== this.exports.memory.buffer) {
+      this.u8 = new Uint8Array(this.exports.memory.buffer);
+      this.dv = new DataView(this.exports.memory.buffer);
+    }
+    return this.u8;
+  }
+  get view(): DataView {
+    void this.mem;
+    return this.dv;
+  }
+
+  setFork(fork: Fork): void {
+    if (this.forkName === fork.name) return;
+    const v = this.view;
+    for (let i = 0; i < 256; i++) v.setInt32(C.GAS_TABLE + 4 * i, fork.opcodeGas[i], true);
+    for (let i = 0; i < C.P_COUNT; i++) v.setBigInt64(C.PARAMS + 8 * i, fork.params[i], true);
+    this.exports.setFork();
+    this.forkName = fork.name;
+  }
+
+  /** Writes a 256-bit value as a little-endian word (the WASM's limb order). */
+  writeWord(at: number, n: bigint): void {
+    const v = this.view;
+    for (let i = 0; i < 4; i++) {
+      v.setBigUint64(at + 8 * i, n & 0xffffffffffffffffn, true);
+      n >>= 64n;
+    }
+  }
+
+  writeBytes(at: number, b: Uint8Array): void {
+    this.mem.set(b, at);
+  }
+
+  readBytes(at: number, len: number): Uint8Array {
+    return this.mem.slice(at, at + len);
+  }
+
+  /** Copies bytes into a fresh WASM allocation; the caller frees it. */
+  copyIn(b: Uint8Array): number {
+    const p = this.exports.alloc(b.length);
+    this.mem.set(b, p);
+    return p;
+  }
+
+  // ---- host imports ----
+
+  private onAccount(h: HostCallbacks): void {
+    const addr = this.readBytes(C.HOST_IO + C.H_ADDRESS, 20);
+    const o = this.accountOut;
+    o.exists = false; o.nonce = 0n; o.balance.fill(0); o.codeHash.fill(0); o.codeSize = 0; o.hasStorage = false;
+    h.account(addr, o);
+    const v = this.view;
+    const m = this.mem;
+    m.set(o.balance, C.HOST_IO + C.H_BALANCE);
+    v.setBigUint64(C.HOST_IO + C.H_NONCE, o.nonce, true);
+    m.set(o.codeHash, C.HOST_IO + C.H_CODE_HASH);
+    v.setUint32(C.HOST_IO + C.H_CODE_SIZE, o.codeSize, true);
+    v.setUint32(C.HOST_IO + C.H_ACCOUNT_FLAGS, (o.exists ? C.A_EXISTS : 0) | (o.hasStorage ? C.A_HAS_STORAGE : 0), true);
+  }
+
+  private readonly word = new Uint8Array(32);
+  private onStorage(h: HostCallbacks): void {
+    const addr = this.readBytes(C.HOST_IO + C.H_ADDRESS, 20);
+    const slot = this.readBytes(C.HOST_IO + C.H_SLOT, 32);
+    this.word.fill(0);
+    h.storage(addr, slot, this.word);
+    this.mem.set(this.word, C.HOST_IO + C.H_WORD);
+  }
+
+  private onCode(h: HostCallbacks, dest: number, len: number): void {
+    const addr = this.readBytes(C.HOST_IO + C.H_ADDRESS, 20);
+    const hash = this.readBytes(C.HOST_IO + C.H_CODE_HASH, 32);
+    const code = h.code(addr, hash);
+    if (code.length !== len) throw new Error(`host code for ${hex(addr)} has ${code.length} bytes, account says ${len}`);
+    this.mem.set(code, dest);
+  }
+
+  private onBlockHash(h: HostCallbacks): void {
+    const n = this.view.getBigUint64(C.HOST_IO + C.H_NUMBER, true);
+    const hash = h.blockHash(n);
+    const m = this.mem;
+    if (hash) m.set(hash, C.HOST_IO + C.H_WORD);
+    else m.fill(0, C.HOST_IO + C.H_WORD, C.HOST_IO + C.H_WORD + 32);
+  }
+
+  private onPrecompile(h: HostCallbacks, id: number, inPtr: number, len: number): number {
+    const gas = this.view.getBigInt64(C.HOST_IO + C.H_GAS, true);
+    const input = this.readBytes(inPtr, len);
+    const r = h.precompile(id, input, gas);
+    if (r === 'oog') return 1;
+    if (r === 'fail') return 2;
+    const p = r.output.length ? this.copyIn(r.output) : 0;
+    const v = this.view;
+    v.setBigInt64(C.HOST_IO + C.H_GAS, r.gasUsed, true);
+    v.setUint32(C.HOST_IO + C.H_OUT_PTR, p, true);
+    v.setUint32(C.HOST_IO + C.H_OUT_LEN, r.output.length, true);
+    return 0;
+  }
+}
+
+function hex(b: Uint8Array): string {
+  return '0x' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}

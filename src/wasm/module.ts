@@ -1,0 +1,28 @@
+// Compiles the WASM once per process (or page). Workers receive the compiled
+// WebAssembly.Module and instantiate it themselves.
+
+let compiled: Promise<WebAssembly.Module> | null = null;
+
+/**
+ * Where the build lives, relative to this file (dist/src/wasm/module.js -> build/).
+ * LANES_WASM_DEBUG=1 (Node) selects the debug build: asserts on, names in stack traces.
+ */
+const debug = typeof process !== 'undefined' && process.env?.LANES_WASM_DEBUG === '1';
+export const WASM_URL = new URL(debug ? '../../../build/lanes.debug.wasm' : '../../../build/lanes.wasm', import.meta.url);
+
+export function loadModule(): Promise<WebAssembly.Module> {
+  if (!compiled) compiled = compile();
+  return compiled;
+}
+
+async function compile(): Promise<WebAssembly.Module> {
+  if (WASM_URL.protocol === 'file:') {
+    // Node: read from disk (imported lazily so the browser path has no Node built-ins).
+    const { readFile } = await import('node:fs/promises');
+    const bytes = await readFile(WASM_URL).catch((e: Error) => {
+      throw new Error(`cannot read ${WASM_URL.pathname}: ${e.message} (run "npm run build" first)`);
+    });
+    return WebAssembly.compile(bytes);
+  }
+  return WebAssembly.compileStreaming(fetch(WASM_URL));
+}
