@@ -37,6 +37,7 @@ export function setFork(): void {
 /** Starts a transaction: forgets all cached state of the previous one. */
 export function txBegin(): void {
   codeCacheMaintain();
+  I.trimBuffers();
   stateReset();
 }
 

@@ -1,6 +1,7 @@
 // The EVM interpreter: one dispatch loop over padded bytecode, call frames kept
-// in an array (calls and creates never recurse in WASM or JS), one memory arena
-// shared by all frames (each frame owns the tail after its parent's memory).
+// in an array (calls and creates never recurse in WASM or JS), and one memory
+// buffer per call depth, kept across transactions (a frame's calldata points
+// into its caller's buffer, which cannot change while the callee runs).
 import * as U from './u256';
 import { keccak256 } from './keccak';
 import {
@@ -50,7 +51,7 @@ const FR_PC: usize = 4;
 const FR_GAS: usize = 8; // i64
 const FR_SP: usize = 16;
 const FR_ACC: usize = 20; // executing account (storage context, ADDRESS)
-const FR_MEM_OFF: usize = 24; // memory start in the arena
+const FR_INPUT: usize = 24; // calldata pointer (into the caller's memory buffer)
 const FR_MEM_SIZE: usize = 28;
 const FR_CALLER: usize = 32; // 20 bytes
 const FR_STATIC: usize = 52;
@@ -71,23 +72,26 @@ const FR_SIZE: usize = 136;
 
 let frames: usize = 0;
 let stacks: usize = 0; // per depth: u32 stack base
-let inBufs: usize = 0; // per depth: u32 ptr, u32 capacity
 let rdBufs: usize = 0; // per depth: u32 ptr, u32 capacity
 export let gDepth: u32 = 0;
 export let gFlags: u32 = 0;
 export let gRefund: i64 = 0;
 
-let arenaBase: usize = 0;
-let arenaCap: usize = 0;
-let gMem: usize = 0; // current frame's memory (absolute)
-let gMemOff: usize = 0;
+let memBufs: usize = 0; // per depth: u32 ptr, u32 capacity
+let topInput: usize = 0; // the transaction's calldata: u32 ptr, u32 capacity
+let gMem: usize = 0; // current frame's memory
 let gMemSize: u64 = 0;
 
 // A halting frame's output, relative to its memory.
 let haltOff: u32 = 0;
 let haltLen: u32 = 0;
 
-const SCRATCH: usize = memory.data(128, 16);
+const SCRATCH: usize = memory.data(64, 16); // wordToAddress, KECCAK256, CALLDATALOAD padding
+const BAL_TMP: usize = memory.data(32, 16); // transfer / selfdestruct balance arithmetic
+const VALUE_TMP: usize = memory.data(32, 16); // CREATE's value word
+const ADDR_TMP: usize = memory.data(32, 16); // a created contract's address
+const HASH_TMP: usize = memory.data(32, 16); // keccak results (code hash, CREATE2)
+const RLP_TMP: usize = memory.data(64, 16); // rlp([sender, nonce]) of CREATE
 const STACK_REQ: usize = memory.data(256);
 const STACK_GROW: usize = memory.data(256);
 
@@ -110,12 +114,12 @@ export function interpreterInit(): void {
   frames = heap.alloc(<usize>(MAX_DEPTH + 1) * FR_SIZE);
   stacks = heap.alloc(<usize>(MAX_DEPTH + 1) * 4);
   memory.fill(stacks, 0, <usize>(MAX_DEPTH + 1) * 4);
-  inBufs = heap.alloc(<usize>(MAX_DEPTH + 1) * 8);
-  memory.fill(inBufs, 0, <usize>(MAX_DEPTH + 1) * 8);
   rdBufs = heap.alloc(<usize>(MAX_DEPTH + 1) * 8);
   memory.fill(rdBufs, 0, <usize>(MAX_DEPTH + 1) * 8);
-  arenaCap = 1 << 16;
-  arenaBase = heap.alloc(arenaCap);
+  memBufs = heap.alloc(<usize>(MAX_DEPTH + 1) * 8);
+  memory.fill(memBufs, 0, <usize>(MAX_DEPTH + 1) * 8);
+  topInput = heap.alloc(8);
+  memory.fill(topInput, 0, 8);
   // Stack requirements: items consumed, and net growth for the overflow check.
   for (let op = 0; op < 256; op++) { store<u8>(STACK_REQ + op, 0); store<u8>(STACK_GROW + op, 0); }
   const req2 = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0a, 0x0b, 0x10, 0x11, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1a, 0x1b, 0x1c, 0x1d,
@@ -150,11 +154,22 @@ function stackFor(d: u32): usize {
 function bufEnsure(table: usize, d: u32, need: u32): usize {
   const e = table + (<usize>d << 3);
   const p = ensureCapacity(<usize>load<u32>(e), <usize>load<u32>(e, 4), <usize>need);
-  if (capResult != 0) { store<u32>(e, <u32>p, 0); store<u32>(e, <u32>capResult, 4); }
+  if (capResult != 0) store<u32>(e, <u32>capResult, 4);
   store<u32>(e, <u32>p);
   return p;
 }
-@inline function inBuf(d: u32): usize { return <usize>load<u32>(inBufs + (<usize>d << 3)); }
+@inline function inputPtr(fr: usize): usize { return <usize>load<u32>(fr + FR_INPUT); }
+@inline function memBuf(d: u32): usize { return <usize>load<u32>(memBufs + (<usize>d << 3)); }
+
+/** Returns large per-depth buffers to the allocator between transactions. */
+export function trimBuffers(): void {
+  for (let d: u32 = 0; d <= MAX_DEPTH; d++) {
+    const m = memBufs + (<usize>d << 3);
+    if (load<u32>(m, 4) > (16 << 20)) { heap.free(<usize>load<u32>(m)); store<u64>(m, 0); }
+    const r = rdBufs + (<usize>d << 3);
+    if (load<u32>(r, 4) > (16 << 20)) { heap.free(<usize>load<u32>(r)); store<u64>(r, 0); }
+  }
+}
 @inline function rdBuf(d: u32): usize { return <usize>load<u32>(rdBufs + (<usize>d << 3)); }
 
 // ---------------------------------------------------------------- memory
@@ -163,19 +178,9 @@ function bufEnsure(table: usize, d: u32, need: u32): usize {
   return words * <u64>param(P_MEMORY_WORD) + ((words * words) >> 9);
 }
 
-/** Makes the arena hold `need` bytes from its start; false if WASM cannot grow. */
-function arenaReserve(need: usize): void {
-  if (need <= arenaCap) return;
-  let n = arenaCap;
-  while (n < need) n <<= 1;
-  arenaBase = heap.realloc(arenaBase, n);
-  arenaCap = n;
-  gMem = arenaBase + gMemOff;
-}
-
 // Expansion beyond this is treated as out of gas: its quadratic cost (~2^40 gas) is
-// far above any block's gas, and WASM32 could not hold it.
-const MEM_LIMIT: u64 = 1 << 30;
+// far above any block's gas, and the allocator's largest block is just under 1 GiB.
+const MEM_LIMIT: u64 = (1 << 30) - (1 << 16);
 
 /** Charges and performs expansion of the current frame's memory to `end` bytes; returns gas left or -1. */
 function memExpand(gas: i64, end: u64): i64 {
@@ -186,7 +191,7 @@ function memExpand(gas: i64, end: u64): i64 {
   gas -= <i64>(memCost(newWords) - memCost(oldWords));
   if (gas < 0) return -1;
   const newSize = newWords << 5;
-  arenaReserve(gMemOff + <usize>newSize);
+  gMem = bufEnsure(memBufs, gDepth, <u32>newSize);
   memory.fill(gMem + <usize>gMemSize, 0, <usize>(newSize - gMemSize));
   gMemSize = newSize;
   return gas;
@@ -247,11 +252,11 @@ function isPrecompile(addr: usize): u32 {
 /** Moves value between accounts (caller checked the balance). */
 function transfer(from: u32, to: u32, value: usize): void {
   if (U.isZero(value)) { touch(to); return; }
-  U.sub(accPtr(from) + AC_BALANCE, value, SCRATCH + 32);
-  setBalance(from, SCRATCH + 32);
+  U.sub(accPtr(from) + AC_BALANCE, value, BAL_TMP);
+  setBalance(from, BAL_TMP);
   ensureExists(to);
-  U.add(accPtr(to) + AC_BALANCE, value, SCRATCH + 32);
-  setBalance(to, SCRATCH + 32);
+  U.add(accPtr(to) + AC_BALANCE, value, BAL_TMP);
+  setBalance(to, BAL_TMP);
 }
 
 function checkpoint(fr: usize): void {
@@ -301,17 +306,17 @@ function runPrecompile(id: u32, input: usize, len: u32, gas: i64): i64 {
 // ---------------------------------------------------------------- frames
 
 /** Prepares frame `d` to run `codeEntry` (caller fills identity fields). */
-function initFrame(d: u32, codeEntry: usize, gas: i64, memOff: usize): usize {
+function initFrame(d: u32, codeEntry: usize, gas: i64): usize {
   const fr = frameAt(d);
   store<u32>(fr + FR_CODE, <u32>codeEntry);
   store<u32>(fr + FR_PC, 0);
   store<i64>(fr + FR_GAS, gas);
   store<u32>(fr + FR_SP, <u32>stackFor(d));
-  store<u32>(fr + FR_MEM_OFF, <u32>memOff);
   store<u32>(fr + FR_MEM_SIZE, 0);
   store<u32>(fr + FR_RD_LEN, 0);
   store<u32>(fr + FR_TEMP_CODE, 0);
   store<u32>(fr + FR_INPUT_LEN, 0);
+  store<u32>(fr + FR_INPUT, 0);
   return fr;
 }
 
@@ -327,9 +332,8 @@ export function drive(): i32 {
 
 /** Loads the current frame's memory globals. */
 function enterMemory(fr: usize): void {
-  gMemOff = <usize>load<u32>(fr + FR_MEM_OFF);
   gMemSize = <u64>load<u32>(fr + FR_MEM_SIZE);
-  gMem = arenaBase + gMemOff;
+  gMem = memBuf(gDepth);
 }
 
 /** Child frame `gDepth` ended with status r: deliver its result to the parent. */
@@ -338,7 +342,7 @@ function finishChild(r: i32): void {
   const parent = frameAt(gDepth - 1);
   const kind = load<u32>(child + FR_KIND);
   let gasLeft = load<i64>(child + FR_GAS);
-  const outPtr = arenaBase + <usize>load<u32>(child + FR_MEM_OFF) + <usize>haltOff;
+  const outPtr = memBuf(gDepth) + <usize>haltOff;
   const outLen = r == S_SUCCESS || r == S_REVERT ? haltLen : 0;
   let psp = <usize>load<u32>(parent + FR_SP);
   let pgas = load<i64>(parent + FR_GAS);
@@ -354,8 +358,8 @@ function finishChild(r: i32): void {
         const deposit = <i64>outLen * param(P_CODE_DEPOSIT);
         if (gasLeft >= deposit) {
           gasLeft -= deposit;
-          const e = codeFromBytes(outPtr, outLen, SCRATCH + 64);
-          setCode(newAcc, e, outLen, SCRATCH + 64);
+          const e = codeFromBytes(outPtr, outLen, HASH_TMP);
+          setCode(newAcc, e, outLen, HASH_TMP);
         } else if (has(F_EIP2)) ok = false;
         // Frontier: not enough gas for the deposit leaves the contract without code.
       }
@@ -379,7 +383,7 @@ function finishChild(r: i32): void {
     const retLen = load<u32>(child + FR_RET_LEN);
     if (outLen > 0 && retLen > 0) {
       const n = outLen < retLen ? outLen : retLen;
-      memory.copy(arenaBase + <usize>load<u32>(parent + FR_MEM_OFF) + <usize>load<u32>(child + FR_RET_OFF), rdBuf(gDepth - 1), n);
+      memory.copy(memBuf(gDepth - 1) + <usize>load<u32>(child + FR_RET_OFF), rdBuf(gDepth - 1), n);
     }
     U.setU64(psp, r == S_SUCCESS ? 1 : 0);
   }
@@ -455,12 +459,9 @@ function opCall(fr: usize, kind: u32): i32 {
     else if ((accFlags(target) & AF_EXISTS) != 0 || !has(F_EIP161)) { ensureExists(target); touch(target); }
   } else if (kind == FK_CALLCODE && valueNonZero) transfer(self, self, value);
 
-  // Arguments are copied: the arena may move while the child runs.
-  const input = bufEnsure(inBufs, d, <u32>argsLen);
-  if (argsLen) memory.copy(input, gMem + <usize>argsOff, <usize>argsLen);
-
   const pre = isPrecompile(accPtr(target) + AC_ADDR);
   if (pre != 0) {
+    const input = gMem + <usize>argsOff;
     const left = runPrecompile(pre, input, <u32>argsLen, callGas);
     if (left < 0) {
       rollback(child);
@@ -490,9 +491,10 @@ function opCall(fr: usize, kind: u32): i32 {
   store<u32>(fr + FR_SP, <u32>base); // the result is pushed at base when the child ends
   store<i64>(fr + FR_GAS, gas);
   store<u32>(fr + FR_MEM_SIZE, <u32>gMemSize);
-  initFrame(d, code, callGas, gMemOff + <usize>gMemSize);
+  initFrame(d, code, callGas);
   store<u32>(child + FR_KIND, kind);
   store<u32>(child + FR_INPUT_LEN, <u32>argsLen);
+  store<u32>(child + FR_INPUT, <u32>(gMem + <usize>argsOff));
   store<u32>(child + FR_RET_OFF, <u32>retOff);
   store<u32>(child + FR_RET_LEN, <u32>retLen);
   store<u32>(child + FR_STATIC, kind == FK_STATICCALL ? 1 : load<u32>(fr + FR_STATIC));
@@ -515,7 +517,7 @@ function opCall(fr: usize, kind: u32): i32 {
 
 /** Address of a CREATE: keccak(rlp([sender, nonce]))[12:], into out (20 bytes). */
 function createAddress(sender: usize, nonce: u64, out: usize): void {
-  const buf = SCRATCH + 64; // up to 1 + 21 + 9 bytes
+  const buf = RLP_TMP; // up to 1 + 21 + 9 bytes
   let n: u32 = 0;
   if (nonce == 0) n = 0; else { let t = nonce; while (t) { n++; t >>= 8; } }
   let nonceLen: u32 = nonce != 0 && nonce < 0x80 ? 1 : n + 1;
@@ -530,8 +532,8 @@ function createAddress(sender: usize, nonce: u64, out: usize): void {
     store<u8>(buf + 22, <u8>(0x80 + n));
     for (let i: u32 = 0; i < n; i++) store<u8>(buf + 23 + i, <u8>(nonce >> (<u64>(n - 1 - i) * 8)));
   }
-  keccak256(buf, 1 + listLen, SCRATCH + 96);
-  memory.copy(out, SCRATCH + 108, 20);
+  keccak256(buf, 1 + listLen, HASH_TMP);
+  memory.copy(out, HASH_TMP + 12, 20);
 }
 
 let create2Buf: usize = 0;
@@ -556,8 +558,7 @@ function enterCreate(d: u32, self: u32, newAcc: u32, value: usize, initcode: usi
   transfer(self, newAcc, value);
   const e = codeEntryAlloc(len);
   if (len) memory.copy(e + CE_CODE, initcode, len);
-  const memOff: usize = d == 0 ? 0 : <usize>load<u32>(frameAt(d - 1) + FR_MEM_OFF) + <usize>load<u32>(frameAt(d - 1) + FR_MEM_SIZE);
-  initFrame(d, e, gas, memOff);
+  initFrame(d, e, gas);
   store<u32>(child + FR_TEMP_CODE, <u32>e);
   store<u32>(child + FR_KIND, FK_CREATE);
   store<u32>(child + FR_ACC, newAcc);
@@ -596,7 +597,7 @@ function opCreate(fr: usize, is2: bool): i32 {
   }
   const callGas = has(F_EIP150) ? gas - gas / 64 : gas;
   gas -= callGas;
-  const addr = SCRATCH; // 20 bytes
+  const addr = ADDR_TMP; // 20 bytes
   if (is2) {
     // keccak(0xff ++ sender ++ salt ++ keccak(initcode))[12:]
     if (create2Buf == 0) create2Buf = heap.alloc(96);
@@ -604,17 +605,16 @@ function opCreate(fr: usize, is2: bool): i32 {
     memory.copy(create2Buf + 1, sp_ + AC_ADDR, 20);
     U.storeBE(sp - 128, create2Buf + 21);
     keccak256(gMem + <usize>off, <usize>len, create2Buf + 53);
-    keccak256(create2Buf, 85, SCRATCH + 32);
-    memory.copy(addr, SCRATCH + 44, 20);
+    keccak256(create2Buf, 85, HASH_TMP);
+    memory.copy(addr, HASH_TMP + 12, 20);
   } else {
     createAddress(sp_ + AC_ADDR, nonce, addr);
   }
   setNonce(self, nonce + 1);
-  memory.copy(SCRATCH + 96, addr, 20);
-  const newAcc = account(SCRATCH + 96);
+  const newAcc = account(addr);
   store<u32>(fr + FR_MEM_SIZE, <u32>gMemSize);
-  U.copy(value, SCRATCH + 32); // value word survives until the transfer
-  const r = enterCreate(gDepth + 1, self, newAcc, SCRATCH + 32, gMem + <usize>off, <u32>len, callGas, load<u32>(fr + FR_STATIC));
+  U.copy(value, VALUE_TMP);
+  const r = enterCreate(gDepth + 1, self, newAcc, VALUE_TMP, gMem + <usize>off, <u32>len, callGas, load<u32>(fr + FR_STATIC));
   if (r == ACT_CONTINUE) { // collision: the gas given is lost
     U.setZero(base);
     store<u32>(fr + FR_SP, <u32>(base + 32));
@@ -685,17 +685,17 @@ function selfdestruct(fr: usize, gas: i64, beneficiaryWord: usize): i64 {
   const f = accFlags(self);
   if ((f & AF_DESTRUCTED) == 0 && !has(F_EIP3529)) gRefund += param(P_SELFDESTRUCT_REFUND);
   const destroy = !has(F_EIP6780) || (f & AF_CREATED) != 0;
-  U.copy(balance, SCRATCH + 32);
+  U.copy(balance, VALUE_TMP);
   if (b != self) {
     ensureExists(b);
-    U.add(accPtr(b) + AC_BALANCE, SCRATCH + 32, SCRATCH + 64);
-    setBalance(b, SCRATCH + 64);
+    U.add(accPtr(b) + AC_BALANCE, VALUE_TMP, BAL_TMP);
+    setBalance(b, BAL_TMP);
     touch(b);
-    U.setZero(SCRATCH + 64);
-    setBalance(self, SCRATCH + 64);
+    U.setZero(BAL_TMP);
+    setBalance(self, BAL_TMP);
   } else if (destroy) {
-    U.setZero(SCRATCH + 64);
-    setBalance(self, SCRATCH + 64);
+    U.setZero(BAL_TMP);
+    setBalance(self, BAL_TMP);
   }
   if (destroy) setFlags(self, accFlags(self) | AF_DESTRUCTED);
   return gas;
@@ -792,10 +792,10 @@ function runFrame(fr: usize): i32 {
         else {
           const off = load<u64>(w);
           const n = len - off >= 32 ? 32 : len - off;
-          if (n == 32) U.loadBE(inBuf(gDepth) + <usize>off, 32, w);
+          if (n == 32) U.loadBE(inputPtr(fr) + <usize>off, 32, w);
           else { // right-pad with zeros
             memory.fill(SCRATCH, 0, 32);
-            memory.copy(SCRATCH, inBuf(gDepth) + <usize>off, <usize>n);
+            memory.copy(SCRATCH, inputPtr(fr) + <usize>off, <usize>n);
             U.loadBE(SCRATCH, 32, w);
           }
         }
@@ -807,7 +807,7 @@ function runFrame(fr: usize): i32 {
         const dst = rangeOff, len = rangeLen;
         const srcW = sp - 64;
         let srcLen: u64, src: usize;
-        if (op == 0x37) { srcLen = <u64>load<u32>(fr + FR_INPUT_LEN); src = inBuf(gDepth); }
+        if (op == 0x37) { srcLen = <u64>load<u32>(fr + FR_INPUT_LEN); src = inputPtr(fr); }
         else if (op == 0x39) { srcLen = <u64>codeLen; src = code; }
         else {
           srcLen = <u64>load<u32>(fr + FR_RD_LEN); src = rdBuf(gDepth);
@@ -1042,7 +1042,6 @@ function runFrame(fr: usize): i32 {
         if (r != ACT_CONTINUE) return r;
         gas = load<i64>(fr + FR_GAS);
         sp = <usize>load<u32>(fr + FR_SP);
-        gMem = arenaBase + gMemOff; // a precompile's output allocation cannot move the arena, but stay safe
         break;
       }
       case 0xf3: case 0xfd: { // RETURN, REVERT
@@ -1100,7 +1099,7 @@ export function runMessage(kind: i32, caller: usize, to: usize, value: usize, in
     if (r == ACT_CONTINUE) { topGasLeft = 0; return S_CREATE_COLLISION; }
     status = drive();
     let gasLeft = load<i64>(fr + FR_GAS);
-    const outPtr = arenaBase + <usize>load<u32>(fr + FR_MEM_OFF) + <usize>haltOff;
+    const outPtr = memBuf(0) + <usize>haltOff;
     if (status == S_SUCCESS) {
       if (haltLen > 0 && has(F_EIP3541) && load<u8>(outPtr) == 0xef) status = S_INVALID_CODE_PREFIX;
       else if (param(P_MAX_CODE_SIZE) > 0 && <i64>haltLen > param(P_MAX_CODE_SIZE)) status = S_CODE_TOO_LARGE;
@@ -1108,8 +1107,8 @@ export function runMessage(kind: i32, caller: usize, to: usize, value: usize, in
         const deposit = <i64>haltLen * param(P_CODE_DEPOSIT);
         if (gasLeft >= deposit) {
           gasLeft -= deposit;
-          const e = codeFromBytes(outPtr, haltLen, SCRATCH + 64);
-          setCode(target, e, haltLen, SCRATCH + 64);
+          const e = codeFromBytes(outPtr, haltLen, HASH_TMP);
+          setCode(target, e, haltLen, HASH_TMP);
         } else if (has(F_EIP2)) status = S_OUT_OF_GAS;
       }
     }
@@ -1123,7 +1122,9 @@ export function runMessage(kind: i32, caller: usize, to: usize, value: usize, in
   checkpoint(fr);
   if (!U.isZero(value)) transfer(from, target, value);
   else if ((accFlags(target) & AF_EXISTS) != 0 || !has(F_EIP161)) { ensureExists(target); touch(target); }
-  const in0 = bufEnsure(inBufs, 0, inputLen);
+  const in0 = ensureCapacity(<usize>load<u32>(topInput), <usize>load<u32>(topInput, 4), <usize>inputLen);
+  if (capResult != 0) { store<u32>(topInput, <u32>capResult, 4); capResult = 0; }
+  store<u32>(topInput, <u32>in0);
   if (inputLen) memory.copy(in0, input, inputLen);
   const pre = kind == 0 ? isPrecompile(to) : 0;
   if (pre != 0) {
@@ -1143,7 +1144,8 @@ export function runMessage(kind: i32, caller: usize, to: usize, value: usize, in
     if (codeLen) memory.copy(temp + CE_CODE, code, codeLen);
     ce = temp;
   } else ce = accCode(target);
-  initFrame(0, ce, gas, 0);
+  initFrame(0, ce, gas);
+  store<u32>(fr + FR_INPUT, <u32>in0);
   store<u32>(fr + FR_TEMP_CODE, <u32>temp);
   store<u32>(fr + FR_KIND, FK_CALL);
   store<u32>(fr + FR_ACC, target);
@@ -1154,7 +1156,7 @@ export function runMessage(kind: i32, caller: usize, to: usize, value: usize, in
   status = drive();
   if (temp) heap.free(temp);
   if (status == S_SUCCESS || status == S_REVERT) {
-    topOutPtr = arenaBase + <usize>load<u32>(fr + FR_MEM_OFF) + <usize>haltOff;
+    topOutPtr = memBuf(0) + <usize>haltOff;
     topOutLen = haltLen;
     topGasLeft = load<i64>(fr + FR_GAS);
   } else topGasLeft = 0;

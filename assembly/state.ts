@@ -24,16 +24,22 @@ declare function hostCode(dest: usize, len: u32): void; // H_ADDRESS, H_CODE_HAS
 
 // ---------------------------------------------------------------- growable arrays
 
-/** Grows a heap block to at least `need` bytes (doubling); returns the possibly moved pointer. */
+/**
+ * Grows a heap block to at least `need` bytes (doubling); returns the possibly
+ * moved pointer and sets capResult to the new capacity (0 when unchanged).
+ */
 export function ensureCapacity(ptr: usize, cap: usize, need: usize): usize {
+  capResult = 0;
   if (need <= cap) return ptr;
   let n: usize = cap < 64 ? 64 : cap;
   while (n < need) n <<= 1;
+  if (n > MAX_BLOCK) n = need; // the allocator's blocks stay under 1 GiB
   const p = ptr == 0 ? heap.alloc(n) : heap.realloc(ptr, n);
   capResult = n;
   return p;
 }
 export let capResult: usize = 0;
+const MAX_BLOCK: usize = (1 << 30) - (1 << 12);
 
 // ---------------------------------------------------------------- accounts
 

@@ -392,6 +392,9 @@ test('bn254 add/mul: invalid points fail; infinity and padding', () => {
   // (0, 1) and (p, 0) are not the encoding of infinity.
   assert.is(out(at(6), concatBytes(word(0), word(1))), null);
   assert.is(out(at(6), concatBytes(word(BN_P), word(0))), null);
+  // (1, 0): y = 0 is off the curve (noble rejects it already when building the point).
+  assert.is(out(at(6), concatBytes(word(1), word(0))), null);
+  assert.is(out(at(7), concatBytes(word(1), word(0), word(3))), null);
   // P + (-P) = infinity, encoded (0, 0).
   const minusG = concatBytes(word(1), word(BN_P - 2n));
   assert.is(out(at(6), concatBytes(G1_GEN, minusG)), '00'.repeat(64));

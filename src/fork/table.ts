@@ -139,7 +139,8 @@ const PATCHES: Record<ForkName, Patch> = {
 function baseParams(): BigInt64Array {
   const p = new BigInt64Array(C.P_COUNT);
   const set = (i: number, v: number) => { p[i] = BigInt(v); };
-  set(C.P_FLAGS, C.F_EIP684);
+  // EIP-7610 (collision on non-empty storage) applies retroactively to every fork.
+  set(C.P_FLAGS, C.F_EIP684 | C.F_EIP7610);
   set(C.P_WARM_ACCESS, 100); set(C.P_COLD_SLOAD, 2100); set(C.P_COLD_ACCOUNT, 2600);
   set(C.P_SLOAD, 50); set(C.P_BALANCE, 20); set(C.P_EXTCODE, 20); set(C.P_EXTCODEHASH, 0); set(C.P_CALL, 40);
   set(C.P_SELFDESTRUCT, 0);

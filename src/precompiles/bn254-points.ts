@@ -24,13 +24,14 @@ export function readG1(input: Uint8Array, offset: number): G1 | null {
   const y = readUint(input, offset + 32, 32);
   if (x >= P || y >= P) return null;
   if (x === 0n && y === 0n) return G1Point.ZERO;
-  const point = G1Point.fromAffine({ x, y });
+  // noble throws for some invalid coordinates already in fromAffine (y = 0, say).
   try {
+    const point = G1Point.fromAffine({ x, y });
     point.assertValidity(); // on the curve
+    return point;
   } catch {
     return null;
   }
-  return point;
 }
 
 /** The G2 point at `offset` of the right-padded input, or null if invalid. */
@@ -42,13 +43,13 @@ export function readG2(input: Uint8Array, offset: number): G2 | null {
   // Checked here: noble's Fp2.isValid compares each part with p^2, not p.
   if (xIm >= P || xRe >= P || yIm >= P || yRe >= P) return null;
   if (xIm === 0n && xRe === 0n && yIm === 0n && yRe === 0n) return G2Point.ZERO;
-  const point = G2Point.fromAffine({ x: { c0: xRe, c1: xIm }, y: { c0: yRe, c1: yIm } });
   try {
+    const point = G2Point.fromAffine({ x: { c0: xRe, c1: xIm }, y: { c0: yRe, c1: yIm } });
     point.assertValidity(); // on the twist and in the subgroup
+    return point;
   } catch {
     return null;
   }
-  return point;
 }
 
 /** 64-byte encoding of a G1 point; infinity is (0, 0). */

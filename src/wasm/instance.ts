@@ -67,8 +67,9 @@ export class WasmInstance {
     };
     const imports = {
       env: {
-        abort(_msg: number, _file: number, line: number, col: number) {
-          throw new Error(`WASM abort at ${line}:${col}`);
+        abort(msg: number, file: number, line: number, col: number) {
+          const text = (p: number) => (self ? readAsString(self.exports.memory, p) : '?');
+          throw new Error(`WASM abort: ${text(msg)} at ${text(file)}:${line}:${col}`);
         },
       },
       host: {
@@ -184,6 +185,13 @@ export class WasmInstance {
     v.setUint32(C.HOST_IO + C.H_OUT_LEN, r.output.length, true);
     return 0;
   }
+}
+
+/** An AssemblyScript string (UTF-16, byte length at ptr - 4), for abort messages. */
+function readAsString(memory: WebAssembly.Memory, ptr: number): string {
+  if (!ptr) return '';
+  const len = new DataView(memory.buffer).getUint32(ptr - 4, true);
+  return String.fromCharCode(...new Uint16Array(memory.buffer.slice(ptr, ptr + len)));
 }
 
 function hex(b: Uint8Array): string {
