@@ -6,6 +6,7 @@ import * as C from '../../assembly/shared/config.js';
 import { DEFAULT_FORK, forkByName, type Fork } from '../fork/table.js';
 import { precompilesFor, precompileRules, type Precompile, type PrecompileRules } from '../precompiles/index.js';
 import { WorldState, EMPTY_CODE_HASH } from '../state/world.js';
+import { worldSource, type StateSource } from '../state/source.js';
 import type { Log } from '../state/logs.js';
 import { bigintToBytes, bigintToMinimalBytes, bytesToKey } from '../util/hex.js';
 import { loadModule } from '../wasm/module.js';
@@ -52,11 +53,11 @@ export function defaultBlock(overrides: Partial<BlockEnv> = {}): BlockEnv {
   };
 }
 
-/** Host callbacks over a WorldState, recording the read set. */
-class WorldHost implements HostCallbacks {
+/** Host callbacks over a StateSource, recording the read set. */
+class SourceHost implements HostCallbacks {
   readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] };
   constructor(
-    private readonly state: WorldState,
+    private readonly state: StateSource,
     private readonly block: BlockEnv,
     private readonly precompiles: Map<number, Precompile>,
     private readonly rules: PrecompileRules,
@@ -65,26 +66,26 @@ class WorldHost implements HostCallbacks {
   account(address: Uint8Array, out: AccountOut): void {
     const key = bytesToKey(address);
     this.readSet.accounts.push(key);
-    const a = this.state.peekAccount(key);
+    const a = this.state.account(key);
     if (!a) return;
     out.exists = true;
     out.nonce = a.nonce;
     out.balance.set(bigintToBytes(a.balance, 32));
     out.codeHash.set(a.codeHash);
     out.codeSize = a.code.length;
-    out.hasStorage = a.storage.size > 0;
+    out.hasStorage = a.hasStorage;
   }
 
   storage(address: Uint8Array, slot: Uint8Array, out: Uint8Array): void {
     const a = bytesToKey(address);
     const s = bytesToKey(slot);
     this.readSet.storage.push([a, s]);
-    const v = this.state.peekAccount(a)?.storage.get(s);
+    const v = this.state.storage(a, s);
     if (v) out.set(v);
   }
 
   code(address: Uint8Array): Uint8Array {
-    return this.state.peekAccount(bytesToKey(address))?.code ?? new Uint8Array(0);
+    return this.state.account(bytesToKey(address))?.code ?? new Uint8Array(0);
   }
 
   blockHash(n: bigint): Uint8Array | undefined {
@@ -115,19 +116,33 @@ export class Evm {
   block: BlockEnv;
   private precompileCache = new Map<string, { map: Map<number, Precompile>; rules: PrecompileRules }>();
 
-  private constructor(private readonly wasm: WasmInstance, opts: EvmOptions) {
+  /**
+   * Runs `f`; if the WASM trapped (a bug, or the host threw mid-execution), the
+   * instance is in an unknown state: replace it before rethrowing.
+   */
+  private guard<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      this.wasm = WasmInstance.createSync(this.module);
+      throw e;
+    }
+  }
+
+  private constructor(private wasm: WasmInstance, private readonly module: WebAssembly.Module, opts: EvmOptions) {
     this.fork = forkByName(opts.fork ?? DEFAULT_FORK);
     this.state = opts.state ?? new WorldState();
     this.block = defaultBlock(opts.block);
   }
 
   static async create(opts: EvmOptions = {}): Promise<Evm> {
-    return new Evm(await WasmInstance.create(await loadModule()), opts);
+    const module = await loadModule();
+    return new Evm(await WasmInstance.create(module), module, opts);
   }
 
   /** From a module compiled elsewhere (worker threads receive it). */
   static async fromModule(module: WebAssembly.Module, opts: EvmOptions = {}): Promise<Evm> {
-    return new Evm(await WasmInstance.create(module), opts);
+    return new Evm(await WasmInstance.create(module), module, opts);
   }
 
   private precompiles(fork: Fork) {
@@ -140,11 +155,11 @@ export class Evm {
   }
 
   /** Begins a transaction on the WASM side: fork, environment, host. */
-  private begin(state: WorldState, block: BlockEnv, fork: Fork, origin: Uint8Array, gasPrice: bigint, blobHashes: Uint8Array[]): WorldHost {
+  private begin(state: StateSource, block: BlockEnv, fork: Fork, origin: Uint8Array, gasPrice: bigint, blobHashes: Uint8Array[]): SourceHost {
     const w = this.wasm;
     w.setFork(fork);
     const pc = this.precompiles(fork);
-    const host = new WorldHost(state, block, pc.map, pc.rules);
+    const host = new SourceHost(state, block, pc.map, pc.rules);
     w.host = host;
     w.exports.txBegin();
     const E = C.ENV;
@@ -268,6 +283,20 @@ export class Evm {
    * transaction leaves the state unchanged and sets `invalid`.
    */
   runTx(state: WorldState, block: BlockEnv, tx: Tx, fork: Fork = this.fork): FullTxResult {
+    const r = this.executeTx(worldSource(state), block, tx, fork);
+    applyWriteSet(state, r.writeSet);
+    return r;
+  }
+
+  /**
+   * Executes a transaction reading `source`, without changing it: the result's
+   * write set says what changed, its read set what was read.
+   */
+  executeTx(source: StateSource, block: BlockEnv, tx: Tx, fork: Fork = this.fork): FullTxResult {
+    return this.guard(() => this.execute(source, block, tx, fork));
+  }
+
+  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork): FullTxResult {
     const intrinsic = intrinsicGas(tx, fork);
     const blobFee = blobBaseFee(block.excessBlobGas, fork);
     const empty = { status: 'halt' as const, gasUsed: 0n, output: new Uint8Array(0), logs: [], readSet: { accounts: [], storage: [], blockHashes: [] }, writeSet: [] };
@@ -306,7 +335,6 @@ export class Evm {
     this.addBalance(block.coinbase, gasUsed * tip);
     const logs = r.status === C.S_SUCCESS ? this.collectLogs() : [];
     const writeSet = this.finish();
-    applyWriteSet(state, writeSet);
     return {
       status: statusOf(r.status), error: r.status > C.S_REVERT ? STATUS_TEXT[r.status] ?? `status ${r.status}` : undefined,
       gasUsed, output: r.output, logs, createdAddress: r.status === C.S_SUCCESS ? created : undefined,
@@ -319,11 +347,15 @@ export class Evm {
    * nonce): value moves, code runs, state changes are committed to this.state.
    */
   runCall(opts: { caller?: Uint8Array; to?: Uint8Array; value?: bigint; data?: Uint8Array; gasLimit?: bigint; code?: Uint8Array; fork?: Fork }): CallResult {
+    return this.guard(() => this.call(opts));
+  }
+
+  private call(opts: Parameters<Evm['runCall']>[0]): CallResult {
     const fork = opts.fork ?? this.fork;
     const caller = opts.caller ?? new Uint8Array(20);
     const gasLimit = opts.gasLimit ?? 30_000_000n;
     const value = opts.value ?? 0n;
-    const host = this.begin(this.state, this.block, fork, caller, 0n, []);
+    const host = this.begin(worldSource(this.state), this.block, fork, caller, 0n, []);
     if (value > 0n && this.readAccount(caller).balance < value) {
       this.wasm.host = null;
       throw new Error(`caller balance below value ${value}`);

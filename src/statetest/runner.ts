@@ -20,6 +20,8 @@ export interface Progress {
   cases: number;
   failed: number;
   elapsedMs: number;
+  /** Files being run right now. */
+  running: string[];
 }
 
 export interface RunOptions {
@@ -109,13 +111,14 @@ export async function runStateTests(files: string[], opts: RunOptions = {}): Pro
       reject(err);
     };
 
+    const running = new Set<string>();
     const add = (rs: CaseResult[]) => {
       for (const r of rs) {
         results.push(r);
         if (!r.pass) failed++;
       }
       filesDone++;
-      opts.onProgress?.({ filesDone, filesTotal: files.length, cases: results.length, failed, elapsedMs: performance.now() - start });
+      opts.onProgress?.({ filesDone, filesTotal: files.length, cases: results.length, failed, elapsedMs: performance.now() - start, running: [...running] });
     };
 
     const spawn = () => {
@@ -127,6 +130,7 @@ export async function runStateTests(files: string[], opts: RunOptions = {}): Pro
       const next = () => {
         current = queue.shift();
         if (current !== undefined) {
+          running.add(current);
           w.postMessage({ file: current } satisfies ToWorker);
           return;
         }
@@ -141,6 +145,7 @@ export async function runStateTests(files: string[], opts: RunOptions = {}): Pro
       w.on('message', (m: FromWorker) => {
         if (settled) return;
         if (m.type === 'done') {
+          running.delete(m.file);
           add(m.results);
           next();
         } else if (m.type === 'input-error') abort(new InputError(m.message));
@@ -152,7 +157,10 @@ export async function runStateTests(files: string[], opts: RunOptions = {}): Pro
       w.on('exit', (code) => {
         if (!live.has(w) || settled) return; // finished or terminated on purpose
         live.delete(w);
-        if (current !== undefined) add([crashResult(current, `worker crashed: ${crash ?? `exit code ${code}`}`)]);
+        if (current !== undefined) {
+          running.delete(current);
+          add([crashResult(current, `worker crashed: ${crash ?? `exit code ${code}`}`)]);
+        }
         if (queue.length > 0) spawn();
         else if (live.size === 0) {
           settled = true;
@@ -224,8 +232,10 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, lab
   let last: Progress | undefined;
   let lastPrinted = 0;
   let onScreen = false;
+  // Near the end, name the files still running: a slow or stuck file is then easy to spot.
   const line = (p: Progress) =>
-    `[${label}] ${p.filesDone}/${p.filesTotal} files, ${p.cases} cases, ${p.failed} failed, ${Math.round(p.elapsedMs / 1000)}s`;
+    `[${label}] ${p.filesDone}/${p.filesTotal} files, ${p.cases} cases, ${p.failed} failed, ${Math.round(p.elapsedMs / 1000)}s` +
+    (p.filesTotal - p.filesDone <= p.running.length && p.running.length > 0 ? `; running ${p.running.join(', ')}` : '');
   const timer = setInterval(() => {
     if (last === undefined) return;
     const now = performance.now();

@@ -60,6 +60,18 @@ export class WasmInstance {
   }
 
   static async create(module: WebAssembly.Module): Promise<WasmInstance> {
+    const link = WasmInstance.link();
+    return link.bind(await WebAssembly.instantiate(module, link.imports));
+  }
+
+  /** Synchronous instantiation (Node, workers): used to replace an instance after a trap. */
+  static createSync(module: WebAssembly.Module): WasmInstance {
+    const link = WasmInstance.link();
+    return link.bind(new WebAssembly.Instance(module, link.imports));
+  }
+
+  /** The import object, and a function that wraps the instance made with it. */
+  private static link(): { imports: WebAssembly.Imports; bind: (i: WebAssembly.Instance) => WasmInstance } {
     let self: WasmInstance | null = null;
     const host = () => {
       if (!self?.host) throw new Error('WASM called its host outside a transaction');
@@ -80,9 +92,7 @@ export class WasmInstance {
         precompile: (id: number, input: number, len: number) => self!.onPrecompile(host(), id, input, len),
       },
     };
-    const instance = await WebAssembly.instantiate(module, imports);
-    self = new WasmInstance(instance);
-    return self;
+    return { imports, bind: (instance) => (self = new WasmInstance(instance)) };
   }
 
   /** Views are re-created after memory growth (the old buffer is detached). */
