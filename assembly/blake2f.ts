@@ -37,7 +37,7 @@ const SIGMA: usize = memory.data<u8>([
 
 const ROW: usize = 16 * 8;
 // m permuted by each sigma row: SCHEDULE + ROW * r holds m[sigma[r][0..15]].
-const SCHEDULE: usize = memory.data(<i32>(10 * ROW), 16);
+const SCHEDULE: usize = memory.data(10 * 16 * 8, 16);
 const SCHEDULE_END: usize = SCHEDULE + 10 * ROW;
 // The working vector v between chunks of rounds.
 const V: usize = memory.data(16 * 8, 16);

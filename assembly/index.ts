@@ -13,7 +13,7 @@ import {
   ensureExists, warmAccount, slot, warmSlot, slCount, slotPtr, accCode,
   AC_ADDR, AC_FLAGS, AC_NONCE, AC_BALANCE, AC_CODE_HASH, AC_CODE_SIZE, AC_ORIG_FLAGS, AC_ORIG_NONCE,
   AC_ORIG_BALANCE, AC_ORIG_CODE_HASH, AF_EXISTS, AF_TOUCHED, AF_DESTRUCTED, AF_NEW_STORAGE, AF_NEW_CODE,
-  SL_ACC, SL_KEY, SL_ORIGINAL, SL_CURRENT, CE_CODE, logBase, logLen, logCount, ensureCapacity, capResult,
+  SL_ACC, SL_KEY, SL_ORIGINAL, SL_CURRENT, CE_CODE, logBase, setCode, codeFromBytes, emptyCodeEntry, EMPTY_CODE_HASH, logLen, logCount, ensureCapacity, capResult,
 } from './state';
 import { interpreterInit, runMessage } from './interpreter';
 import * as I from './interpreter';
@@ -77,6 +77,33 @@ export function setAccountNonce(): void {
   touch(idx);
 }
 
+/** H_ADDRESS's code: 0 empty, 1 an EIP-7702 delegation designator, 2 other code. */
+export function codeKind(): i32 {
+  const idx = account(HOST_IO + H_ADDRESS);
+  const len = load<u32>(accPtr(idx) + AC_CODE_SIZE);
+  if (len == 0) return 0;
+  if (len != 23) return 2;
+  const c = accCode(idx) + CE_CODE;
+  return load<u8>(c) == 0xef && load<u8>(c, 1) == 0x01 && load<u8>(c, 2) == 0x00 ? 1 : 2;
+}
+
+/** Pointer to H_ADDRESS's code (length: H_CODE_SIZE after loadAccount); valid until the next call. */
+export function codePtr(): usize {
+  return accCode(account(HOST_IO + H_ADDRESS)) + CE_CODE;
+}
+
+/** Sets H_ADDRESS's code to `len` bytes at `ptr` (EIP-7702 delegations; empty clears). */
+export function setAccountCode(ptr: usize, len: u32): void {
+  const idx = account(HOST_IO + H_ADDRESS);
+  ensureExists(idx);
+  if (len == 0) setCode(idx, emptyCodeEntry(), 0, EMPTY_CODE_HASH);
+  else {
+    const e = codeFromBytes(ptr, len, AMOUNT);
+    setCode(idx, e, len, AMOUNT);
+  }
+  touch(idx);
+}
+
 export function warmAddress(): void {
   warmAccount(account(HOST_IO + H_ADDRESS));
 }
@@ -93,7 +120,7 @@ export function execute(): i32 {
   const kind = load<i32>(MSG + M_KIND);
   const status = runMessage(kind, MSG + M_CALLER, MSG + M_TO, value,
     <usize>load<u32>(MSG + M_INPUT_PTR), load<u32>(MSG + M_INPUT_LEN), load<i64>(MSG + M_GAS),
-    <usize>load<u32>(MSG + M_CODE_PTR), load<u32>(MSG + M_CODE_LEN));
+    <usize>load<u32>(MSG + M_CODE_PTR), load<u32>(MSG + M_CODE_LEN), load<i64>(MSG + M_REFUND));
   store<i32>(MSG + M_STATUS, status);
   store<i64>(MSG + M_GAS_LEFT, I.topGasLeft);
   store<i64>(MSG + M_REFUND, I.gRefund);

@@ -4,6 +4,7 @@
 // into its caller's buffer, which cannot change while the callee runs).
 import * as U from './u256';
 import { keccak256 } from './keccak';
+import { blake2fGas, blake2fRun, BLAKE2F_OUT } from './blake2f';
 import {
   GAS_TABLE, PARAMS, ENV, BLOB_HASHES, HOST_IO,
   P_FLAGS, P_WARM_ACCESS, P_COLD_SLOAD, P_COLD_ACCOUNT, P_SLOAD, P_BALANCE, P_EXTCODE, P_EXTCODEHASH,
@@ -12,7 +13,7 @@ import {
   P_INITCODE_WORD, P_MAX_CODE_SIZE, P_MAX_INITCODE_SIZE, P_KECCAK_WORD, P_COPY_WORD, P_LOG_BYTE,
   P_MEMORY_WORD, P_PRECOMPILES,
   F_EIP2, F_EIP150, F_EIP161, F_EIP1283, F_EIP2200, F_EIP2929, F_EIP3529, F_EIP3541, F_EIP3860, F_EIP6780,
-  F_EIP7610,
+  F_EIP7610, F_EIP7702, F_EIP7951,
   E_COINBASE, E_TIMESTAMP, E_NUMBER, E_PREVRANDAO, E_GASLIMIT, E_BASEFEE, E_BLOBBASEFEE, E_CHAINID,
   E_ORIGIN, E_GASPRICE, E_BLOB_COUNT,
   H_GAS, H_OUT_PTR, H_OUT_LEN, H_NUMBER, H_WORD,
@@ -25,7 +26,7 @@ import {
   setFlags, touch, ensureExists, setBalance, setNonce, setCode, warmAccount,
   slot, slotPtr, setSlot, warmSlot, SL_ORIGINAL, SL_CURRENT, tslot, tslotPtr, setTslot,
   logAppend, logTruncate, logCount, logLen, revertTo, jLen, ensureCapacity, capResult,
-  CE_CODE, CE_LEN, codeBitmap, analyse, codeEntryAlloc, codeFromBytes, EMPTY_CODE_HASH,
+  CE_CODE, CE_LEN, codeBitmap, analyse, codeEntryAlloc, codeFromBytes, EMPTY_CODE_HASH, emptyCodeEntry,
 } from './state';
 
 @external("host", "precompile")
@@ -242,11 +243,32 @@ function accountAccessCost(idx: u32): i64 {
 }
 
 function isPrecompile(addr: usize): u32 {
-  // Precompiles are 0x00..00NN with NN below 64.
-  if (load<u64>(addr) != 0 || load<u64>(addr, 8) != 0 || load<u16>(addr, 16) != 0 || load<u8>(addr, 18) != 0) return 0;
+  // Precompiles are 0x00..00NN with NN below 64, and 0x00..0100 (EIP-7951).
+  if (load<u64>(addr) != 0 || load<u64>(addr, 8) != 0 || load<u16>(addr, 16) != 0) return 0;
+  const hi = load<u8>(addr, 18);
   const n = <u32>load<u8>(addr, 19);
+  if (hi != 0) return hi == 1 && n == 0 && has(F_EIP7951) ? 0x100 : 0;
   if (n >= 64) return 0;
   return (<u64>param(P_PRECOMPILES) >> n) & 1 ? n : 0;
+}
+
+/**
+ * EIP-7702: the account index of the delegate when `idx`'s code is a delegation
+ * designator (0xef0100 ++ address), else -1.
+ */
+function delegateOf(idx: u32): i64 {
+  if (!has(F_EIP7702) || load<u32>(accPtr(idx) + AC_CODE_SIZE) != 23) return -1;
+  const e = accCode(idx) + CE_CODE;
+  if (load<u8>(e) != 0xef || load<u8>(e, 1) != 0x01 || load<u8>(e, 2) != 0x00) return -1;
+  return <i64>account(e + 3);
+}
+
+/** The code a call to `idx` runs: its own, or its delegate's (EIP-7702; a precompile delegate runs nothing). */
+function resolveCode(idx: u32): usize {
+  const d = delegateOf(idx);
+  if (d < 0) return accCode(idx);
+  if (isPrecompile(accPtr(<u32>d) + AC_ADDR) != 0) return emptyCodeEntry();
+  return accCode(<u32>d);
 }
 
 /** Moves value between accounts (caller checked the balance). */
@@ -283,15 +305,26 @@ function setReturnData(d: u32, src: usize, len: u32): void {
 
 let pcOutPtr: usize = 0;
 let pcOutLen: u32 = 0;
+/** pcOutPtr was allocated by the host: the caller frees it after copying. */
+let pcOutOwned = false;
 
 /** Runs precompile `id` on input; returns gas left (>= 0) or -1 when it fails (all gas consumed). Output in pcOutPtr/Len. */
 function runPrecompile(id: u32, input: usize, len: u32, gas: i64): i64 {
   pcOutLen = 0;
+  pcOutOwned = false;
   if (id == 4) { // identity, in WASM: 15 + 3 per word
     const cost = 15 + 3 * <i64>words(len);
     if (cost > gas) return -1;
     pcOutPtr = input;
     pcOutLen = len;
+    return gas - cost;
+  }
+  if (id == 9) { // blake2f (EIP-152), in WASM: one gas per round, priced before any round runs
+    const cost = blake2fGas(input, len);
+    if (cost < 0 || cost > gas) return -1;
+    blake2fRun(input, BLAKE2F_OUT);
+    pcOutPtr = BLAKE2F_OUT;
+    pcOutLen = 64;
     return gas - cost;
   }
   store<i64>(HOST_IO + H_GAS, gas);
@@ -300,6 +333,7 @@ function runPrecompile(id: u32, input: usize, len: u32, gas: i64): i64 {
   const used = load<i64>(HOST_IO + H_GAS);
   pcOutPtr = <usize>load<u32>(HOST_IO + H_OUT_PTR);
   pcOutLen = load<u32>(HOST_IO + H_OUT_LEN);
+  pcOutOwned = pcOutLen != 0; // the host allocates only a non-empty output
   return gas - used;
 }
 
@@ -424,6 +458,9 @@ function opCall(fr: usize, kind: u32): i32 {
   const target = account(wordToAddress(addrWord));
   const self = load<u32>(fr + FR_ACC);
   let cost = accountAccessCost(target);
+  // EIP-7702: calling a delegated account also accesses the delegate.
+  const delegate = delegateOf(target);
+  if (delegate >= 0) cost += accountAccessCost(<u32>delegate);
   if (valueNonZero) cost += param(P_CALL_VALUE);
   if (kind == FK_CALL) {
     if (has(F_EIP161)) { if (valueNonZero && !accIsLive(target)) cost += param(P_NEW_ACCOUNT); }
@@ -469,7 +506,7 @@ function opCall(fr: usize, kind: u32): i32 {
     } else {
       gas += left;
       setReturnData(gDepth, pcOutPtr, pcOutLen);
-      if (pcOutPtr != input && pcOutLen) heap.free(pcOutPtr);
+      if (pcOutOwned) heap.free(pcOutPtr);
       const n = <u64>pcOutLen < retLen ? <u64>pcOutLen : retLen;
       if (n) memory.copy(gMem + <usize>retOff, rdBuf(gDepth), <usize>n);
       U.setU64(base, 1);
@@ -479,7 +516,7 @@ function opCall(fr: usize, kind: u32): i32 {
     return ACT_CONTINUE;
   }
 
-  const code = accCode(target);
+  const code = resolveCode(target);
   if (load<u32>(code + CE_LEN) == 0) {
     U.setU64(base, 1);
     store<u32>(fr + FR_SP, <u32>(base + 32));
@@ -1085,9 +1122,9 @@ export let topOutLen: u32 = 0;
  * gas left via topGasLeft.
  */
 export let topGasLeft: i64 = 0;
-export function runMessage(kind: i32, caller: usize, to: usize, value: usize, input: usize, inputLen: u32, gas: i64, code: usize, codeLen: u32): i32 {
+export function runMessage(kind: i32, caller: usize, to: usize, value: usize, input: usize, inputLen: u32, gas: i64, code: usize, codeLen: u32, refund: i64): i32 {
   gDepth = 0;
-  gRefund = 0;
+  gRefund = refund;
   topOutPtr = 0;
   topOutLen = 0;
   const from = account(caller);
@@ -1131,7 +1168,7 @@ export function runMessage(kind: i32, caller: usize, to: usize, value: usize, in
     const left = runPrecompile(pre, in0, inputLen, gas);
     if (left < 0) { rollback(fr); topGasLeft = 0; return S_PRECOMPILE_FAILURE; }
     setReturnData(0, pcOutPtr, pcOutLen);
-    if (pcOutPtr != in0 && pcOutLen) heap.free(pcOutPtr);
+    if (pcOutOwned) heap.free(pcOutPtr);
     topOutPtr = rdBuf(0);
     topOutLen = pcOutLen;
     topGasLeft = left;
@@ -1143,7 +1180,7 @@ export function runMessage(kind: i32, caller: usize, to: usize, value: usize, in
     temp = codeEntryAlloc(codeLen);
     if (codeLen) memory.copy(temp + CE_CODE, code, codeLen);
     ce = temp;
-  } else ce = accCode(target);
+  } else ce = resolveCode(target);
   initFrame(0, ce, gas);
   store<u32>(fr + FR_INPUT, <u32>in0);
   store<u32>(fr + FR_TEMP_CODE, <u32>temp);

@@ -581,6 +581,15 @@ export function codeCacheClear(): void {
 
 let emptyCode: usize = 0;
 
+/** The shared entry of empty code. */
+export function emptyCodeEntry(): usize {
+  if (emptyCode == 0) {
+    emptyCode = codeEntryAlloc(0);
+    memory.copy(emptyCode + CE_HASH, EMPTY_CODE_HASH, 32);
+  }
+  return emptyCode;
+}
+
 /** The code entry of an account, loading the bytes from the host on first use. */
 export function accCode(idx: u32): usize {
   let p = accPtr(idx);
@@ -588,12 +597,9 @@ export function accCode(idx: u32): usize {
   if (e != 0) return e;
   const len = load<u32>(p + AC_CODE_SIZE);
   if (len == 0) {
-    if (emptyCode == 0) {
-      emptyCode = codeEntryAlloc(0);
-      memory.copy(emptyCode + CE_HASH, EMPTY_CODE_HASH, 32);
-    }
-    store<u32>(p + AC_CODE, <u32>emptyCode);
-    return emptyCode;
+    const e = emptyCodeEntry();
+    store<u32>(p + AC_CODE, <u32>e);
+    return e;
   }
   let ce = ccFind(p + AC_CODE_HASH);
   if (ce == 0) {

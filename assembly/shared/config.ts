@@ -69,6 +69,8 @@ export const F_EIP6780 = 1 << 14; // SELFDESTRUCT only deletes same-tx-created a
 export const F_EIP1153 = 1 << 15; // transient storage
 export const F_EIP684 = 1 << 16; // create collision (always on; kept for clarity)
 export const F_EIP7610 = 1 << 17; // create collision also on non-empty storage
+export const F_EIP7702 = 1 << 18; // delegation designators: calls run the delegate's code
+export const F_EIP7951 = 1 << 19; // secp256r1 verification precompile at 0x100
 
 // ---- Environment words at ENV + E_x (each a 32-byte little-endian-limb word) ----
 export const E_COINBASE = 0;
@@ -99,7 +101,7 @@ export const M_SALT = 128; // 32 bytes big-endian (CREATE2, unused by transactio
 // results
 export const M_STATUS = 160; // i32: S_* below
 export const M_GAS_LEFT = 168; // i64
-export const M_REFUND = 176; // i64 (refund counter, uncapped)
+export const M_REFUND = 176; // i64: refund counter (in: from authorizations, EIP-7702; out: uncapped total)
 export const M_OUTPUT_PTR = 184; // i32
 export const M_OUTPUT_LEN = 188; // i32
 export const M_CREATED = 192; // 20 bytes: address of a created contract

@@ -8,12 +8,17 @@ import { precompilesFor, precompileRules, type Precompile, type PrecompileRules 
 import { WorldState, EMPTY_CODE_HASH } from '../state/world.js';
 import { worldSource, type StateSource } from '../state/source.js';
 import type { Log } from '../state/logs.js';
-import { bigintToBytes, bigintToMinimalBytes, bytesToKey } from '../util/hex.js';
+import { bigintToBytes, bigintToMinimalBytes, bytesToKey, concatBytes } from '../util/hex.js';
 import { loadModule } from '../wasm/module.js';
 import { WasmInstance, type AccountOut, type HostCallbacks } from '../wasm/instance.js';
 import { applyWriteSet, parseWriteSet, type ReadSet, type WriteSet } from './sets.js';
-import type { BlockEnv, ExecStatus, Tx, TxResult } from './types.js';
-import { blobBaseFee, effectiveGasPrice, intrinsicGas, maxCost, staticInvalidity, GAS_PER_BLOB } from '../tx/rules.js';
+import type { Authorization, BlockEnv, ExecStatus, Tx, TxResult } from './types.js';
+import { blobBaseFee, effectiveGasPrice, floorGas, intrinsicGas, maxCost, staticInvalidity, GAS_PER_BLOB } from '../tx/rules.js';
+import { recoverAddress, SECP256K1_N } from '../tx/signature.js';
+
+const MAX_NONCE = (1n << 64n) - 1n;
+const AUTHORIZATION_MAGIC = 0x05; // EIP-7702: signed message prefix
+const DELEGATION_PREFIX = new Uint8Array([0xef, 0x01, 0x00]); // EIP-7702 designator
 
 const STATUS_TEXT: Record<number, string> = {
   [C.S_SUCCESS]: 'success', [C.S_REVERT]: 'reverted', [C.S_OUT_OF_GAS]: 'out of gas',
@@ -223,8 +228,49 @@ export class Evm {
     }
   }
 
+  private isDelegated(address: Uint8Array, fork: Fork): boolean {
+    if (!fork.eips.has(7702)) return false;
+    this.wasm.writeBytes(C.HOST_IO + C.H_ADDRESS, address);
+    return this.wasm.exports.codeKind() === 1;
+  }
+
+  /**
+   * EIP-7702: applies a transaction's authorizations (after the sender's nonce
+   * moved, before execution). Invalid tuples are skipped. Returns the refund
+   * earned by authorities that already existed.
+   */
+  private authorize(list: Authorization[], chainId: bigint, fork: Fork): bigint {
+    const w = this.wasm;
+    let refund = 0n;
+    for (const a of list) {
+      if (a.chainId !== 0n && a.chainId !== chainId) continue;
+      if (a.nonce >= MAX_NONCE || a.yParity > 1n || a.s > SECP256K1_N / 2n) continue;
+      let authority: Uint8Array;
+      try {
+        const msg = keccak_256(concatBytes(new Uint8Array([AUTHORIZATION_MAGIC]), RLP.encode([bigintToMinimalBytes(a.chainId), a.address, bigintToMinimalBytes(a.nonce)])));
+        authority = recoverAddress(msg, a.r, a.s, Number(a.yParity));
+      } catch {
+        continue; // no key signs it
+      }
+      this.warm(authority);
+      w.writeBytes(C.HOST_IO + C.H_ADDRESS, authority);
+      if (w.exports.codeKind() === 2) continue; // has code that is not a delegation
+      const acct = this.readAccount(authority);
+      if (acct.nonce !== a.nonce) continue;
+      if (acct.exists) refund += fork.authorizationExistingRefund;
+      const clear = a.address.every((b) => b === 0);
+      const code = clear ? new Uint8Array(0) : concatBytes(DELEGATION_PREFIX, a.address);
+      const p = clear ? 0 : w.copyIn(code);
+      w.writeBytes(C.HOST_IO + C.H_ADDRESS, authority);
+      w.exports.setAccountCode(p, code.length);
+      if (p) w.exports.free(p);
+      this.setNonce(authority, a.nonce + 1n);
+    }
+    return refund;
+  }
+
   /** Runs the message in MSG; returns status, gas left, refund, output. */
-  private message(kind: number, caller: Uint8Array, to: Uint8Array, value: bigint, data: Uint8Array, gas: bigint, code?: Uint8Array) {
+  private message(kind: number, caller: Uint8Array, to: Uint8Array, value: bigint, data: Uint8Array, gas: bigint, code?: Uint8Array, refundIn = 0n) {
     const w = this.wasm;
     const inPtr = w.copyIn(data);
     const codePtr = code ? w.copyIn(code) : 0;
@@ -239,6 +285,7 @@ export class Evm {
     v.setUint32(M + C.M_INPUT_LEN, data.length, true);
     v.setUint32(M + C.M_CODE_PTR, codePtr, true);
     v.setUint32(M + C.M_CODE_LEN, code ? code.length : 0, true);
+    v.setBigInt64(M + C.M_REFUND, refundIn, true);
     const status = w.exports.execute();
     const v2 = w.view;
     const gasLeft = v2.getBigInt64(M + C.M_GAS_LEFT, true);
@@ -307,7 +354,9 @@ export class Evm {
     const sender = this.readAccount(tx.sender);
     let invalid: string | null = null;
     if (sender.nonce !== tx.nonce) invalid = `NONCE_MISMATCH_${tx.nonce < sender.nonce ? 'TOO_LOW' : 'TOO_HIGH'}: account nonce ${sender.nonce}, tx nonce ${tx.nonce}`;
-    else if (!equal32(sender.codeHash, EMPTY_CODE_HASH) && sender.exists) invalid = 'SENDER_NOT_EOA: sender has code (EIP-3607)';
+    else if (!equal32(sender.codeHash, EMPTY_CODE_HASH) && sender.exists && !this.isDelegated(tx.sender, fork)) {
+      invalid = 'SENDER_NOT_EOA: sender has code (EIP-3607)'; // a delegation designator does not count (EIP-7702)
+    }
     else if (sender.balance < maxCost(tx)) invalid = `INSUFFICIENT_ACCOUNT_FUNDS: balance ${sender.balance} below ${maxCost(tx)}`;
     if (invalid) {
       this.wasm.host = null;
@@ -325,11 +374,19 @@ export class Evm {
       if (fork.eips.has(3651)) this.warm(block.coinbase);
       for (const e of tx.accessList) this.warm(e.address, e.storageKeys);
     }
-    const r = this.message(tx.to === null ? C.K_CREATE : C.K_CALL, tx.sender, to, tx.value, tx.data, tx.gasLimit - intrinsic);
+    const authRefund = tx.authorizationList ? this.authorize(tx.authorizationList, block.chainId, fork) : 0n;
+    if (fork.eips.has(7702)) {
+      // A call to a delegated account accesses the delegate too (warm from the start, as geth does).
+      const w = this.wasm;
+      if (this.isDelegated(to, fork)) this.warm(w.readBytes(w.exports.codePtr() + 3, 20));
+    }
+    const r = this.message(tx.to === null ? C.K_CREATE : C.K_CALL, tx.sender, to, tx.value, tx.data, tx.gasLimit - intrinsic, undefined, authRefund);
     let gasUsed = tx.gasLimit - r.gasLeft;
     const refundCap = gasUsed / fork.refundQuotient;
     const refund = r.refund > 0n ? (r.refund < refundCap ? r.refund : refundCap) : 0n;
     gasUsed -= refund;
+    const floor = floorGas(tx, fork); // EIP-7623
+    if (gasUsed < floor) gasUsed = floor;
     this.addBalance(tx.sender, (tx.gasLimit - gasUsed) * price);
     const tip = fork.eips.has(1559) ? price - block.baseFee : price;
     this.addBalance(block.coinbase, gasUsed * tip);

@@ -20,9 +20,21 @@ export interface BlockEnv {
 
 export interface AccessListEntry { address: Uint8Array; storageKeys: Uint8Array[] }
 
+/** An EIP-7702 authorization tuple (type-4 transactions, Prague). */
+export interface Authorization {
+  chainId: bigint;
+  address: Uint8Array;
+  nonce: bigint;
+  yParity: bigint;
+  r: bigint;
+  s: bigint;
+  /** The signer as a fixture states it, when present (informational: execution recovers it). */
+  signer?: Uint8Array;
+}
+
 export interface Tx {
-  /** 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844. */
-  type: 0 | 1 | 2 | 3;
+  /** 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844, 4 EIP-7702. */
+  type: 0 | 1 | 2 | 3 | 4;
   sender: Uint8Array;
   nonce: bigint;
   gasLimit: bigint;
@@ -38,6 +50,8 @@ export interface Tx {
   accessList: AccessListEntry[];
   maxFeePerBlobGas?: bigint;
   blobVersionedHashes?: Uint8Array[];
+  /** EIP-7702 transactions. */
+  authorizationList?: Authorization[];
 }
 
 export type ExecStatus = 'success' | 'revert' | 'halt';

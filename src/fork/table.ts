@@ -33,12 +33,18 @@ export interface Fork {
   txGas: bigint; txCreateGas: bigint; txDataZeroGas: bigint; txDataNonZeroGas: bigint;
   accessListAddressGas: bigint; accessListKeyGas: bigint; initcodeWordGas: bigint;
   maxInitcodeSize: number; refundQuotient: bigint;
+  /** EIP-7825: transactions above this gas limit are invalid (0 = no cap). */
+  maxTxGas: bigint;
+  /** EIP-7623: floor cost per calldata token (0 before Prague). */
+  floorTokenGas: bigint;
+  /** EIP-7702: intrinsic cost per authorization, and the refund when the authority already exists. */
+  authorizationGas: bigint; authorizationExistingRefund: bigint;
   blobs: BlobSchedule | null;
   /** Active precompile addresses (1..n). */
   precompiles: number[];
 }
 
-type Patch = { eips: number[]; gas?: Record<number, number>; params?: Partial<Record<number, number>>; flags?: number; tx?: { txCreateGas?: number; txDataNonZeroGas?: number; initcodeWordGas?: number; maxInitcodeSize?: number; refundQuotient?: number }; blobs?: BlobSchedule; precompiles?: number[] };
+type Patch = { eips: number[]; gas?: Record<number, number>; params?: Partial<Record<number, number>>; flags?: number; tx?: { txCreateGas?: number; txDataNonZeroGas?: number; initcodeWordGas?: number; maxInitcodeSize?: number; refundQuotient?: number; maxTxGas?: number }; blobs?: BlobSchedule; precompiles?: number[] };
 
 // Opcodes by value, for readable patches.
 const OP = {
@@ -132,8 +138,13 @@ const PATCHES: Record<ForkName, Patch> = {
     blobs: { target: 3, max: 6, updateFraction: 3338477n }, precompiles: [10],
   },
   // Prague and Osaka: parameters only so far; their EIPs land with the Prague/Osaka issue.
-  Prague: { eips: [2537, 2935, 6110, 7002, 7251, 7623, 7685, 7691, 7702], blobs: { target: 6, max: 9, updateFraction: 5007716n } },
-  Osaka: { eips: [7823, 7825, 7883, 7918, 7934, 7939, 7951], gas: { [OP.CLZ]: 5 } },
+  // EIP-2537 BLS12-381 precompiles, 2935 history contract, 7623 calldata floor, 7691 blobs, 7702 set-code
+  Prague: {
+    eips: [2537, 2935, 6110, 7002, 7251, 7623, 7685, 7691, 7702], flags: C.F_EIP7702,
+    blobs: { target: 6, max: 9, updateFraction: 5007716n }, precompiles: [11, 12, 13, 14, 15, 16, 17],
+  },
+  // EIP-7939 CLZ, 7951 secp256r1 at 0x100, 7825 tx gas cap, 7823/7883 modexp, 7918 blob fee floor, 7934 RLP limit
+  Osaka: { eips: [7594, 7823, 7825, 7883, 7918, 7934, 7939, 7951], flags: C.F_EIP7951, gas: { [OP.CLZ]: 5 }, precompiles: [0x100], tx: { maxTxGas: 1 << 24 } },
 };
 
 function baseParams(): BigInt64Array {
@@ -168,8 +179,8 @@ function build(): Map<ForkName, Fork> {
       else params[C.P_FLAGS] |= BigInt(patch.flags);
     }
     const precompiles = [...(prev?.precompiles ?? [1, 2, 3, 4]), ...(patch.precompiles ?? [])];
-    let mask = 0n;
-    for (const a of precompiles) mask |= 1n << BigInt(a);
+    let mask = 0n; // addresses below 64; 0x100 (EIP-7951) is flagged separately
+    for (const a of precompiles) if (a < 64) mask |= 1n << BigInt(a);
     params[C.P_PRECOMPILES] = mask;
     const fork: Fork = {
       name, index,
@@ -183,6 +194,10 @@ function build(): Map<ForkName, Fork> {
       initcodeWordGas: patch.tx?.initcodeWordGas !== undefined ? BigInt(patch.tx.initcodeWordGas) : prev?.initcodeWordGas ?? 0n,
       maxInitcodeSize: patch.tx?.maxInitcodeSize ?? prev?.maxInitcodeSize ?? 0,
       refundQuotient: patch.tx?.refundQuotient !== undefined ? BigInt(patch.tx.refundQuotient) : prev?.refundQuotient ?? 2n,
+      maxTxGas: patch.tx?.maxTxGas !== undefined ? BigInt(patch.tx.maxTxGas) : prev?.maxTxGas ?? 0n,
+      floorTokenGas: patch.eips.includes(7623) ? 10n : prev?.floorTokenGas ?? 0n,
+      authorizationGas: patch.eips.includes(7702) ? 25000n : prev?.authorizationGas ?? 0n,
+      authorizationExistingRefund: patch.eips.includes(7702) ? 25000n - 12500n : prev?.authorizationExistingRefund ?? 0n,
       blobs: patch.blobs ?? prev?.blobs ?? null,
       precompiles,
     };
@@ -206,3 +221,59 @@ export function forkIndex(name: ForkName): number {
 }
 
 export const DEFAULT_FORK: ForkName = 'Cancun';
+
+// --- Ethereum mainnet: when each fork activated, and the pre-merge block reward ---
+
+/**
+ * Mainnet activation points, in order: by block number up to Paris (the first
+ * proof-of-stake block), by timestamp from Shanghai on. MuirGlacier, ArrowGlacier and
+ * GrayGlacier only delayed the difficulty bomb. Sources: the fork meta-EIPs (606
+ * Homestead, 608 Tangerine Whistle, 607 Spurious Dragon, 609 Byzantium, 1013/1716
+ * Constantinople/Petersburg, 1679 Istanbul, 2387 Muir Glacier, 2070 Berlin, 3675 Paris)
+ * and ethereum/execution-specs' FORK_CRITERIA (London on).
+ */
+export const MAINNET_SCHEDULE: readonly { fork: ForkName; block?: bigint; timestamp?: bigint }[] = [
+  { fork: 'Frontier', block: 0n },
+  { fork: 'Homestead', block: 1_150_000n },
+  { fork: 'TangerineWhistle', block: 2_463_000n },
+  { fork: 'SpuriousDragon', block: 2_675_000n },
+  { fork: 'Byzantium', block: 4_370_000n },
+  { fork: 'Petersburg', block: 7_280_000n }, // Constantinople and Petersburg activated together
+  { fork: 'Istanbul', block: 9_069_000n },
+  { fork: 'MuirGlacier', block: 9_200_000n },
+  { fork: 'Berlin', block: 12_244_000n },
+  { fork: 'London', block: 12_965_000n },
+  { fork: 'ArrowGlacier', block: 13_773_000n },
+  { fork: 'GrayGlacier', block: 15_050_000n },
+  { fork: 'Paris', block: 15_537_394n },
+  { fork: 'Shanghai', timestamp: 1_681_338_455n },
+  { fork: 'Cancun', timestamp: 1_710_338_135n },
+  { fork: 'Prague', timestamp: 1_746_612_311n },
+];
+
+/** The DAO fork block (EIP-779): balances of the drain list move to the refund contract before its transactions. */
+export const MAINNET_DAO_FORK_BLOCK = 1_920_000n;
+
+export const MAINNET_CHAIN_ID = 1n;
+
+/** The fork of the mainnet block with this number and timestamp. */
+export function mainnetForkAt(number: bigint, timestamp: bigint): Fork {
+  let name: ForkName = 'Frontier';
+  for (const s of MAINNET_SCHEDULE) {
+    if ((s.block !== undefined && number >= s.block) || (s.timestamp !== undefined && timestamp >= s.timestamp)) name = s.fork;
+    else break;
+  }
+  return forkByName(name);
+}
+
+/**
+ * The block reward paid to the miner before the merge, in wei: 5 ETH, 3 ETH from
+ * Byzantium (EIP-649), 2 ETH from Constantinople (EIP-1234), none from Paris (EIP-3675).
+ */
+export function blockReward(fork: Fork): bigint {
+  const ETH = 10n ** 18n;
+  if (fork.eips.has(3675)) return 0n;
+  if (fork.eips.has(1234)) return 2n * ETH;
+  if (fork.eips.has(649)) return 3n * ETH;
+  return 5n * ETH;
+}

@@ -11,31 +11,15 @@
 import { readFileSync } from 'node:fs';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import type { AccessListEntry, BlockEnv, Tx } from '../evm/types.js';
+import type { Authorization, AccessListEntry, BlockEnv, Tx } from '../evm/types.js';
 import { forkByName } from '../fork/table.js';
 import { WorldState } from '../state/world.js';
 import { InputError, bigintToBytes, hexToBytes, hexToFixed, parseQuantity } from '../util/hex.js';
 
 export interface CaseIndexes { data: number; gas: number; value: number }
 
-/** An EIP-7702 authorization tuple (type-4 transactions, Prague). */
-export interface Authorization {
-  chainId: bigint;
-  address: Uint8Array;
-  nonce: bigint;
-  yParity: bigint;
-  r: bigint;
-  s: bigint;
-  /** The signer as the fixture states it, when present (EEST gives it). */
-  signer?: Uint8Array;
-}
-
-/**
- * The transaction of a case. Type 4 (EIP-7702) is parsed here so fixtures load, but
- * `Tx` in src/evm/types.ts does not carry authorizations yet; run.ts reports such
- * cases as unsupported until it does.
- */
-export type StateTestTx = Omit<Tx, 'type'> & { type: Tx['type'] | 4; authorizationList?: Authorization[] };
+/** The transaction of a case. */
+export type StateTestTx = Tx;
 
 export interface StateTestCase {
   /** The path as given (used in reports and known-failure ids). */

@@ -29,9 +29,6 @@ export interface CaseResult {
 
 export function runCase(evm: Evm, c: StateTestCase): CaseResult {
   const base = { file: c.file, name: c.name, fork: c.fork, indexes: c.indexes, expectedRoot: bytesToHex(c.expectedRoot) };
-  if (c.tx.type === 4) {
-    return { ...base, pass: false, actualRoot: '', error: null, reason: 'unsupported: EIP-7702 set-code transaction (type 4)' };
-  }
   if (c.unencodable !== undefined) {
     // Nothing can run: the post-state must be the pre-state.
     const actual = c.pre.stateRoot();

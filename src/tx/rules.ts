@@ -15,7 +15,17 @@ export function intrinsicGas(tx: Tx, fork: Fork): bigint {
   gas += zeros * fork.txDataZeroGas + (BigInt(tx.data.length) - zeros) * fork.txDataNonZeroGas;
   if (tx.to === null) gas += ((BigInt(tx.data.length) + 31n) / 32n) * fork.initcodeWordGas; // EIP-3860
   for (const e of tx.accessList) gas += fork.accessListAddressGas + BigInt(e.storageKeys.length) * fork.accessListKeyGas;
+  gas += BigInt(tx.authorizationList?.length ?? 0) * fork.authorizationGas; // EIP-7702
   return gas;
+}
+
+/** EIP-7623: the least gas a transaction is charged, from its calldata tokens (0 before Prague). */
+export function floorGas(tx: Tx, fork: Fork): bigint {
+  if (fork.floorTokenGas === 0n) return 0n;
+  let zeros = 0n;
+  for (const b of tx.data) if (b === 0) zeros++;
+  const tokens = zeros + (BigInt(tx.data.length) - zeros) * 4n;
+  return fork.txGas + tokens * fork.floorTokenGas;
 }
 
 /** e^(numerator/denominator) * factor, as EIP-4844's fake_exponential. */
@@ -38,7 +48,7 @@ export function blobBaseFee(excessBlobGas: bigint, fork: Fork): bigint {
 
 /** The price per gas the sender pays. */
 export function effectiveGasPrice(tx: Tx, baseFee: bigint): bigint {
-  if (tx.type === 2 || tx.type === 3) {
+  if (tx.type >= 2) {
     const tip = tx.maxPriorityFeePerGas!;
     const max = tx.maxFeePerGas!;
     return max < baseFee + tip ? max : baseFee + tip;
@@ -48,7 +58,7 @@ export function effectiveGasPrice(tx: Tx, baseFee: bigint): bigint {
 
 /** The most the sender may have to pay: what its balance must cover. */
 export function maxCost(tx: Tx): bigint {
-  const price = tx.type === 2 || tx.type === 3 ? tx.maxFeePerGas! : tx.gasPrice!;
+  const price = tx.type >= 2 ? tx.maxFeePerGas! : tx.gasPrice!;
   let cost = tx.gasLimit * price + tx.value;
   if (tx.type === 3) cost += BigInt(tx.blobVersionedHashes!.length) * GAS_PER_BLOB * tx.maxFeePerBlobGas!;
   return cost;
@@ -59,14 +69,22 @@ export function maxCost(tx: Tx): bigint {
  * null. Names follow execution-spec-tests' TransactionException where one fits.
  */
 export function staticInvalidity(tx: Tx, block: BlockEnv, fork: Fork, intrinsic: bigint, blobBaseFeeValue: bigint): string | null {
+  if (tx.type === 4 && !fork.eips.has(7702)) return 'TR_TypeNotSupported: set-code transactions need Prague';
   if (tx.type === 1 && !fork.eips.has(2930)) return 'TR_TypeNotSupported: EIP-2930 transactions need Berlin';
   if (tx.type === 2 && !fork.eips.has(1559)) return 'TR_TypeNotSupported: EIP-1559 transactions need London';
   if (tx.type === 3 && !fork.eips.has(4844)) return 'TR_TypeNotSupported: blob transactions need Cancun';
   if (tx.nonce >= MAX_NONCE) return 'NONCE_IS_MAX';
   if (tx.gasLimit > block.gasLimit) return `GAS_ALLOWANCE_EXCEEDED: gas limit ${tx.gasLimit} above block gas limit ${block.gasLimit}`;
+  if (fork.maxTxGas > 0n && tx.gasLimit > fork.maxTxGas) return `TRANSACTION_GAS_LIMIT_EXCEEDS_MAXIMUM: ${tx.gasLimit} above ${fork.maxTxGas} (EIP-7825)`;
   if (intrinsic > tx.gasLimit) return `INTRINSIC_GAS_TOO_LOW: intrinsic gas ${intrinsic} above gas limit ${tx.gasLimit}`;
+  const floor = floorGas(tx, fork);
+  if (floor > tx.gasLimit) return `INTRINSIC_GAS_BELOW_FLOOR_GAS_COST: floor ${floor} above gas limit ${tx.gasLimit} (EIP-7623)`;
+  if (tx.type === 4) {
+    if (tx.to === null) return 'TYPE_4_TX_CONTRACT_CREATION';
+    if (!tx.authorizationList || tx.authorizationList.length === 0) return 'TYPE_4_EMPTY_AUTHORIZATION_LIST';
+  }
   if (fork.eips.has(1559)) {
-    if (tx.type === 2 || tx.type === 3) {
+    if (tx.type >= 2) {
       if (tx.maxPriorityFeePerGas! > tx.maxFeePerGas!) return 'PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS';
       if (tx.maxFeePerGas! < block.baseFee) return `INSUFFICIENT_MAX_FEE_PER_GAS: max fee ${tx.maxFeePerGas} below base fee ${block.baseFee}`;
     } else if (tx.gasPrice! < block.baseFee) return `INSUFFICIENT_MAX_FEE_PER_GAS: gas price ${tx.gasPrice} below base fee ${block.baseFee}`;

@@ -13,6 +13,9 @@ export interface WasmExports {
   addBalance(negative: number): number;
   setAccountNonce(): void;
   warmAddress(): void;
+  codeKind(): number;
+  codePtr(): number;
+  setAccountCode(ptr: number, len: number): void;
   warmStorage(): void;
   execute(): number;
   finalize(): number;
