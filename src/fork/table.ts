@@ -18,7 +18,11 @@ const ALIASES: Record<string, ForkName> = {
   Merge: 'Paris', Paris: 'Paris',
 };
 
-export interface BlobSchedule { target: number; max: number; updateFraction: bigint }
+export interface BlobSchedule {
+  target: number; max: number; updateFraction: bigint;
+  /** Blobs one transaction may carry (EIP-7594 from Osaka); the block maximum before it. */
+  maxPerTx: number;
+}
 
 export interface Fork {
   name: ForkName;
@@ -135,16 +139,18 @@ const PATCHES: Record<ForkName, Patch> = {
   Cancun: {
     eips: [1153, 4788, 4844, 5656, 6780, 7516], flags: C.F_EIP1153 | C.F_EIP6780,
     gas: { [OP.TLOAD]: 100, [OP.TSTORE]: 100, [OP.MCOPY]: 3, [OP.BLOBHASH]: 3, [OP.BLOBBASEFEE]: 2 },
-    blobs: { target: 3, max: 6, updateFraction: 3338477n }, precompiles: [10],
+    blobs: { target: 3, max: 6, updateFraction: 3338477n, maxPerTx: 6 }, precompiles: [10],
   },
   // Prague and Osaka: parameters only so far; their EIPs land with the Prague/Osaka issue.
   // EIP-2537 BLS12-381 precompiles, 2935 history contract, 7623 calldata floor, 7691 blobs, 7702 set-code
   Prague: {
     eips: [2537, 2935, 6110, 7002, 7251, 7623, 7685, 7691, 7702], flags: C.F_EIP7702,
-    blobs: { target: 6, max: 9, updateFraction: 5007716n }, precompiles: [11, 12, 13, 14, 15, 16, 17],
+    blobs: { target: 6, max: 9, updateFraction: 5007716n, maxPerTx: 9 }, precompiles: [11, 12, 13, 14, 15, 16, 17],
   },
   // EIP-7939 CLZ, 7951 secp256r1 at 0x100, 7825 tx gas cap, 7823/7883 modexp, 7918 blob fee floor, 7934 RLP limit
-  Osaka: { eips: [7594, 7823, 7825, 7883, 7918, 7934, 7939, 7951], flags: C.F_EIP7951, gas: { [OP.CLZ]: 5 }, precompiles: [0x100], tx: { maxTxGas: 1 << 24 } },
+  Osaka: {
+    eips: [7594, 7823, 7825, 7883, 7918, 7934, 7939, 7951], flags: C.F_EIP7951,
+    blobs: { target: 6, max: 9, updateFraction: 5007716n, maxPerTx: 6 }, gas: { [OP.CLZ]: 5 }, precompiles: [0x100], tx: { maxTxGas: 1 << 24 } },
 };
 
 function baseParams(): BigInt64Array {

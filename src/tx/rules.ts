@@ -96,7 +96,7 @@ export function staticInvalidity(tx: Tx, block: BlockEnv, fork: Fork, intrinsic:
     const hashes = tx.blobVersionedHashes!;
     if (tx.to === null) return 'TYPE_3_TX_CONTRACT_CREATION';
     if (hashes.length === 0) return 'TYPE_3_TX_ZERO_BLOBS';
-    if (fork.blobs && hashes.length > fork.blobs.max) return `TYPE_3_TX_BLOB_COUNT_EXCEEDED: ${hashes.length} blobs`;
+    if (fork.blobs && hashes.length > fork.blobs.maxPerTx) return `TYPE_3_TX_BLOB_COUNT_EXCEEDED: ${hashes.length} blobs, at most ${fork.blobs.maxPerTx}`;
     for (const h of hashes) if (h.length !== 32 || h[0] !== VERSIONED_HASH_VERSION_KZG) return 'TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH';
     if (tx.maxFeePerBlobGas! < blobBaseFeeValue) return `INSUFFICIENT_MAX_FEE_PER_BLOB_GAS: ${tx.maxFeePerBlobGas} below ${blobBaseFeeValue}`;
   }
