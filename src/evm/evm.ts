@@ -8,7 +8,7 @@ import { precompilesFor, precompileRules, type Precompile, type PrecompileRules 
 import { WorldState, EMPTY_CODE_HASH } from '../state/world.js';
 import { worldSource, type StateSource } from '../state/source.js';
 import type { Log } from '../state/logs.js';
-import { bigintToBytes, bigintToMinimalBytes, bytesToKey, concatBytes } from '../util/hex.js';
+import { InputError, bigintToBytes, bigintToMinimalBytes, bytesToBigint, bytesToKey, concatBytes } from '../util/hex.js';
 import { loadModule } from '../wasm/module.js';
 import { WasmInstance, type AccountOut, type HostCallbacks } from '../wasm/instance.js';
 import { applyWriteSet, parseWriteSet, type ReadSet, type WriteSet } from './sets.js';
@@ -148,6 +148,33 @@ export class Evm {
   /** From a module compiled elsewhere (worker threads receive it). */
   static async fromModule(module: WebAssembly.Module, opts: EvmOptions = {}): Promise<Evm> {
     return new Evm(await WasmInstance.create(module), module, opts);
+  }
+
+  /** Puts an account into this.state (missing fields: zero / empty). */
+  setAccount(address: Uint8Array, fields: { balance?: bigint; nonce?: bigint; code?: Uint8Array; storage?: Map<bigint, bigint> | Record<string, bigint> } = {}): void {
+    const key = addressKey(address);
+    const code = fields.code ?? new Uint8Array(0);
+    this.state.putAccount(key, {
+      nonce: fields.nonce ?? 0n, balance: fields.balance ?? 0n, code,
+      codeHash: code.length ? keccak_256(code) : EMPTY_CODE_HASH, storage: new Map(),
+    });
+    const entries = fields.storage instanceof Map ? [...fields.storage] : Object.entries(fields.storage ?? {}).map(([k, v]) => [BigInt(k), v] as const);
+    for (const [slot, value] of entries) this.setStorage(address, slot, value);
+  }
+
+  /** The account in this.state, or undefined if it does not exist. */
+  getAccount(address: Uint8Array): { balance: bigint; nonce: bigint; code: Uint8Array; codeHash: Uint8Array } | undefined {
+    const a = this.state.peekAccount(addressKey(address));
+    return a && { balance: a.balance, nonce: a.nonce, code: a.code, codeHash: a.codeHash };
+  }
+
+  setStorage(address: Uint8Array, slot: bigint, value: bigint): void {
+    this.state.putStorage(addressKey(address), bytesToKey(bigintToBytes(slot, 32)), bigintToBytes(value, 32));
+  }
+
+  getStorage(address: Uint8Array, slot: bigint): bigint {
+    const v = this.state.getStorage(addressKey(address), bytesToKey(bigintToBytes(slot, 32)));
+    return v ? bytesToBigint(v) : 0n;
   }
 
   private precompiles(fork: Fork) {
@@ -450,6 +477,16 @@ export class Evm {
   runCode(opts: { code: Uint8Array; data?: Uint8Array; gasLimit?: bigint; value?: bigint; caller?: Uint8Array; address?: Uint8Array; fork?: Fork }): CallResult {
     return this.runCall({ code: opts.code, data: opts.data, gasLimit: opts.gasLimit, value: opts.value, caller: opts.caller, to: opts.address, fork: opts.fork });
   }
+}
+
+/** Creates an EVM (the familiar @ethereumjs/evm entry point). */
+export function createEVM(opts: EvmOptions = {}): Promise<Evm> {
+  return Evm.create(opts);
+}
+
+function addressKey(address: Uint8Array): string {
+  if (address.length !== 20) throw new InputError(`address must be 20 bytes, got ${address.length}`);
+  return bytesToKey(address);
 }
 
 export function createAddress(sender: Uint8Array, nonce: bigint): Uint8Array {
