@@ -10,11 +10,12 @@ import { DEFAULT_FORK, forkByName } from '../fork/table.js';
 import { collectJsonFiles, formatIndexes, progressPrinter, runStateTests } from '../statetest/runner.js';
 import { InputError, bytesToHex, hexToBytes, parseQuantity } from '../util/hex.js';
 import { vectorsDir } from '../util/vectors.js';
+import { BLOCKS_USAGE, blockCommand, blocktestCommand } from './blocks.js';
 
 const USAGE = `lanes - a parallel, WebAssembly-accelerated Ethereum Virtual Machine
 
 Usage:
-  lanes statetest [--fork NAME] [--run REGEX] [--json] [--workers N] [PATH...]
+  lanes statetest [--fork NAME] [--run REGEX] [--json] [--workers N] [--slowest N] [PATH...]
       Run ethereum/tests or execution-spec-tests state tests. PATH is a JSON file
       or a folder searched recursively for *.json. Without PATH: the VMTests of
       $LANES_VECTORS/ethereum-tests (LANES_VECTORS defaults to ../shared/vectors
@@ -24,6 +25,7 @@ Usage:
         --json         print geth-style result objects
                        [{"name","pass","stateRoot","fork","error"}] on stdout
         --workers N    worker threads (default: available CPU cores)
+        --slowest N    also print the N slowest files and their wall time (stderr)
       Prints one line per failing case; the last line is "N passed, M failed".
       Exits 1 if any case failed.
 
@@ -39,6 +41,7 @@ Usage:
                          the median time and Mgas/s
         --json           print {"output","gasUsed","error","medianMs","mgasPerSec"}
 
+${BLOCKS_USAGE}
   lanes help | --help
       This text.
 
@@ -73,6 +76,10 @@ async function main(argv: string[]): Promise<number> {
       return statetest(rest);
     case 'run':
       return run(rest);
+    case 'blocktest':
+      return blocktestCommand(rest);
+    case 'block':
+      return blockCommand(rest);
     case undefined:
       process.stderr.write(USAGE);
       return 2;
@@ -87,6 +94,7 @@ async function statetest(args: string[]): Promise<number> {
     run: { type: 'string' },
     json: { type: 'boolean' },
     workers: { type: 'string' },
+    slowest: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, true);
   if (values.help) {
@@ -151,6 +159,12 @@ async function statetest(args: string[]): Promise<number> {
   process.stderr.write(`[statetest] ${summary.results.length} cases in ${summary.files} files, ` +
     `${(summary.elapsedMs / 1000).toFixed(2)}s wall time, ${summary.workers} worker${summary.workers === 1 ? '' : 's'}\n`);
   if (summary.results.length === 0) process.stderr.write('[statetest] warning: no cases matched\n');
+  if (values.slowest !== undefined) {
+    const n = Number(values.slowest);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--slowest: expected a positive integer, got ${JSON.stringify(values.slowest)}`);
+    const slow = [...summary.fileMs].sort((a, b) => b[1] - a[1]).slice(0, n);
+    for (const [file, ms] of slow) process.stderr.write(`[statetest] ${(ms / 1000).toFixed(2)}s ${file}\n`);
+  }
   return summary.failed > 0 ? 1 : 0;
 }
 

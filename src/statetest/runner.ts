@@ -43,6 +43,8 @@ export interface RunSummary {
   files: number;
   workers: number;
   elapsedMs: number;
+  /** Wall time per file (ms), from dispatch to result. */
+  fileMs: Map<string, number>;
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -91,10 +93,11 @@ export async function runStateTests(files: string[], opts: RunOptions = {}): Pro
   const results: CaseResult[] = [];
   let filesDone = 0;
   let failed = 0;
+  const fileMs = new Map<string, number>();
 
   const finish = (): RunSummary => {
     results.sort(compareResults);
-    return { results, passed: results.length - failed, failed, files: files.length, workers: nWorkers, elapsedMs: performance.now() - start };
+    return { results, passed: results.length - failed, failed, files: files.length, workers: nWorkers, elapsedMs: performance.now() - start, fileMs };
   };
   if (files.length === 0) return finish();
 
@@ -112,6 +115,7 @@ export async function runStateTests(files: string[], opts: RunOptions = {}): Pro
     };
 
     const running = new Set<string>();
+    const dispatched = new Map<string, number>();
     const add = (rs: CaseResult[]) => {
       for (const r of rs) {
         results.push(r);
@@ -131,6 +135,7 @@ export async function runStateTests(files: string[], opts: RunOptions = {}): Pro
         current = queue.shift();
         if (current !== undefined) {
           running.add(current);
+          dispatched.set(current, performance.now());
           w.postMessage({ file: current } satisfies ToWorker);
           return;
         }
@@ -146,6 +151,7 @@ export async function runStateTests(files: string[], opts: RunOptions = {}): Pro
         if (settled) return;
         if (m.type === 'done') {
           running.delete(m.file);
+          fileMs.set(m.file, performance.now() - (dispatched.get(m.file) ?? start));
           add(m.results);
           next();
         } else if (m.type === 'input-error') abort(new InputError(m.message));
