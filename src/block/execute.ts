@@ -1,0 +1,219 @@
+// The sequential block executor: the reference every parallel result must match.
+//
+// Order of a block's state changes:
+//   1. the DAO fork's irregular change (mainnet block 1,920,000 only, EIP-779);
+//   2. the EIP-4788 beacon-root system call (Cancun on);
+//   3. the transactions in order (runTx pays the fee recipient per transaction);
+//   4. EIP-4895 withdrawals (Shanghai on);
+//   5. the miner and uncle rewards (before Paris).
+// Header checks that need no execution live in validate.ts; this file checks what only
+// execution can tell (a transaction that cannot be included, block gas and blob gas
+// running out) and throws InvalidBlockError for it.
+
+import type { Evm, FullTxResult } from '../evm/evm.js';
+import type { BlockEnv, Tx } from '../evm/types.js';
+import { blockReward, type Fork } from '../fork/table.js';
+import { orBloom } from '../state/logs.js';
+import { createAccount, type WorldState } from '../state/world.js';
+import { GAS_PER_BLOB } from '../tx/rules.js';
+import { signatureInvalidity } from '../tx/signature.js';
+import { bytesToKey } from '../util/hex.js';
+import type { Block, Withdrawal } from './block.js';
+import { applyDaoFork } from './dao.js';
+import { InvalidBlockError, codeOf } from './errors.js';
+import type { BlockHeader } from './header.js';
+import { BloomCache, receiptsRoot, type Receipt } from './receipt.js';
+
+/** EIP-4788: the beacon roots contract and the caller of system calls. */
+export const BEACON_ROOTS_ADDRESS = hex20('000f3df6d732807ef1319fb7b8bb8522d0beac02');
+export const SYSTEM_ADDRESS = hex20('fffffffffffffffffffffffffffffffffffffffe');
+const SYSTEM_CALL_GAS = 30_000_000n;
+const GWEI = 1_000_000_000n;
+/** The EIP that introduced each typed transaction. */
+const TYPE_EIP: Record<number, number> = { 1: 2930, 2: 1559, 3: 4844, 4: 7702 };
+
+export interface ExecuteOptions {
+  fork: Fork;
+  /** Chain id for CHAINID and transaction replay protection (default 1, mainnet). */
+  chainId?: bigint;
+  /** BLOCKHASH: the hash of an earlier block, or undefined when unknown (reads as zero). */
+  blockHash?: (n: bigint) => Uint8Array | undefined;
+  /** Apply the DAO fork's state change before the transactions (mainnet block 1,920,000). */
+  daoFork?: boolean;
+  /**
+   * Before Byzantium receipts hold the state root after each transaction. Computing it
+   * costs a state root per transaction and means nothing on a partial pre-state, so it
+   * can be turned off (the receipts then carry an all-zero root). Default true.
+   */
+  intermediateStateRoots?: boolean;
+  /** Compute the state root at the end (default true). */
+  stateRoot?: boolean;
+  /** Called after each transaction, before the next one runs. */
+  onTx?: (index: number, tx: Tx, result: FullTxResult) => void;
+}
+
+export interface BlockResult {
+  receipts: Receipt[];
+  /** Per transaction, in block order. */
+  results: FullTxResult[];
+  gasUsed: bigint;
+  blobGasUsed: bigint;
+  logsBloom: Uint8Array;
+  receiptsRoot: Uint8Array;
+  /** Null when options.stateRoot is false. */
+  stateRoot: Uint8Array | null;
+}
+
+/** The EVM's view of a block header. */
+export function blockEnv(header: BlockHeader, chainId: bigint, blockHash: (n: bigint) => Uint8Array | undefined): BlockEnv {
+  return {
+    coinbase: header.coinbase,
+    number: header.number,
+    timestamp: header.timestamp,
+    gasLimit: header.gasLimit,
+    baseFee: header.baseFeePerGas ?? 0n,
+    prevRandao: header.mixHash,
+    difficulty: header.difficulty,
+    excessBlobGas: header.excessBlobGas ?? 0n,
+    chainId,
+    blockHash,
+  };
+}
+
+/**
+ * Executes `block` on `state` (mutated in place). Throws InvalidBlockError when a
+ * transaction cannot be included; the state is then partly updated and should be
+ * dropped (run on a copy).
+ */
+export function executeBlock(evm: Evm, state: WorldState, block: Block, opts: ExecuteOptions): BlockResult {
+  const { fork } = opts;
+  const header = block.header;
+  const chainId = opts.chainId ?? 1n;
+  const env = blockEnv(header, chainId, opts.blockHash ?? (() => undefined));
+  const byzantium = fork.eips.has(658);
+
+  if (opts.daoFork) applyDaoFork(state);
+  if (fork.eips.has(4788) && header.parentBeaconBlockRoot !== undefined) beaconRootCall(evm, state, env, fork, header.parentBeaconBlockRoot);
+
+  const receipts: Receipt[] = [];
+  const results: FullTxResult[] = [];
+  const bloom = new Uint8Array(256);
+  const blooms = new BloomCache();
+  const maxBlobGas = fork.blobs ? BigInt(fork.blobs.max) * GAS_PER_BLOB : 0n;
+  let gasUsed = 0n;
+  let blobGasUsed = 0n;
+  block.transactions.forEach((tx, i) => {
+    const bad = inclusionInvalidity(tx, fork, chainId, env.baseFee);
+    if (bad) throw new InvalidBlockError(codeOf(bad), `transaction ${i}: ${bad}`, i);
+    if (tx.gasLimit > header.gasLimit - gasUsed) {
+      throw new InvalidBlockError('GAS_ALLOWANCE_EXCEEDED', `transaction ${i}: gas limit ${tx.gasLimit} above the ${header.gasLimit - gasUsed} gas left in the block`, i);
+    }
+    const txBlobGas = BigInt(tx.blobVersionedHashes?.length ?? 0) * GAS_PER_BLOB;
+    if (txBlobGas > 0n && blobGasUsed + txBlobGas > maxBlobGas) {
+      throw new InvalidBlockError('TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED', `transaction ${i}: ${txBlobGas} blob gas, ${maxBlobGas - blobGasUsed} left in the block`, i);
+    }
+    const r = evm.runTx(state, env, tx, fork);
+    if (r.invalid !== undefined) throw new InvalidBlockError(codeOf(r.invalid), `transaction ${i}: ${r.invalid}`, i);
+    gasUsed += r.gasUsed;
+    blobGasUsed += txBlobGas;
+    const txBloom = blooms.bloom(r.logs);
+    orBloom(bloom, txBloom);
+    const receipt: Receipt = { type: tx.type, cumulativeGasUsed: gasUsed, logs: r.logs, logsBloom: txBloom };
+    if (byzantium) receipt.status = r.status === 'success' ? 1 : 0;
+    else receipt.postState = opts.intermediateStateRoots === false ? new Uint8Array(32) : state.stateRoot();
+    receipts.push(receipt);
+    results.push(r);
+    opts.onTx?.(i, tx, r);
+  });
+
+  if (block.withdrawals) applyWithdrawals(state, block.withdrawals);
+  payRewards(state, header, block.uncles, fork);
+
+  return {
+    receipts, results, gasUsed, blobGasUsed, logsBloom: bloom,
+    receiptsRoot: receiptsRoot(receipts),
+    stateRoot: opts.stateRoot === false ? null : state.stateRoot(),
+  };
+}
+
+/**
+ * Rules on a transaction checked before runTx: the signature forms (EIP-2 low s;
+ * EIP-155 chain id) for transactions that carry their signature, which runTx cannot
+ * see; and the EIP-1559 fee caps, which runTx checks too but after the intrinsic gas,
+ * whereas clients (geth's preCheck) and the blockchain tests' expectException put
+ * them first. Returns the reason, or null.
+ */
+function inclusionInvalidity(tx: Tx, fork: Fork, chainId: bigint, baseFee: bigint): string | null {
+  // (An unsupported type is left to runTx, which names it.)
+  const supported = tx.type === 0 || fork.eips.has(TYPE_EIP[tx.type]);
+  if (fork.eips.has(1559) && supported) {
+    if (tx.type >= 2) {
+      if (tx.maxPriorityFeePerGas! > tx.maxFeePerGas!) return 'PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS';
+      if (tx.maxFeePerGas! < baseFee) return `INSUFFICIENT_MAX_FEE_PER_GAS: max fee ${tx.maxFeePerGas} below base fee ${baseFee}`;
+    } else if (tx.gasPrice! < baseFee) return `INSUFFICIENT_MAX_FEE_PER_GAS: gas price ${tx.gasPrice} below base fee ${baseFee}`;
+  }
+  const signed = tx as Tx & { s?: bigint; chainId?: bigint | null };
+  if (signed.s !== undefined) {
+    const bad = signatureInvalidity(signed.s, fork);
+    if (bad) return bad;
+  }
+  if (signed.chainId !== undefined && signed.chainId !== null) {
+    if (tx.type === 0 && !fork.eips.has(155)) return 'INVALID_CHAINID: EIP-155 transactions need Spurious Dragon';
+    if (signed.chainId !== chainId) return `INVALID_CHAINID: transaction chain id ${signed.chainId}, chain ${chainId}`;
+  }
+  return null;
+}
+
+/**
+ * EIP-4788: a call from SYSTEM_ADDRESS to the beacon roots contract with the parent
+ * beacon block root as input, 30M gas, no fee, outside the block's gas. When the
+ * contract has no code the call does nothing.
+ */
+function beaconRootCall(evm: Evm, state: WorldState, env: BlockEnv, fork: Fork, root: Uint8Array): void {
+  if ((state.peekAccount(bytesToKey(BEACON_ROOTS_ADDRESS))?.code.length ?? 0) === 0) return;
+  const prevState = evm.state;
+  const prevBlock = evm.block;
+  evm.state = state;
+  evm.block = env;
+  try {
+    evm.runCall({ caller: SYSTEM_ADDRESS, to: BEACON_ROOTS_ADDRESS, data: root, gasLimit: SYSTEM_CALL_GAS, fork });
+  } finally {
+    evm.state = prevState;
+    evm.block = prevBlock;
+  }
+}
+
+/** EIP-4895: each withdrawal adds `amount` Gwei; an account left empty by it is removed (as a touch would). */
+export function applyWithdrawals(state: WorldState, withdrawals: Withdrawal[]): void {
+  for (const w of withdrawals) {
+    const key = bytesToKey(w.address);
+    const a = state.getAccount(key);
+    if (a === undefined) {
+      if (w.amount > 0n) state.putAccount(key, createAccount({ balance: w.amount * GWEI }));
+      continue;
+    }
+    a.balance += w.amount * GWEI;
+    if (a.balance === 0n && a.nonce === 0n && a.code.length === 0) state.deleteAccount(key);
+  }
+}
+
+/** Before Paris: the miner gets the block reward plus 1/32 of it per uncle; an uncle's miner gets (8 - depth)/8 of it. */
+function payRewards(state: WorldState, header: BlockHeader, uncles: BlockHeader[], fork: Fork): void {
+  const reward = blockReward(fork);
+  if (reward === 0n) return;
+  credit(state, header.coinbase, reward + (reward / 32n) * BigInt(uncles.length));
+  for (const u of uncles) credit(state, u.coinbase, ((u.number + 8n - header.number) * reward) / 8n);
+}
+
+function credit(state: WorldState, address: Uint8Array, amount: bigint): void {
+  const key = bytesToKey(address);
+  const a = state.getAccount(key);
+  if (a === undefined) state.putAccount(key, createAccount({ balance: amount }));
+  else a.balance += amount;
+}
+
+function hex20(h: string): Uint8Array {
+  const b = new Uint8Array(20);
+  for (let i = 0; i < 20; i++) b[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return b;
+}
