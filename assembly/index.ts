@@ -229,6 +229,11 @@ export function finalize(): u32 {
   return <u32>wsLen;
 }
 
+/** EIP-3155 tracing: on != 0 runs frames with the traced loop, which calls host.traceStep/traceEnd per operation. */
+export function setTrace(on: i32): void {
+  I.setTrace(on != 0);
+}
+
 export function logsPtr(): usize {
   return logBase;
 }

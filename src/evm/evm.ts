@@ -15,6 +15,7 @@ import { applyWriteSet, parseWriteSet, type ReadSet, type WriteSet } from './set
 import type { Authorization, BlockEnv, ExecStatus, Tx, TxResult } from './types.js';
 import { blobBaseFee, effectiveGasPrice, floorGas, intrinsicGas, maxCost, staticInvalidity, GAS_PER_BLOB } from '../tx/rules.js';
 import { recoverAddress, SECP256K1_N } from '../tx/signature.js';
+import { toTraceStep, type Tracer } from '../trace/step.js';
 
 const MAX_NONCE = (1n << 64n) - 1n;
 const AUTHORIZATION_MAGIC = 0x05; // EIP-7702: signed message prefix
@@ -297,7 +298,7 @@ export class Evm {
   }
 
   /** Runs the message in MSG; returns status, gas left, refund, output. */
-  private message(kind: number, caller: Uint8Array, to: Uint8Array, value: bigint, data: Uint8Array, gas: bigint, code?: Uint8Array, refundIn = 0n) {
+  private message(kind: number, caller: Uint8Array, to: Uint8Array, value: bigint, data: Uint8Array, gas: bigint, code?: Uint8Array, refundIn = 0n, trace?: Tracer) {
     const w = this.wasm;
     const inPtr = w.copyIn(data);
     const codePtr = code ? w.copyIn(code) : 0;
@@ -313,7 +314,9 @@ export class Evm {
     v.setUint32(M + C.M_CODE_PTR, codePtr, true);
     v.setUint32(M + C.M_CODE_LEN, code ? code.length : 0, true);
     v.setBigInt64(M + C.M_REFUND, refundIn, true);
+    if (trace) w.setTracer((s) => trace(toTraceStep(s)));
     const status = w.exports.execute();
+    if (trace) w.setTracer(null); // (a throwing tracer aborts the run: guard() replaces the instance)
     const v2 = w.view;
     const gasLeft = v2.getBigInt64(M + C.M_GAS_LEFT, true);
     const refund = v2.getBigInt64(M + C.M_REFUND, true);
@@ -356,21 +359,22 @@ export class Evm {
    * Executes a transaction against `state` (mutated in place). An invalid
    * transaction leaves the state unchanged and sets `invalid`.
    */
-  runTx(state: WorldState, block: BlockEnv, tx: Tx, fork: Fork = this.fork): FullTxResult {
-    const r = this.executeTx(worldSource(state), block, tx, fork);
+  runTx(state: WorldState, block: BlockEnv, tx: Tx, fork: Fork = this.fork, opts: { trace?: Tracer } = {}): FullTxResult {
+    const r = this.executeTx(worldSource(state), block, tx, fork, opts);
     applyWriteSet(state, r.writeSet);
     return r;
   }
 
   /**
    * Executes a transaction reading `source`, without changing it: the result's
-   * write set says what changed, its read set what was read.
+   * write set says what changed, its read set what was read. `opts.trace` receives
+   * each executed operation (EIP-3155 steps); a tracer that throws aborts the run.
    */
-  executeTx(source: StateSource, block: BlockEnv, tx: Tx, fork: Fork = this.fork): FullTxResult {
-    return this.guard(() => this.execute(source, block, tx, fork));
+  executeTx(source: StateSource, block: BlockEnv, tx: Tx, fork: Fork = this.fork, opts: { trace?: Tracer } = {}): FullTxResult {
+    return this.guard(() => this.execute(source, block, tx, fork, opts.trace));
   }
 
-  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork): FullTxResult {
+  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork, trace?: Tracer): FullTxResult {
     const intrinsic = intrinsicGas(tx, fork);
     const blobFee = blobBaseFee(block.excessBlobGas, fork);
     const empty = { status: 'halt' as const, gasUsed: 0n, output: new Uint8Array(0), logs: [], readSet: { accounts: [], storage: [], blockHashes: [] }, writeSet: [] };
@@ -407,7 +411,7 @@ export class Evm {
       const w = this.wasm;
       if (this.isDelegated(to, fork)) this.warm(w.readBytes(w.exports.codePtr() + 3, 20));
     }
-    const r = this.message(tx.to === null ? C.K_CREATE : C.K_CALL, tx.sender, to, tx.value, tx.data, tx.gasLimit - intrinsic, undefined, authRefund);
+    const r = this.message(tx.to === null ? C.K_CREATE : C.K_CALL, tx.sender, to, tx.value, tx.data, tx.gasLimit - intrinsic, undefined, authRefund, trace);
     let gasUsed = tx.gasLimit - r.gasLeft;
     const refundCap = gasUsed / fork.refundQuotient;
     const refund = r.refund > 0n ? (r.refund < refundCap ? r.refund : refundCap) : 0n;
@@ -430,7 +434,7 @@ export class Evm {
    * A message call without transaction costs (no intrinsic gas, no fee, no
    * nonce): value moves, code runs, state changes are committed to this.state.
    */
-  runCall(opts: { caller?: Uint8Array; to?: Uint8Array; value?: bigint; data?: Uint8Array; gasLimit?: bigint; code?: Uint8Array; fork?: Fork }): CallResult {
+  runCall(opts: { caller?: Uint8Array; to?: Uint8Array; value?: bigint; data?: Uint8Array; gasLimit?: bigint; code?: Uint8Array; fork?: Fork; trace?: Tracer }): CallResult {
     return this.guard(() => this.call(opts));
   }
 
@@ -461,7 +465,7 @@ export class Evm {
       this.warm(to);
       for (const p of fork.precompiles) this.warm(precompileAddress(p));
     }
-    const r = this.message(kind, caller, to, value, opts.data ?? new Uint8Array(0), gasLimit, opts.code);
+    const r = this.message(kind, caller, to, value, opts.data ?? new Uint8Array(0), gasLimit, opts.code, 0n, opts.trace);
     const logs = r.status === C.S_SUCCESS ? this.collectLogs() : [];
     const writeSet = this.finish();
     applyWriteSet(this.state, writeSet);
@@ -474,8 +478,8 @@ export class Evm {
   }
 
   /** Runs bytecode as the code of a called contract, without deploying it. */
-  runCode(opts: { code: Uint8Array; data?: Uint8Array; gasLimit?: bigint; value?: bigint; caller?: Uint8Array; address?: Uint8Array; fork?: Fork }): CallResult {
-    return this.runCall({ code: opts.code, data: opts.data, gasLimit: opts.gasLimit, value: opts.value, caller: opts.caller, to: opts.address, fork: opts.fork });
+  runCode(opts: { code: Uint8Array; data?: Uint8Array; gasLimit?: bigint; value?: bigint; caller?: Uint8Array; address?: Uint8Array; fork?: Fork; trace?: Tracer }): CallResult {
+    return this.runCall({ code: opts.code, data: opts.data, gasLimit: opts.gasLimit, value: opts.value, caller: opts.caller, to: opts.address, fork: opts.fork, trace: opts.trace });
   }
 }
 

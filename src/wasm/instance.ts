@@ -23,6 +23,26 @@ export interface WasmExports {
   logsPtr(): number;
   logsLength(): number;
   logsCount(): number;
+  setTrace(on: number): void;
+}
+
+/**
+ * One operation as the traced loop reports it: values before the operation, then
+ * what it cost and how it ended (`status`: an S_* code; S_SUCCESS when execution
+ * went on). Stack bottom first.
+ */
+export interface RawStep {
+  pc: number;
+  op: number;
+  gas: bigint;
+  gasCost: bigint;
+  /** 1 for the transaction's own frame (EIP-3155). */
+  depth: number;
+  stack: bigint[];
+  memSize: number;
+  refund: bigint;
+  returnData: Uint8Array;
+  status: number;
 }
 
 /** What the WASM asks of its host: state it has not seen in this transaction. */
@@ -52,6 +72,8 @@ export class WasmInstance {
   private dv: DataView;
   private forkName = '';
   host: HostCallbacks | null = null;
+  private tracer: ((step: RawStep) => void) | null = null;
+  private pending: RawStep | null = null;
   private readonly accountOut: AccountOut = {
     exists: false, nonce: 0n, balance: new Uint8Array(32), codeHash: new Uint8Array(32), codeSize: 0, hasStorage: false,
   };
@@ -93,6 +115,9 @@ export class WasmInstance {
         code: (dest: number, len: number) => self!.onCode(host(), dest, len),
         blockHash: () => self!.onBlockHash(host()),
         precompile: (id: number, input: number, len: number) => self!.onPrecompile(host(), id, input, len),
+        traceStep: (pc: number, op: number, gas: bigint, depth: number, stack: number, items: number, memSize: number, refund: bigint, rd: number, rdLen: number) =>
+          self!.onTraceStep(pc, op, gas, depth, stack, items, memSize, refund, rd, rdLen),
+        traceEnd: (gasCost: bigint, status: number) => self!.onTraceEnd(gasCost, status),
       },
     };
     return { imports, bind: (instance) => (self = new WasmInstance(instance)) };
@@ -144,7 +169,33 @@ export class WasmInstance {
     return p;
   }
 
+  /** Turns per-operation tracing on (a callback) or off (null) for the next transactions. */
+  setTracer(f: ((step: RawStep) => void) | null): void {
+    this.tracer = f;
+    this.pending = null;
+    this.exports.setTrace(f ? 1 : 0);
+  }
+
   // ---- host imports ----
+
+  private onTraceStep(pc: number, op: number, gas: bigint, depth: number, stack: number, items: number, memSize: number, refund: bigint, rd: number, rdLen: number): void {
+    const v = this.view;
+    const words: bigint[] = new Array(items);
+    for (let i = 0; i < items; i++) {
+      const p = stack + 32 * i; // four little-endian u64 limbs
+      words[i] = v.getBigUint64(p, true) | (v.getBigUint64(p + 8, true) << 64n) | (v.getBigUint64(p + 16, true) << 128n) | (v.getBigUint64(p + 24, true) << 192n);
+    }
+    this.pending = { pc, op, gas, gasCost: 0n, depth, stack: words, memSize, refund, returnData: this.readBytes(rd, rdLen), status: C.S_SUCCESS };
+  }
+
+  private onTraceEnd(gasCost: bigint, status: number): void {
+    const s = this.pending;
+    if (!s || !this.tracer) return;
+    this.pending = null;
+    s.gasCost = gasCost;
+    s.status = status;
+    this.tracer(s);
+  }
 
   private onAccount(h: HostCallbacks): void {
     const addr = this.readBytes(C.HOST_IO + C.H_ADDRESS, 20);

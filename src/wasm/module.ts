@@ -5,10 +5,13 @@ let compiled: Promise<WebAssembly.Module> | null = null;
 
 /**
  * Where the build lives, relative to this file (dist/src/wasm/module.js -> build/).
- * LANES_WASM_DEBUG=1 (Node) selects the debug build: asserts on, names in stack traces.
+ * In Node, LANES_WASM_DEBUG=1 selects the debug build (asserts on, names in stack
+ * traces) and LANES_WASM=FILE any other build (a profiling build with names, say).
  */
-const debug = typeof process !== 'undefined' && process.env?.LANES_WASM_DEBUG === '1';
-export const WASM_URL = new URL(debug ? '../../../build/lanes.debug.wasm' : '../../../build/lanes.wasm', import.meta.url);
+const env = typeof process !== 'undefined' ? process.env : undefined;
+export const WASM_URL = env?.LANES_WASM
+  ? new URL(`file://${env.LANES_WASM.startsWith('/') ? '' : (process.cwd() + '/')}${env.LANES_WASM}`)
+  : new URL(env?.LANES_WASM_DEBUG === '1' ? '../../../build/lanes.debug.wasm' : '../../../build/lanes.wasm', import.meta.url);
 
 export function loadModule(): Promise<WebAssembly.Module> {
   if (!compiled) compiled = compile();
