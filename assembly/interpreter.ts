@@ -124,9 +124,20 @@ const STACK_GROW: usize = memory.data(256);
   return frames + <usize>d * FR_SIZE;
 }
 
-/** Reads the fork's behaviour flags after the host wrote PARAMS. */
+// Per opcode, one u64: static gas (i32, low half; negative = undefined), then the
+// lowest allowed stack height in bytes (16 bits) and the span of allowed heights
+// above it (16 bits), so that `height - lo <= span` (unsigned) checks both bounds.
+const OP_TABLE: usize = memory.data(256 * 8, 8);
+
+/** Reads the fork's behaviour flags and opcode gas after the host wrote PARAMS and GAS_TABLE. */
 export function configure(): void {
   gFlags = <u32>load<i64>(<usize>PARAMS + (<usize>P_FLAGS << 3));
+  for (let op: usize = 0; op < 256; op++) {
+    const lo = <u64>load<u8>(STACK_REQ + op) << 5;
+    const hi = <u64>(STACK_LIMIT - <u32>load<u8>(STACK_GROW + op)) << 5;
+    const gas = <u64><u32>load<i32>(<usize>GAS_TABLE + (op << 2));
+    store<u64>(OP_TABLE + (op << 3), gas | (lo << 32) | ((hi - lo) << 48));
+  }
 }
 
 export function interpreterInit(): void {
@@ -831,10 +842,13 @@ function runFrameTraced(fr: usize): i32 {
     const op = <usize>load<u8>(code + pc);
     pc++;
     if (trace) traceBegin(fr, pc - 1, op, gas, sp, stackBase);
-    const cost = load<i32>(<usize>GAS_TABLE + (op << 2));
+    // One load answers all checks (see OP_TABLE): stack bounds as one unsigned compare.
+    const entry = load<u64>(OP_TABLE + (op << 3));
+    const cost = <i32>entry;
     if (cost < 0) { store<i64>(fr + FR_GAS, 0); return S_INVALID_OPCODE; }
-    if (sp < stackBase + (<usize>load<u8>(STACK_REQ + op) << 5)) return S_STACK_UNDERFLOW;
-    if (sp + (<usize>load<u8>(STACK_GROW + op) << 5) > stackTop) return S_STACK_OVERFLOW;
+    if (<u32>(sp - stackBase) - (<u32>(entry >> 32) & 0xffff) > <u32>(entry >> 48)) {
+      return sp < stackBase + <usize>((entry >> 32) & 0xffff) ? S_STACK_UNDERFLOW : S_STACK_OVERFLOW;
+    }
     gas -= cost;
     if (gas < 0) return S_OUT_OF_GAS;
 
@@ -1097,7 +1111,13 @@ function runFrameTraced(fr: usize): i32 {
         break;
       }
       case 0x5f: { U.setZero(sp); sp += 32; break; }
-      case 0x60: case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: case 0x67:
+      case 0x60: { // PUSH1, the most common instruction
+        U.setU64(sp, <u64>load<u8>(code + pc));
+        pc++;
+        sp += 32;
+        break;
+      }
+      case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: case 0x67:
       case 0x68: case 0x69: case 0x6a: case 0x6b: case 0x6c: case 0x6d: case 0x6e: case 0x6f:
       case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
       case 0x78: case 0x79: case 0x7a: case 0x7b: case 0x7c: case 0x7d: case 0x7e: case 0x7f: {

@@ -55,11 +55,12 @@ test('precompilesFor: activation by fork', () => {
 });
 
 test('precompileRules: EIP-1108 from Istanbul, EIP-2565 from Berlin', () => {
-  assert.equal(precompileRules('Petersburg'), { fork: 'Petersburg', eip2565: false, eip1108: false });
-  assert.equal(precompileRules('Istanbul'), { fork: 'Istanbul', eip2565: false, eip1108: true });
-  assert.equal(precompileRules('MuirGlacier'), { fork: 'MuirGlacier', eip2565: false, eip1108: true });
-  assert.equal(precompileRules('Berlin'), { fork: 'Berlin', eip2565: true, eip1108: true });
-  assert.equal(precompileRules('Cancun'), { fork: 'Cancun', eip2565: true, eip1108: true });
+  assert.equal(precompileRules('Petersburg'), { fork: 'Petersburg', eip2565: false, eip1108: false, eip7823: false, eip7883: false });
+  assert.equal(precompileRules('Istanbul'), { fork: 'Istanbul', eip2565: false, eip1108: true, eip7823: false, eip7883: false });
+  assert.equal(precompileRules('MuirGlacier'), { fork: 'MuirGlacier', eip2565: false, eip1108: true, eip7823: false, eip7883: false });
+  assert.equal(precompileRules('Berlin'), { fork: 'Berlin', eip2565: true, eip1108: true, eip7823: false, eip7883: false });
+  assert.equal(precompileRules('Cancun'), { fork: 'Cancun', eip2565: true, eip1108: true, eip7823: false, eip7883: false });
+  assert.equal(precompileRules('Osaka'), { fork: 'Osaka', eip2565: true, eip1108: true, eip7823: true, eip7883: true });
 });
 
 // ---------------------------------------------------------------- 0x01 ecrecover

@@ -1,5 +1,6 @@
 // 0x05 MODEXP: BASE**EXP % MOD for arbitrary lengths (EIP-198), repriced in
-// Berlin (EIP-2565).
+// Berlin (EIP-2565) and again in Osaka (EIP-7883), which also caps each length
+// at 1024 bytes (EIP-7823).
 // Input: three 32-byte lengths, then BASE, EXP, MOD, all from right-padded
 // call data. A length may be up to 2^256-1: gas() works on bigints and reads
 // only the first 32 bytes of the exponent, so a huge declaration prices
@@ -31,13 +32,13 @@ function bitLength(n: bigint): bigint {
 /**
  * EIP-198's ADJUSTED_EXPONENT_LENGTH (EIP-2565's iteration count before its
  * max(.., 1)): the index of the highest set bit of the exponent's first 32
- * bytes, plus 8 per exponent byte beyond 32.
+ * bytes, plus `perByte` per exponent byte beyond 32 (8; 16 from EIP-7883).
  */
-function adjustedExponentLength(input: Uint8Array, h: Header): bigint {
+function adjustedExponentLength(input: Uint8Array, h: Header, perByte: bigint): bigint {
   const headLen = h.expLen < 32n ? Number(h.expLen) : 32;
   const head = readUintAt(input, 96n + h.baseLen, headLen);
   const highBit = head === 0n ? 0n : bitLength(head) - 1n;
-  return h.expLen <= 32n ? highBit : 8n * (h.expLen - 32n) + highBit;
+  return h.expLen <= 32n ? highBit : perByte * (h.expLen - 32n) + highBit;
 }
 
 /** EIP-198: approximates Karatsuba multiplication of x-byte numbers. */
@@ -47,11 +48,22 @@ function multComplexity198(x: bigint): bigint {
   return (x * x) / 16n + 480n * x - 199680n;
 }
 
+/** EIP-7823 (Osaka): the largest base, exponent or modulus length allowed. */
+const MAX_LENGTH_7823 = 1024n;
+
 function gas(input: Uint8Array, rules: PrecompileRules): bigint {
   const h = header(input);
   const maxLen = h.baseLen > h.modLen ? h.baseLen : h.modLen;
-  let iterations = adjustedExponentLength(input, h);
+  let iterations = adjustedExponentLength(input, h, rules.eip7883 ? 16n : 8n);
   if (iterations < 1n) iterations = 1n;
+  if (rules.eip7883) {
+    // EIP-7883: multiplication complexity 16 up to 32 bytes, else 2 * ceil(max_len / 8)^2;
+    // iterations as above; no division by 3; at least 500.
+    const words = (maxLen + 7n) / 8n;
+    const complexity = maxLen > 32n ? 2n * words * words : 16n;
+    const cost = complexity * iterations;
+    return cost > 500n ? cost : 500n;
+  }
   if (rules.eip2565) {
     // EIP-2565: ceil(max_len / 8)^2 * iterations / 3, at least 200.
     const words = (maxLen + 7n) / 8n;
@@ -88,8 +100,10 @@ function modPow(base: bigint, input: Uint8Array, expOffset: bigint, expLen: numb
   return result;
 }
 
-function run(input: Uint8Array): Uint8Array {
+function run(input: Uint8Array, rules: PrecompileRules): Uint8Array | null {
   const h = header(input);
+  // EIP-7823: a length above 1024 bytes is an error (the call fails, consuming all gas given).
+  if (rules.eip7823 && (h.baseLen > MAX_LENGTH_7823 || h.expLen > MAX_LENGTH_7823 || h.modLen > MAX_LENGTH_7823)) return null;
   // With a zero-length modulus the output is empty whatever the other lengths
   // (and EIP-2565 charges only 200 gas here however long the exponent is, so
   // nothing else may be read).

@@ -1,4 +1,4 @@
-// The precompiled contracts of Frontier through Cancun, one file per address.
+// The precompiled contracts of Frontier through Osaka, one file per address.
 // Each is a pair of pure functions: `gas` prices the input without doing the
 // work, `run` does it (and is called only once the caller has paid).
 import { InputError } from '../util/hex.js';
@@ -12,6 +12,14 @@ import { bn254Mul } from './07-bn254-mul.js';
 import { bn254Pairing } from './08-bn254-pairing.js';
 import { blake2f } from './09-blake2f.js';
 import { pointEvaluation } from './0a-point-evaluation.js';
+import { blsG1Add } from './0b-bls12-g1add.js';
+import { blsG1Msm } from './0c-bls12-g1msm.js';
+import { blsG2Add } from './0d-bls12-g2add.js';
+import { blsG2Msm } from './0e-bls12-g2msm.js';
+import { blsPairing } from './0f-bls12-pairing.js';
+import { blsMapFpToG1 } from './10-bls12-map-fp-to-g1.js';
+import { blsMapFp2ToG2 } from './11-bls12-map-fp2-to-g2.js';
+import { p256Verify } from './100-p256verify.js';
 
 export interface PrecompileRules {
   fork: string;
@@ -19,6 +27,10 @@ export interface PrecompileRules {
   eip2565: boolean;
   /** Istanbul+: bn254 add/mul/pairing repriced by EIP-1108. */
   eip1108: boolean;
+  /** Osaka+: modexp base, exponent and modulus lengths capped at 1024 bytes (EIP-7823). */
+  eip7823: boolean;
+  /** Osaka+: modexp repriced by EIP-7883 (minimum 500, no division by 3, 16 per exponent byte past 32). */
+  eip7883: boolean;
 }
 
 export interface Precompile {
@@ -52,6 +64,14 @@ const ACTIVATIONS: ReadonlyArray<readonly [number, Precompile, (typeof PRECOMPIL
   [0x08, bn254Pairing, 'Byzantium'], // EIP-197
   [0x09, blake2f, 'Istanbul'], // EIP-152
   [0x0a, pointEvaluation, 'Cancun'], // EIP-4844
+  [0x0b, blsG1Add, 'Prague'], // EIP-2537
+  [0x0c, blsG1Msm, 'Prague'], // EIP-2537
+  [0x0d, blsG2Add, 'Prague'], // EIP-2537
+  [0x0e, blsG2Msm, 'Prague'], // EIP-2537
+  [0x0f, blsPairing, 'Prague'], // EIP-2537
+  [0x10, blsMapFpToG1, 'Prague'], // EIP-2537
+  [0x11, blsMapFp2ToG2, 'Prague'], // EIP-2537
+  [0x100, p256Verify, 'Osaka'], // EIP-7951
 ];
 
 function forkIndex(fork: string): number {
@@ -63,12 +83,13 @@ function forkIndex(fork: string): number {
 /** The pricing rules a fork applies to precompiles. */
 export function precompileRules(fork: string): PrecompileRules {
   const i = forkIndex(fork);
-  return { fork, eip2565: i >= forkIndex('Berlin'), eip1108: i >= forkIndex('Istanbul') };
+  const osaka = i >= forkIndex('Osaka');
+  return { fork, eip2565: i >= forkIndex('Berlin'), eip1108: i >= forkIndex('Istanbul'), eip7823: osaka, eip7883: osaka };
 }
 
 const byFork = new Map<string, Map<number, Precompile>>();
 
-/** Precompiles active at a fork, by address number (1..10). The map is shared: do not mutate it. */
+/** Precompiles active at a fork, by address number (1..0x11, and 0x100 from Osaka). The map is shared: do not mutate it. */
 export function precompilesFor(fork: string): Map<number, Precompile> {
   let m = byFork.get(fork);
   if (m === undefined) {
