@@ -1,9 +1,13 @@
 // Blocks: header and block RLP against the BlockchainTests' own hashes, malformed
 // blocks, the mainnet fork schedule and rewards from the EIPs, the DAO fork change,
-// the partial-pre-state guard of block fixtures, and conformance: every
-// BlockchainTest (ValidBlocks, InvalidBlocks) and every mainnet block must pass.
+// Prague/Osaka block rules worked out from their EIPs (EIP-7685 requests hash, EIP-6110
+// deposit logs, EIP-7918 excess blob gas, EIP-7934 size limit), the partial-pre-state
+// guard of block fixtures, and conformance: every BlockchainTest (ValidBlocks,
+// InvalidBlocks), every execution-spec-tests Prague/Osaka blockchain test and every
+// mainnet block must pass.
 
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +20,12 @@ import { runBlockTests } from '../src/block/blocktest-runner.js';
 import { DAO_DRAIN_LIST, DAO_REFUND_CONTRACT, applyDaoFork } from '../src/block/dao.js';
 import { readBlockFixture, runBlockFixture } from '../src/block/fixture.js';
 import { decodeHeader, encodeHeader, headerFromJSON, headerHash } from '../src/block/header.js';
-import { expectedBaseFee, expectedExcessBlobGas } from '../src/block/validate.js';
+import { InvalidBlockError } from '../src/block/errors.js';
+import { executeBlock } from '../src/block/execute.js';
+import { depositRequests, requestsHash } from '../src/block/requests.js';
+import { expectedBaseFee, expectedExcessBlobGas, validateBlockSize } from '../src/block/validate.js';
 import { Evm } from '../src/evm/evm.js';
-import { blockReward, forkByName, mainnetForkAt } from '../src/fork/table.js';
+import { PRAGUE_SYSTEM, blockReward, forkByName, mainnetForkAt, withBlobSchedule } from '../src/fork/table.js';
 import { WorldState, createAccount } from '../src/state/world.js';
 import { collectJsonFiles, progressPrinter } from '../src/statetest/runner.js';
 import { InputError, bytesToHex, hexToBytes } from '../src/util/hex.js';
@@ -27,6 +34,7 @@ import { vectorsDir } from '../src/util/vectors.js';
 const hex = bytesToHex;
 const vectors = vectorsDir();
 const blockchainTests = join(vectors, 'ethereum-tests', 'BlockchainTests');
+const eestBlockchainTests = join(vectors, 'eest', 'blockchain_tests');
 const mainnet = join(vectors, 'mainnet-blocks');
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -89,6 +97,114 @@ test('EIP-1559 base fee and EIP-4844 excess blob gas from the parent', () => {
   assert.is(expectedBaseFee(parent, forkByName('Berlin')), 1_000_000_000n); // London's first block
   assert.is(expectedExcessBlobGas(parent, cancun), 786432n - 393216n);
   assert.is(expectedExcessBlobGas({ ...parent, blobGasUsed: 0n }, cancun), 0n);
+});
+
+test('EIP-7685 requests hash: sha256 over sha256(type ++ data), empty types left out', () => {
+  const sha = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest());
+  // No requests: sha256 of nothing (the requestsHash of every EEST block without requests).
+  assert.is(hex(requestsHash([{ type: 0, data: new Uint8Array(0) }, { type: 1, data: new Uint8Array(0) }])),
+    '0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  const w = Uint8Array.of(7, 8, 9);
+  const c = Uint8Array.of(1);
+  const want = sha(Uint8Array.from([...sha(Uint8Array.of(1, ...w)), ...sha(Uint8Array.of(2, ...c))]));
+  assert.is(hex(requestsHash([{ type: 0, data: new Uint8Array(0) }, { type: 1, data: w }, { type: 2, data: c }])), hex(want));
+});
+
+test('EIP-6110: deposit requests from the deposit contract logs; other layouts invalidate the block', () => {
+  const contract = hexToBytes(PRAGUE_SYSTEM.depositContractAddress);
+  const topic = hexToBytes(PRAGUE_SYSTEM.depositEventSignatureHash);
+  // The ABI encoding of DepositEvent(pubkey 48, withdrawal_credentials 32, amount 8, signature 96, index 8).
+  const fields: [number, number][] = [[160, 48], [256, 32], [320, 8], [384, 96], [512, 8]];
+  const depositLog = (fill: number) => {
+    const data = new Uint8Array(576);
+    fields.forEach(([offset, size], i) => {
+      data[32 * i + 31] = offset & 0xff;
+      data[32 * i + 30] = offset >> 8;
+      data[offset + 31] = size;
+      data.fill(fill + i, offset + 32, offset + 32 + size);
+    });
+    return data;
+  };
+  const d1 = depositLog(0x10);
+  const d2 = depositLog(0x20);
+  const other = new Uint8Array(20).fill(1);
+  const logs = [
+    { address: contract, topics: [topic], data: d1 },
+    { address: other, topics: [topic], data: d1 }, // another contract: ignored
+    { address: contract, topics: [new Uint8Array(32)], data: new Uint8Array(3) }, // another event: ignored
+    { address: contract, topics: [topic], data: d2 },
+  ];
+  const out = depositRequests(logs, contract, topic);
+  assert.is(out.length, 2 * 192);
+  const one = (f: number) => Uint8Array.from([...new Uint8Array(48).fill(f), ...new Uint8Array(32).fill(f + 1), ...new Uint8Array(8).fill(f + 2),
+    ...new Uint8Array(96).fill(f + 3), ...new Uint8Array(8).fill(f + 4)]);
+  assert.is(hex(out), hex(Uint8Array.from([...one(0x10), ...one(0x20)])));
+  const rejects = (data: Uint8Array) => {
+    try {
+      depositRequests([{ address: contract, topics: [topic], data }], contract, topic);
+    } catch (e) {
+      assert.instance(e, InvalidBlockError);
+      return (e as InvalidBlockError).code;
+    }
+    return 'accepted';
+  };
+  assert.is(rejects(d1.slice(0, 575)), 'INVALID_DEPOSIT_EVENT_LAYOUT');
+  const badOffset = d1.slice();
+  badOffset[62] = 0; // withdrawal credentials offset 0x100 -> 0
+  assert.is(rejects(badOffset), 'INVALID_DEPOSIT_EVENT_LAYOUT');
+  const badSize = d1.slice();
+  badSize[320 + 31] = 9; // amount of 9 bytes
+  assert.is(rejects(badSize), 'INVALID_DEPOSIT_EVENT_LAYOUT');
+});
+
+test('EIP-7918: excess blob gas bounded by execution cost (Osaka), worked out by hand', () => {
+  const prague = forkByName('Prague');
+  const osaka = forkByName('Osaka');
+  assert.is(osaka.blobs!.baseCost, 8192n);
+  const blob = 131072n;
+  // Six blobs at the target, excess 0 (blob base fee 1 wei).
+  const parent = headerFromJSON({ gasLimit: '30000000', gasUsed: '0', baseFeePerGas: '1000000000', excessBlobGas: '0', blobGasUsed: String(6n * blob) }, 'parent', true);
+  assert.is(expectedExcessBlobGas(parent, prague), 0n);
+  // 8192 * 1 gwei > 131072 * 1 wei: the target is not subtracted; 6 blobs * (9 - 6) / 9 = 2 blobs.
+  assert.is(expectedExcessBlobGas(parent, osaka), 2n * blob);
+  // A base fee of 16 wei: 8192 * 16 = 131072 * 1, not above: the EIP-4844 rule.
+  assert.is(expectedExcessBlobGas({ ...parent, baseFeePerGas: 16n }, osaka), 0n);
+  assert.is(expectedExcessBlobGas({ ...parent, baseFeePerGas: 17n }, osaka), 2n * blob);
+  // Below the target the excess is 0 either way.
+  assert.is(expectedExcessBlobGas({ ...parent, blobGasUsed: 5n * blob }, osaka), 0n);
+});
+
+test('EIP-7002/7251: a request predeploy without code makes a Prague block invalid', async () => {
+  const evm = await Evm.create();
+  const header = headerFromJSON({
+    number: '1', timestamp: '12', gasLimit: '30000000', baseFeePerGas: '7', withdrawalsRoot: '0x' + '00'.repeat(32),
+    blobGasUsed: '0', excessBlobGas: '0', parentBeaconBlockRoot: '0x' + '00'.repeat(32), requestsHash: '0x' + '00'.repeat(32),
+  }, 'header', true);
+  const block = { header, transactions: [], uncles: [], withdrawals: [] };
+  const run = (requireSystemContracts?: boolean) => executeBlock(evm, new WorldState(), block, { fork: forkByName('Prague'), requireSystemContracts });
+  assert.throws(() => run(), (e: Error) => e instanceof InvalidBlockError && e.code === 'SYSTEM_CONTRACT_EMPTY');
+  // A partial pre-state may skip them: no requests, the hash of nothing.
+  const r = run(false);
+  assert.is(hex(r.requestsHash!), '0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  assert.is(r.requests!.length, 1); // deposits only, none
+});
+
+test('EIP-7934: block RLP size limit (Osaka)', () => {
+  const osaka = forkByName('Osaka');
+  assert.is(osaka.maxRlpBlockSize, 8 * 1024 * 1024);
+  validateBlockSize(8 * 1024 * 1024, osaka);
+  assert.throws(() => validateBlockSize(8 * 1024 * 1024 + 1, osaka), (e: Error) => e instanceof InvalidBlockError && e.code === 'RLP_BLOCK_LIMIT_EXCEEDED');
+  validateBlockSize(100 * 1024 * 1024, forkByName('Prague'));
+});
+
+test('a configured blob schedule overrides the fork table (EIP-7840)', () => {
+  const prague = forkByName('Prague');
+  assert.equal({ ...prague.blobs }, { target: 6, max: 9, updateFraction: 5007716n, maxPerTx: 9 }); // EIP-7691
+  assert.is(withBlobSchedule(prague, { target: 6, max: 9 }), prague);
+  const f = withBlobSchedule(prague, { target: 3, max: 6, updateFraction: 3338477n });
+  assert.equal({ ...f.blobs }, { target: 3, max: 6, updateFraction: 3338477n, maxPerTx: 9 });
+  assert.is(f.name, 'Prague');
+  assert.is(prague.blobs!.target, 6);
 });
 
 test('malformed blocks are InputErrors with an RLP code', () => {
@@ -186,6 +302,19 @@ if (existsSync(blockchainTests)) {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+}
+
+if (!existsSync(eestBlockchainTests)) {
+  console.log(`block: execution-spec-tests blockchain tests skipped, no vectors at ${eestBlockchainTests}`);
+} else {
+  test('execution-spec-tests blockchain tests (Prague/Osaka): all pass', async () => {
+    const progress = progressPrinter(process.stderr, 'blocktest');
+    const summary = await runBlockTests(collectJsonFiles([eestBlockchainTests]), { onProgress: progress.update }).finally(() => progress.stop());
+    console.log(`block: EEST blockchain tests ${summary.passed} passed, ${summary.failed} failed in ${(summary.elapsedMs / 1000).toFixed(1)}s`);
+    const failures = summary.results.filter((r) => !r.pass).map((r) => `${r.file} ${r.name}: ${r.reason}`);
+    assert.ok(summary.results.length >= 431, `only ${summary.results.length} tests ran`);
+    if (failures.length > 0) assert.unreachable(`${failures.length} failed:\n${failures.slice(0, 20).join('\n')}`);
   });
 }
 

@@ -5,20 +5,22 @@
 // hash to `postStateHash`).
 //
 // A file is {testName: {network, genesisBlockHeader, genesisRLP, pre, blocks,
-// lastblockhash, postState | postStateHash, sealEngine}}. The block's RLP is what is
+// lastblockhash, postState | postStateHash, sealEngine, config?}}. execution-spec-tests
+// fixtures add `config` ({network, chainid, blobSchedule}): its chain id, and its blob
+// schedule for the network's fork (EIP-7840), take precedence over the fork table. The block's RLP is what is
 // imported; the decoded JSON fields (`blockHeader`, `transactions`) are only used to
 // name what a valid block should hash to.
 
 import { readFileSync } from 'node:fs';
 import type { Evm } from '../evm/evm.js';
-import { forkByName, type Fork } from '../fork/table.js';
+import { forkByName, withBlobSchedule, type BlobSchedule, type Fork } from '../fork/table.js';
 import { WorldState } from '../state/world.js';
-import { InputError, bytesToHex, bytesToKey, equalBytes, hexToBytes, hexToFixed } from '../util/hex.js';
+import { InputError, bytesToHex, bytesToKey, equalBytes, hexToBytes, hexToFixed, parseQuantity } from '../util/hex.js';
 import { decodeBlock, type DecodedBlock } from './block.js';
 import { InvalidBlockError, codeOf } from './errors.js';
 import { executeBlock } from './execute.js';
 import { headerHash, type BlockHeader } from './header.js';
-import { validateHeader, validateResult, validateUncles } from './validate.js';
+import { validateBlockSize, validateHeader, validateResult, validateUncles } from './validate.js';
 
 export interface BlockTestResult {
   file: string;
@@ -75,6 +77,7 @@ export function runBlockTest(evm: Evm, file: string, name: string, raw: unknown)
   } catch {
     return result(false, `unsupported network ${JSON.stringify(network)}`);
   }
+  fork = configuredFork(fork, network, t.config, ctx);
   try {
     return runChecked(evm, ctx, t, fork, result);
   } catch (e) {
@@ -88,6 +91,8 @@ function runChecked(
   evm: Evm, ctx: string, t: Record<string, unknown>, fork: Fork,
   result: (pass: boolean, reason: string | null, stateRoot?: string) => BlockTestResult,
 ): BlockTestResult {
+  const config = t.config === undefined ? {} : asObject(t.config, `${ctx}: config`);
+  const chainId = config.chainid === undefined ? TEST_CHAIN_ID : parseQuantity(config.chainid, `${ctx}: config.chainid`, 64);
   const genesis = decodeBlock(hexToBytes(t.genesisRLP, `${ctx}: genesisRLP`), 'genesis');
   const genesisJson = asObject(t.genesisBlockHeader, `${ctx}: genesisBlockHeader`);
   const genesisHash = hexToFixed(genesisJson.hash, 32, `${ctx}: genesisBlockHeader.hash`);
@@ -120,7 +125,9 @@ function runChecked(
     let error: string | undefined;
     let decoded: DecodedBlock | undefined;
     try {
-      decoded = decodeBlock(hexToBytes(b.rlp, `${where}.rlp`), `blocks[${i}]`);
+      const rlp = hexToBytes(b.rlp, `${where}.rlp`);
+      decoded = decodeBlock(rlp, `blocks[${i}]`);
+      validateBlockSize(rlp.length, fork);
       const parentKey = bytesToKey(decoded.header.parentHash);
       const parent = chain.get(parentKey);
       if (!parent) {
@@ -130,7 +137,7 @@ function runChecked(
       validateHeader(decoded.header, parent.header, fork);
       validateUncles(decoded, fork);
       const state = parent.state.copy();
-      const r = executeBlock(evm, state, decoded, { fork, chainId: TEST_CHAIN_ID, blockHash: blockHash(parentKey) });
+      const r = executeBlock(evm, state, decoded, { fork, chainId, blockHash: blockHash(parentKey) });
       validateResult(decoded, r, decoded.transactions.map((tx) => tx.encoded));
       chain.set(bytesToKey(decoded.hash), { header: decoded.header, state, parentKey });
     } catch (e) {
@@ -172,6 +179,31 @@ function runChecked(
   }
   if (!equalBytes(headerHash(head.header), last)) problems.push('head hash mismatch');
   return result(problems.length === 0, problems.length === 0 ? null : problems.join('; '), bytesToHex(root));
+}
+
+/**
+ * The fork with the blob schedule of the fixture's `config.blobSchedule[network]`
+ * ({target, max, baseFeeUpdateFraction}, quantities), when it has one.
+ */
+function configuredFork(fork: Fork, network: string, rawConfig: unknown, ctx: string): Fork {
+  if (rawConfig === undefined) return fork;
+  const config = asObject(rawConfig, `${ctx}: config`);
+  if (config.blobSchedule === undefined) return fork;
+  const schedules = asObject(config.blobSchedule, `${ctx}: config.blobSchedule`);
+  const raw = schedules[network] ?? schedules[fork.name];
+  if (raw === undefined) return fork;
+  const where = `${ctx}: config.blobSchedule.${network}`;
+  const o = asObject(raw, where);
+  const s: Partial<BlobSchedule> = {};
+  if (o.target !== undefined) s.target = Number(parseQuantity(o.target, `${where}.target`, 32));
+  if (o.max !== undefined) {
+    s.max = Number(parseQuantity(o.max, `${where}.max`, 32));
+    if (!fork.eips.has(7594)) s.maxPerTx = s.max; // before EIP-7594 a transaction may fill the block
+  }
+  if (o.baseFeeUpdateFraction !== undefined) s.updateFraction = parseQuantity(o.baseFeeUpdateFraction, `${where}.baseFeeUpdateFraction`);
+  // (No maxBlobsPerTx in these configurations: EIP-7594's limit stays the table's.)
+  if (o.maxBlobsPerTx !== undefined) s.maxPerTx = Number(parseQuantity(o.maxBlobsPerTx, `${where}.maxBlobsPerTx`, 32));
+  return withBlobSchedule(fork, s);
 }
 
 /** The first few accounts that differ, for a failure message. */

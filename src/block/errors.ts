@@ -14,10 +14,16 @@ export class InvalidBlockError extends Error {
   }
 }
 
+/** Codes runTx writes that execution-spec-tests names otherwise. */
+const ALIASES: Record<string, string> = {
+  // unsupported transaction types, named as retesteth did
+  TR_TypeNotSupported: 'TYPE_NOT_SUPPORTED',
+  // EIP-7825: TransactionException.GAS_LIMIT_EXCEEDS_MAXIMUM
+};
+
 /** The code at the start of a "CODE: detail" message, as transaction and RLP errors write them. */
 export function codeOf(message: string): string {
   const m = /^([A-Za-z0-9_]+)(:|$)/.exec(message);
   if (!m) return 'UNKNOWN';
-  // runTx names unsupported transaction types as retesteth did.
-  return m[1] === 'TR_TypeNotSupported' ? 'TYPE_NOT_SUPPORTED' : m[1];
+  return ALIASES[m[1]] ?? m[1];
 }

@@ -2,32 +2,42 @@
 //
 // Order of a block's state changes:
 //   1. the DAO fork's irregular change (mainnet block 1,920,000 only, EIP-779);
-//   2. the EIP-4788 beacon-root system call (Cancun on);
+//   2. the EIP-4788 beacon-root system call (Cancun on), then the EIP-2935
+//      history-storage system call with the parent hash (Prague on);
 //   3. the transactions in order (runTx pays the fee recipient per transaction);
 //   4. EIP-4895 withdrawals (Shanghai on);
-//   5. the miner and uncle rewards (before Paris).
+//   5. the EIP-7685 requests (Prague on): deposits from the transactions' logs
+//      (EIP-6110), then the EIP-7002 and EIP-7251 system calls that dequeue withdrawal
+//      and consolidation requests;
+//   6. the miner and uncle rewards (before Paris).
 // Header checks that need no execution live in validate.ts; this file checks what only
 // execution can tell (a transaction that cannot be included, block gas and blob gas
 // running out) and throws InvalidBlockError for it.
 
-import type { Evm, FullTxResult } from '../evm/evm.js';
+import type { CallResult, Evm, FullTxResult } from '../evm/evm.js';
 import type { BlockEnv, Tx } from '../evm/types.js';
-import { blockReward, type Fork } from '../fork/table.js';
+import { PRAGUE_SYSTEM, blockReward, type Fork } from '../fork/table.js';
 import { orBloom } from '../state/logs.js';
 import { createAccount, type WorldState } from '../state/world.js';
 import { GAS_PER_BLOB } from '../tx/rules.js';
 import { signatureInvalidity } from '../tx/signature.js';
-import { bytesToKey } from '../util/hex.js';
+import { bytesToKey, hexToBytes } from '../util/hex.js';
 import type { Block, Withdrawal } from './block.js';
 import { applyDaoFork } from './dao.js';
 import { InvalidBlockError, codeOf } from './errors.js';
 import type { BlockHeader } from './header.js';
 import { BloomCache, receiptsRoot, type Receipt } from './receipt.js';
+import { depositRequests, requestsHash, type Request } from './requests.js';
 
 /** EIP-4788: the beacon roots contract and the caller of system calls. */
-export const BEACON_ROOTS_ADDRESS = hex20('000f3df6d732807ef1319fb7b8bb8522d0beac02');
-export const SYSTEM_ADDRESS = hex20('fffffffffffffffffffffffffffffffffffffffe');
+export const BEACON_ROOTS_ADDRESS = hexToBytes('000f3df6d732807ef1319fb7b8bb8522d0beac02');
+export const SYSTEM_ADDRESS = hexToBytes('fffffffffffffffffffffffffffffffffffffffe');
 const SYSTEM_CALL_GAS = 30_000_000n;
+const HISTORY_STORAGE_ADDRESS = hexToBytes(PRAGUE_SYSTEM.historyStorageAddress);
+const WITHDRAWAL_REQUEST_ADDRESS = hexToBytes(PRAGUE_SYSTEM.withdrawalRequestAddress);
+const CONSOLIDATION_REQUEST_ADDRESS = hexToBytes(PRAGUE_SYSTEM.consolidationRequestAddress);
+const MAINNET_DEPOSIT_CONTRACT = hexToBytes(PRAGUE_SYSTEM.depositContractAddress);
+const DEPOSIT_EVENT_SIGNATURE = hexToBytes(PRAGUE_SYSTEM.depositEventSignatureHash);
 const GWEI = 1_000_000_000n;
 /** The EIP that introduced each typed transaction. */
 const TYPE_EIP: Record<number, number> = { 1: 2930, 2: 1559, 3: 4844, 4: 7702 };
@@ -50,6 +60,14 @@ export interface ExecuteOptions {
   stateRoot?: boolean;
   /** Called after each transaction, before the next one runs. */
   onTx?: (index: number, tx: Tx, result: FullTxResult) => void;
+  /** EIP-6110: the chain's deposit contract (default mainnet's). */
+  depositContract?: Uint8Array;
+  /**
+   * EIP-7002/7251: a request predeploy without code makes the block invalid
+   * (SYSTEM_CONTRACT_EMPTY). A partial pre-state (mainnet fixtures) may simply not
+   * hold it: false skips such a call, as EIP-4788's and EIP-2935's are. Default true.
+   */
+  requireSystemContracts?: boolean;
 }
 
 export interface BlockResult {
@@ -62,6 +80,9 @@ export interface BlockResult {
   receiptsRoot: Uint8Array;
   /** Null when options.stateRoot is false. */
   stateRoot: Uint8Array | null;
+  /** EIP-7685 (Prague on): the requests by type (deposits, withdrawals, consolidations) and their hash. */
+  requests?: Request[];
+  requestsHash?: Uint8Array;
 }
 
 /** The EVM's view of a block header. */
@@ -93,7 +114,9 @@ export function executeBlock(evm: Evm, state: WorldState, block: Block, opts: Ex
   const byzantium = fork.eips.has(658);
 
   if (opts.daoFork) applyDaoFork(state);
-  if (fork.eips.has(4788) && header.parentBeaconBlockRoot !== undefined) beaconRootCall(evm, state, env, fork, header.parentBeaconBlockRoot);
+  if (fork.eips.has(4788) && header.parentBeaconBlockRoot !== undefined) systemCall(evm, state, env, fork, BEACON_ROOTS_ADDRESS, header.parentBeaconBlockRoot);
+  // EIP-2935: the parent hash into the history contract's ring buffer (a contract without code: nothing happens).
+  if (fork.eips.has(2935)) systemCall(evm, state, env, fork, HISTORY_STORAGE_ADDRESS, header.parentHash);
 
   const receipts: Receipt[] = [];
   const results: FullTxResult[] = [];
@@ -127,13 +150,49 @@ export function executeBlock(evm: Evm, state: WorldState, block: Block, opts: Ex
   });
 
   if (block.withdrawals) applyWithdrawals(state, block.withdrawals);
+  const requests = fork.eips.has(7685) ? blockRequests(evm, state, env, fork, receipts, opts) : undefined;
   payRewards(state, header, block.uncles, fork);
 
-  return {
+  const result: BlockResult = {
     receipts, results, gasUsed, blobGasUsed, logsBloom: bloom,
     receiptsRoot: receiptsRoot(receipts),
     stateRoot: opts.stateRoot === false ? null : state.stateRoot(),
   };
+  if (requests) {
+    result.requests = requests;
+    result.requestsHash = requestsHash(requests);
+  }
+  return result;
+}
+
+/**
+ * EIP-7685's requests after the transactions and withdrawals: deposits from the
+ * receipts' logs (EIP-6110), then withdrawal requests (EIP-7002) and consolidation
+ * requests (EIP-7251), each the output of a system call to its predeploy. Those two
+ * calls are checked: a predeploy without code (SYSTEM_CONTRACT_EMPTY) or a call that
+ * fails (SYSTEM_CONTRACT_CALL_FAILED) makes the block invalid.
+ */
+function blockRequests(evm: Evm, state: WorldState, env: BlockEnv, fork: Fork, receipts: Receipt[], opts: ExecuteOptions): Request[] {
+  const requests: Request[] = [];
+  if (fork.eips.has(6110)) {
+    const logs = receipts.flatMap((r) => r.logs);
+    requests.push({ type: PRAGUE_SYSTEM.depositRequestType, data: depositRequests(logs, opts.depositContract ?? MAINNET_DEPOSIT_CONTRACT, DEPOSIT_EVENT_SIGNATURE) });
+  }
+  const checked = (eip: number, type: number, address: Uint8Array) => {
+    if (!fork.eips.has(eip)) return;
+    const r = systemCall(evm, state, env, fork, address, new Uint8Array(0));
+    if (r === null) {
+      if (opts.requireSystemContracts === false) return;
+      throw new InvalidBlockError('SYSTEM_CONTRACT_EMPTY', `EIP-${eip}: no code at the system contract 0x${bytesToKey(address)}`);
+    }
+    if (r.status !== 'success') {
+      throw new InvalidBlockError('SYSTEM_CONTRACT_CALL_FAILED', `EIP-${eip}: the system call to 0x${bytesToKey(address)} failed (${r.error ?? r.status})`);
+    }
+    requests.push({ type, data: r.output });
+  };
+  checked(7002, PRAGUE_SYSTEM.withdrawalRequestType, WITHDRAWAL_REQUEST_ADDRESS);
+  checked(7251, PRAGUE_SYSTEM.consolidationRequestType, CONSOLIDATION_REQUEST_ADDRESS);
+  return requests;
 }
 
 /**
@@ -165,18 +224,18 @@ function inclusionInvalidity(tx: Tx, fork: Fork, chainId: bigint, baseFee: bigin
 }
 
 /**
- * EIP-4788: a call from SYSTEM_ADDRESS to the beacon roots contract with the parent
- * beacon block root as input, 30M gas, no fee, outside the block's gas. When the
- * contract has no code the call does nothing.
+ * A system call as EIP-4788 defines it (and EIP-2935, EIP-7002 and EIP-7251 reuse): a
+ * call from SYSTEM_ADDRESS to `address` with `data`, 30M gas, no fee, outside the
+ * block's gas. Returns null, doing nothing, when the contract has no code.
  */
-function beaconRootCall(evm: Evm, state: WorldState, env: BlockEnv, fork: Fork, root: Uint8Array): void {
-  if ((state.peekAccount(bytesToKey(BEACON_ROOTS_ADDRESS))?.code.length ?? 0) === 0) return;
+function systemCall(evm: Evm, state: WorldState, env: BlockEnv, fork: Fork, address: Uint8Array, data: Uint8Array): CallResult | null {
+  if ((state.peekAccount(bytesToKey(address))?.code.length ?? 0) === 0) return null;
   const prevState = evm.state;
   const prevBlock = evm.block;
   evm.state = state;
   evm.block = env;
   try {
-    evm.runCall({ caller: SYSTEM_ADDRESS, to: BEACON_ROOTS_ADDRESS, data: root, gasLimit: SYSTEM_CALL_GAS, fork });
+    return evm.runCall({ caller: SYSTEM_ADDRESS, to: address, data, gasLimit: SYSTEM_CALL_GAS, fork });
   } finally {
     evm.state = prevState;
     evm.block = prevBlock;
@@ -210,10 +269,4 @@ function credit(state: WorldState, address: Uint8Array, amount: bigint): void {
   const a = state.getAccount(key);
   if (a === undefined) state.putAccount(key, createAccount({ balance: amount }));
   else a.balance += amount;
-}
-
-function hex20(h: string): Uint8Array {
-  const b = new Uint8Array(20);
-  for (let i = 0; i < 20; i++) b[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return b;
 }

@@ -6,7 +6,7 @@
 // sealEngine NoProof), and uncle headers' own validity before Paris.
 
 import type { Fork } from '../fork/table.js';
-import { GAS_PER_BLOB } from '../tx/rules.js';
+import { GAS_PER_BLOB, blobBaseFee } from '../tx/rules.js';
 import { bytesToHex, equalBytes } from '../util/hex.js';
 import { ommersHash, transactionsRoot, withdrawalsRoot, type Block } from './block.js';
 import { InvalidBlockError } from './errors.js';
@@ -39,12 +39,36 @@ export function expectedBaseFee(parent: BlockHeader, parentFork: Fork): bigint {
   return parentBase - (parentBase * (target - parent.gasUsed)) / target / BASE_FEE_MAX_CHANGE_DENOMINATOR;
 }
 
-/** EIP-4844: the excess blob gas a block must carry after `parent`. */
-export function expectedExcessBlobGas(parent: BlockHeader, fork: Fork): bigint {
+/**
+ * EIP-4844: the excess blob gas a block must carry after `parent`, with the target of
+ * `fork`'s blob schedule (EIP-7691 raised it in Prague). From Osaka (EIP-7918), while a
+ * blob's price at the parent's blob base fee is below BLOB_BASE_COST execution gas at
+ * the parent's base fee, the target is not subtracted: the excess grows by
+ * blob_gas_used * (max - target) / max. The parent's blob base fee uses the schedule
+ * of `parentFork` (default `fork`).
+ */
+export function expectedExcessBlobGas(parent: BlockHeader, fork: Fork, parentFork: Fork = fork): bigint {
   if (!fork.blobs) return 0n;
   const target = BigInt(fork.blobs.target) * GAS_PER_BLOB;
-  const sum = (parent.excessBlobGas ?? 0n) + (parent.blobGasUsed ?? 0n);
-  return sum < target ? 0n : sum - target;
+  const parentExcess = parent.excessBlobGas ?? 0n;
+  const parentUsed = parent.blobGasUsed ?? 0n;
+  if (parentExcess + parentUsed < target) return 0n;
+  const baseCost = fork.blobs.baseCost;
+  if (baseCost !== undefined && baseCost * (parent.baseFeePerGas ?? 0n) > GAS_PER_BLOB * blobBaseFee(parentExcess, parentFork.blobs ? parentFork : fork)) {
+    const max = BigInt(fork.blobs.max);
+    return parentExcess + (parentUsed * (max - BigInt(fork.blobs.target))) / max;
+  }
+  return parentExcess + parentUsed - target;
+}
+
+/**
+ * EIP-7934 (Osaka): a block whose RLP encoding is longer than MAX_RLP_BLOCK_SIZE is
+ * invalid. `size`: the length of the block's encoding.
+ */
+export function validateBlockSize(size: number, fork: Fork): void {
+  if (fork.maxRlpBlockSize > 0 && size > fork.maxRlpBlockSize) {
+    fail('RLP_BLOCK_LIMIT_EXCEEDED', `block RLP of ${size} bytes, at most ${fork.maxRlpBlockSize} (EIP-7934)`);
+  }
 }
 
 /** A header against its parent, under the rules of `fork` (`parentFork` for fork transitions; default the same). */
@@ -80,15 +104,18 @@ export function validateHeader(header: BlockHeader, parent: BlockHeader, fork: F
 
   if (fork.eips.has(4844)) {
     if (header.blobGasUsed === undefined || header.excessBlobGas === undefined) fail('INCORRECT_BLOB_GAS_USED', 'no blob gas fields (Cancun on)');
-    const max = BigInt(fork.blobs!.max) * GAS_PER_BLOB;
-    if (header.blobGasUsed > max) fail('BLOB_GAS_USED_ABOVE_LIMIT', `blob gas used ${header.blobGasUsed} above ${max}`);
+    // (A blob gas used above the block's maximum is reported by execution, for the
+    // transaction that exceeds it, as ethereum/execution-specs does.)
     if (header.blobGasUsed % GAS_PER_BLOB !== 0n) fail('INCORRECT_BLOB_GAS_USED', `blob gas used ${header.blobGasUsed} not a multiple of ${GAS_PER_BLOB}`);
-    const want = expectedExcessBlobGas(parent, fork);
+    const want = expectedExcessBlobGas(parent, fork, parentFork);
     if (header.excessBlobGas !== want) fail('INCORRECT_EXCESS_BLOB_GAS', `excess blob gas ${header.excessBlobGas}, expected ${want}`);
   } else if (header.blobGasUsed !== undefined || header.excessBlobGas !== undefined) fail('INCORRECT_BLOB_GAS_USED', 'blob gas fields before Cancun');
 
   if (fork.eips.has(4788) !== (header.parentBeaconBlockRoot !== undefined)) {
     fail('INVALID_HEADER', header.parentBeaconBlockRoot === undefined ? 'no parent beacon block root (Cancun on)' : 'parent beacon block root before Cancun');
+  }
+  if (fork.eips.has(7685) !== (header.requestsHash !== undefined)) {
+    fail('INVALID_REQUESTS', header.requestsHash === undefined ? 'no requests hash (Prague on, EIP-7685)' : 'requests hash before Prague');
   }
 }
 
@@ -104,7 +131,7 @@ export function validateUncles(block: Block, fork: Fork): void {
  * Execution results and body roots against the header, in the order
  * ethereum/execution-specs checks them after executing the body: gas used,
  * transactions root, state root, receipts root, bloom, withdrawals root, blob gas
- * used. (Roots of the body come after execution there, so a block with an invalid
+ * used, requests hash (EIP-7685). (Roots of the body come after execution there, so a block with an invalid
  * transaction is reported for the transaction.) `encodedTxs`: the transactions'
  * canonical encodings, when known.
  */
@@ -124,4 +151,7 @@ export function validateResult(block: Block, r: BlockResult, encodedTxs?: Uint8A
     if (!equalBytes(root, h.withdrawalsRoot)) fail('INVALID_WITHDRAWALS_ROOT', `withdrawals root ${bytesToHex(root)}, header ${bytesToHex(h.withdrawalsRoot)}`);
   }
   if (h.blobGasUsed !== undefined && r.blobGasUsed !== h.blobGasUsed) fail('INCORRECT_BLOB_GAS_USED', `blob gas used ${r.blobGasUsed}, header ${h.blobGasUsed}`);
+  if (h.requestsHash !== undefined && (r.requestsHash === undefined || !equalBytes(r.requestsHash, h.requestsHash))) {
+    fail('INVALID_REQUESTS', `requests hash ${r.requestsHash ? bytesToHex(r.requestsHash) : 'none'}, header ${bytesToHex(h.requestsHash)} (EIP-7685)`);
+  }
 }

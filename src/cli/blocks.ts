@@ -9,9 +9,11 @@ import { collectJsonFiles, progressPrinter } from '../statetest/runner.js';
 import { InputError } from '../util/hex.js';
 
 export const BLOCKS_USAGE = `  lanes blocktest [--run REGEX] [--json] [--workers N] PATH...
-      Run ethereum/tests blockchain tests (JSON files, or folders searched for
-      *.json): valid blocks must import, blocks with expectException must be
-      rejected for that reason, and the head's state must match postState.
+      Run blockchain tests of ethereum/tests and execution-spec-tests (JSON
+      files, or folders searched for *.json): valid blocks must import, blocks
+      with expectException must be rejected for that reason, and the head's
+      state must match postState. A test's config.blobSchedule overrides the
+      fork's blob parameters.
         --run REGEX    only tests whose name matches REGEX
         --json         print [{"name","pass","fork","stateRoot","error"}] on stdout
         --workers N    worker threads (default: available CPU cores)

@@ -22,6 +22,11 @@ export interface BlobSchedule {
   target: number; max: number; updateFraction: bigint;
   /** Blobs one transaction may carry (EIP-7594 from Osaka); the block maximum before it. */
   maxPerTx: number;
+  /**
+   * EIP-7918 (Osaka): BLOB_BASE_COST, the execution gas whose price is the blob reserve
+   * price; absent before it. Used in the excess blob gas calculation.
+   */
+  baseCost?: bigint;
 }
 
 export interface Fork {
@@ -46,9 +51,11 @@ export interface Fork {
   blobs: BlobSchedule | null;
   /** Active precompile addresses (1..n). */
   precompiles: number[];
+  /** EIP-7934: the most bytes a block's RLP encoding may take (0 = no limit). */
+  maxRlpBlockSize: number;
 }
 
-type Patch = { eips: number[]; gas?: Record<number, number>; params?: Partial<Record<number, number>>; flags?: number; tx?: { txCreateGas?: number; txDataNonZeroGas?: number; initcodeWordGas?: number; maxInitcodeSize?: number; refundQuotient?: number; maxTxGas?: number }; blobs?: BlobSchedule; precompiles?: number[] };
+type Patch = { eips: number[]; gas?: Record<number, number>; params?: Partial<Record<number, number>>; flags?: number; tx?: { txCreateGas?: number; txDataNonZeroGas?: number; initcodeWordGas?: number; maxInitcodeSize?: number; refundQuotient?: number; maxTxGas?: number }; blobs?: BlobSchedule; precompiles?: number[]; maxRlpBlockSize?: number };
 
 // Opcodes by value, for readable patches.
 const OP = {
@@ -141,16 +148,22 @@ const PATCHES: Record<ForkName, Patch> = {
     gas: { [OP.TLOAD]: 100, [OP.TSTORE]: 100, [OP.MCOPY]: 3, [OP.BLOBHASH]: 3, [OP.BLOBBASEFEE]: 2 },
     blobs: { target: 3, max: 6, updateFraction: 3338477n, maxPerTx: 6 }, precompiles: [10],
   },
-  // Prague and Osaka: parameters only so far; their EIPs land with the Prague/Osaka issue.
-  // EIP-2537 BLS12-381 precompiles, 2935 history contract, 7623 calldata floor, 7691 blobs, 7702 set-code
+  // EIP-2537 BLS12-381 precompiles, 2935 history contract, 7623 calldata floor, 7691 blobs, 7702 set-code;
+  // 6110/7002/7251 requests (deposits, withdrawals, consolidations) under 7685: see PRAGUE_SYSTEM below
   Prague: {
     eips: [2537, 2935, 6110, 7002, 7251, 7623, 7685, 7691, 7702], flags: C.F_EIP7702,
     blobs: { target: 6, max: 9, updateFraction: 5007716n, maxPerTx: 9 }, precompiles: [11, 12, 13, 14, 15, 16, 17],
   },
-  // EIP-7939 CLZ, 7951 secp256r1 at 0x100, 7825 tx gas cap, 7823/7883 modexp, 7918 blob fee floor, 7934 RLP limit
+  // EIP-7939 CLZ, 7951 secp256r1 at 0x100, 7825 tx gas cap, 7823/7883 modexp, 7918 blob fee floor, 7934 RLP limit,
+  // 7594 blobs per transaction
   Osaka: {
     eips: [7594, 7823, 7825, 7883, 7918, 7934, 7939, 7951], flags: C.F_EIP7951,
-    blobs: { target: 6, max: 9, updateFraction: 5007716n, maxPerTx: 6 }, gas: { [OP.CLZ]: 5 }, precompiles: [0x100], tx: { maxTxGas: 1 << 24 } },
+    // EIP-7918: BLOB_BASE_COST = 2**13
+    blobs: { target: 6, max: 9, updateFraction: 5007716n, maxPerTx: 6, baseCost: 1n << 13n },
+    gas: { [OP.CLZ]: 5 }, precompiles: [0x100], tx: { maxTxGas: 1 << 24 },
+    // EIP-7934: MAX_RLP_BLOCK_SIZE = MAX_BLOCK_SIZE (10 MiB) - SAFETY_MARGIN (2 MiB)
+    maxRlpBlockSize: 10 * 1024 * 1024 - 2 * 1024 * 1024,
+  },
 };
 
 function baseParams(): BigInt64Array {
@@ -206,6 +219,7 @@ function build(): Map<ForkName, Fork> {
       authorizationExistingRefund: patch.eips.includes(7702) ? 25000n - 12500n : prev?.authorizationExistingRefund ?? 0n,
       blobs: patch.blobs ?? prev?.blobs ?? null,
       precompiles,
+      maxRlpBlockSize: patch.maxRlpBlockSize ?? prev?.maxRlpBlockSize ?? 0,
     };
     out.set(name, fork);
     prev = fork;
@@ -221,6 +235,41 @@ export function forkByName(name: string): Fork {
   if (!f) throw new InputError(`unknown fork ${JSON.stringify(name)}; known: ${FORK_NAMES.join(', ')} (and ${Object.keys(ALIASES).join(', ')})`);
   return f;
 }
+
+/**
+ * `fork` with another blob schedule (a chain configuration's `blobSchedule`, as
+ * execution-spec-tests fixtures carry; EIP-7840). Fields not given keep the table's values.
+ */
+export function withBlobSchedule(fork: Fork, schedule: Partial<BlobSchedule>): Fork {
+  if (!fork.blobs) return fork;
+  const blobs = { ...fork.blobs, ...schedule };
+  if (blobs.target === fork.blobs.target && blobs.max === fork.blobs.max && blobs.updateFraction === fork.blobs.updateFraction &&
+    blobs.maxPerTx === fork.blobs.maxPerTx && blobs.baseCost === fork.blobs.baseCost) return fork;
+  return { ...fork, blobs };
+}
+
+// --- Prague: block-level system contracts and requests ---
+
+/**
+ * Prague's system contracts and EIP-7685 request types. The system calls come from
+ * SYSTEM_ADDRESS (EIP-4788's), with SYSTEM_CALL_GAS, outside the block's gas.
+ */
+export const PRAGUE_SYSTEM = {
+  /** EIP-2935: the history storage contract, called with the parent hash before the transactions (HISTORY_SERVE_WINDOW 8191). */
+  historyStorageAddress: '0000f90827f1c53a10cb7a02335b175320002935',
+  historyServeWindow: 8191n,
+  /** EIP-6110: mainnet's deposit contract (a chain configuration may name another) and its DepositEvent topic. */
+  depositContractAddress: '00000000219ab540356cbb839cbe05303d7705fa',
+  depositEventSignatureHash: '649bbc62d0e31342afea4e5cd82d4049e7e1ee912fc0889aa790803be39038c5',
+  /** EIP-7002: the withdrawal request predeploy, called after the transactions and withdrawals. */
+  withdrawalRequestAddress: '00000961ef480eb55e80d19ad83579a64c007002',
+  /** EIP-7251: the consolidation request predeploy, called after EIP-7002's. */
+  consolidationRequestAddress: '0000bbddc7ce488642fb579f8b00f3a590007251',
+  /** EIP-7685 request types: 0x00 deposits (EIP-6110), 0x01 withdrawals (EIP-7002), 0x02 consolidations (EIP-7251). */
+  depositRequestType: 0x00,
+  withdrawalRequestType: 0x01,
+  consolidationRequestType: 0x02,
+} as const;
 
 export function forkIndex(name: ForkName): number {
   return FORK_NAMES.indexOf(name);

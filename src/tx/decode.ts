@@ -151,8 +151,13 @@ function decodeTyped(bytes: Uint8Array, what: string): SignedTx {
     tx.maxFeePerGas = rlpInt(f[i++], 256, w('maxFeePerGas'));
   }
   tx.gasLimit = rlpInt(f[i++], 64, w('gasLimit'));
-  // Blob and set-code transactions cannot create contracts: `to` is an address.
-  tx.to = type >= 3 ? rlpAddress(f[i++], w('to')) : toField(f[i++], w('to'));
+  // Blob and set-code transactions cannot create contracts: `to` is an address (EIP-4844,
+  // EIP-7702); an empty one, the creation form, is named for what it attempts.
+  if (type >= 3) {
+    const to = rlpBytes(f[i], w('to'));
+    if (to.length === 0) throw new InputError(`TYPE_${type}_TX_CONTRACT_CREATION: ${w('to')}: a type ${type} transaction cannot create a contract`);
+    tx.to = rlpAddress(f[i++], w('to'));
+  } else tx.to = toField(f[i++], w('to'));
   tx.value = rlpInt(f[i++], 256, w('value'));
   tx.data = rlpBytes(f[i++], w('data'));
   tx.accessList = accessListField(f[i++], w('accessList'));

@@ -75,7 +75,7 @@ export function staticInvalidity(tx: Tx, block: BlockEnv, fork: Fork, intrinsic:
   if (tx.type === 3 && !fork.eips.has(4844)) return 'TR_TypeNotSupported: blob transactions need Cancun';
   if (tx.nonce >= MAX_NONCE) return 'NONCE_IS_MAX';
   if (tx.gasLimit > block.gasLimit) return `GAS_ALLOWANCE_EXCEEDED: gas limit ${tx.gasLimit} above block gas limit ${block.gasLimit}`;
-  if (fork.maxTxGas > 0n && tx.gasLimit > fork.maxTxGas) return `TRANSACTION_GAS_LIMIT_EXCEEDS_MAXIMUM: ${tx.gasLimit} above ${fork.maxTxGas} (EIP-7825)`;
+  if (fork.maxTxGas > 0n && tx.gasLimit > fork.maxTxGas) return `GAS_LIMIT_EXCEEDS_MAXIMUM: ${tx.gasLimit} above ${fork.maxTxGas} (EIP-7825)`;
   if (intrinsic > tx.gasLimit) return `INTRINSIC_GAS_TOO_LOW: intrinsic gas ${intrinsic} above gas limit ${tx.gasLimit}`;
   const floor = floorGas(tx, fork);
   if (floor > tx.gasLimit) return `INTRINSIC_GAS_BELOW_FLOOR_GAS_COST: floor ${floor} above gas limit ${tx.gasLimit} (EIP-7623)`;
