@@ -5,6 +5,8 @@ import { basename } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runBlockTests } from '../block/blocktest-runner.js';
 import { readBlockFixture, runBlockFixture, type FixtureResult } from '../block/fixture.js';
+import { runBlockFixtureParallel, type ParallelFixtureResult } from '../parallel/fixture.js';
+import { NodeWorkerPool } from '../parallel/pool.js';
 import { collectJsonFiles, progressPrinter } from '../statetest/runner.js';
 import { InputError } from '../util/hex.js';
 
@@ -20,7 +22,7 @@ export const BLOCKS_USAGE = `  lanes blocktest [--run REGEX] [--json] [--workers
       Prints one line per failing test; the last line is "N passed, M failed".
       Exits 1 if any test failed.
 
-  lanes block [--json] FILE...
+  lanes block [--json] [--workers N] FILE...
       Execute block fixtures (mainnet blocks with their pre-state, and the format
       of vectors/lanes/README.md) one after another and print, per block:
       number, fork, transactions, gas, time, Mgas/s, and whether gas used, the
@@ -28,6 +30,8 @@ export const BLOCKS_USAGE = `  lanes blocktest [--run REGEX] [--json] [--workers
       Reads of state the fixture lacks fail the block. The last line is
       "N passed, M failed"; exits 1 if any block failed.
         --json         print one result object per block instead of the table
+        --workers N    run the transactions on N worker threads (Block-STM);
+                       small blocks and N = 1 still run sequentially
 `;
 
 type Flags = NonNullable<ParseArgsConfig['options']>;
@@ -83,25 +87,28 @@ export async function blocktestCommand(args: string[]): Promise<number> {
 export async function blockCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     json: { type: 'boolean' },
+    workers: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stdout.write(BLOCKS_USAGE);
     return 0;
   }
+  const workers = workersFlag(values.workers);
   if (positionals.length === 0) throw new InputError('block: give block fixture files (e.g. $LANES_VECTORS/mainnet-blocks/*.json)');
   const files = collectJsonFiles(positionals);
   if (files.length === 0) throw new InputError(`no .json files under ${positionals.join(', ')}`);
 
   const { Evm } = await import('../evm/evm.js');
   let evm = await Evm.create();
+  const pool = workers === undefined ? null : await NodeWorkerPool.create(workers);
   const results: FixtureResult[] = [];
   if (!values.json) process.stdout.write(`${pad('', 4)} ${pad('block', 9)} ${pad('fork', 16)} ${pad('txs', 5, true)} ${pad('gas', 11, true)} ${pad('ms', 9, true)} ${pad('Mgas/s', 7, true)}  gasUsed receipts bloom\n`);
   for (const file of files) {
     const fixture = readBlockFixture(file);
     let r: FixtureResult;
     try {
-      r = runBlockFixture(evm, fixture);
+      r = pool ? await runBlockFixtureParallel(pool, evm, fixture) : runBlockFixture(evm, fixture);
     } catch (e) {
       // An unexpected error (a WASM trap): report the block, start a fresh EVM.
       r = {
@@ -130,6 +137,11 @@ export async function blockCommand(args: string[]): Promise<number> {
   process.stdout.write(out.join('\n') + '\n');
   process.stderr.write(`[block] ${results.length} blocks, ${(totalGas / 1e6).toFixed(1)} Mgas in ${(totalMs / 1000).toFixed(2)}s of execution` +
     (totalMs > 0 ? `, ${(totalGas / totalMs / 1000).toFixed(1)} Mgas/s` : '') + '\n');
+  if (pool) {
+    await pool.close();
+    const par = results.filter((r) => 'parallel' in r && (r as ParallelFixtureResult).parallel.mode === 'parallel').length;
+    process.stderr.write(`[block] ${workers} worker${workers === 1 ? '' : 's'}: ${par} block${par === 1 ? '' : 's'} in parallel, ${results.length - par} sequentially (one worker, small blocks, or no transactions)\n`);
+  }
   return passed === results.length ? 0 : 1;
 }
 

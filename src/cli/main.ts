@@ -15,7 +15,8 @@ import { BLOCKS_USAGE, blockCommand, blocktestCommand } from './blocks.js';
 const USAGE = `lanes - a parallel, WebAssembly-accelerated Ethereum Virtual Machine
 
 Usage:
-  lanes statetest [--fork NAME] [--run REGEX] [--json] [--workers N] [--slowest N] [PATH...]
+  lanes statetest [--fork NAME] [--run REGEX] [--json] [--workers N] [--slowest N] [--trace]
+                 [PATH...]
       Run ethereum/tests or execution-spec-tests state tests. PATH is a JSON file
       or a folder searched recursively for *.json. Without PATH: the VMTests of
       $LANES_VECTORS/ethereum-tests (LANES_VECTORS defaults to ../shared/vectors
@@ -26,11 +27,14 @@ Usage:
                        [{"name","pass","stateRoot","fork","error"}] on stdout
         --workers N    worker threads (default: available CPU cores)
         --slowest N    also print the N slowest files and their wall time (stderr)
+        --trace        EIP-3155 trace on stderr: one JSON line per operation, then
+                       {"stateRoot","output","gasUsed","pass",...} per case (runs
+                       the cases one after another in this thread)
       Prints one line per failing case; the last line is "N passed, M failed".
       Exits 1 if any case failed.
 
   lanes run (--code HEX | --codefile FILE) [--input HEX] [--gas N] [--fork NAME]
-            [--bench] [--json]
+            [--bench] [--json] [--trace]
       Execute EVM bytecode in a fresh context and print the return data and gas used.
         --code HEX       bytecode as hex (0x optional)
         --codefile FILE  a file holding the bytecode as hex text (whitespace ignored)
@@ -40,6 +44,8 @@ Usage:
         --bench          repeat the run (at least 1 s and 10 runs) and report
                          the median time and Mgas/s
         --json           print {"output","gasUsed","error","medianMs","mgasPerSec"}
+        --trace          EIP-3155 trace of the (first) run on stderr: one JSON line
+                         per operation, then {"stateRoot","output","gasUsed","pass"}
 
 ${BLOCKS_USAGE}
   lanes help | --help
@@ -95,6 +101,7 @@ async function statetest(args: string[]): Promise<number> {
     json: { type: 'boolean' },
     workers: { type: 'string' },
     slowest: { type: 'string' },
+    trace: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, true);
   if (values.help) {
@@ -125,12 +132,17 @@ async function statetest(args: string[]): Promise<number> {
   const files = collectJsonFiles(paths);
   if (files.length === 0) throw new InputError(`no .json files under ${paths.join(', ')}`);
 
-  const progress = progressPrinter(process.stderr);
   let summary;
-  try {
-    summary = await runStateTests(files, { fork, run: values.run as string | undefined, workers, onProgress: progress.update });
-  } finally {
-    progress.stop();
+  if (values.trace) {
+    const { traceStateTests } = await import('../trace/statetest.js');
+    summary = await traceStateTests(files, { fork, run: values.run as string | undefined, write: (t) => process.stderr.write(t) });
+  } else {
+    const progress = progressPrinter(process.stderr);
+    try {
+      summary = await runStateTests(files, { fork, run: values.run as string | undefined, workers, onProgress: progress.update });
+    } finally {
+      progress.stop();
+    }
   }
 
   const out: string[] = [];
@@ -177,6 +189,7 @@ async function run(args: string[]): Promise<number> {
     fork: { type: 'string' },
     bench: { type: 'boolean' },
     json: { type: 'boolean' },
+    trace: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, false);
   if (values.help) {
@@ -203,7 +216,17 @@ async function run(args: string[]): Promise<number> {
   const { Evm } = await import('../evm/evm.js');
   const evm = await Evm.create();
   const exec = () => evm.runCode({ code, data, gasLimit, fork });
-  const result = exec();
+  let result;
+  if (values.trace) {
+    const { jsonlTracer, formatSummary } = await import('../trace/step.js');
+    const tracer = jsonlTracer((t) => process.stderr.write(t));
+    try {
+      result = evm.runCode({ code, data, gasLimit, fork, trace: tracer });
+    } finally {
+      tracer.flush();
+    }
+    process.stderr.write(formatSummary({ stateRoot: evm.state.stateRoot(), output: result.output, gasUsed: result.gasUsed, pass: result.status === 'success', fork: fork.name, ...(result.error ? { error: result.error } : {}) }) + '\n');
+  } else result = exec();
 
   let medianMs: number | null = null;
   let mgasPerSec: number | null = null;

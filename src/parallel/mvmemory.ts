@@ -1,0 +1,483 @@
+// Block-STM's multi-version memory (Gelashvili et al., 2022, section 3) in shared
+// memory: for each location, the values written by the block's transactions, indexed
+// by transaction, so that transaction j reads the write of the highest i < j (or the
+// pre-state snapshot). Layout in README.md, "Multi-version memory".
+//
+// Locations:
+//   ACCOUNT(a)     exists, nonce, balance, code hash and code of an account;
+//   STORAGE(a, s)  a storage slot;
+//   META(a)        storage-wide events: CLEAR (the account was deleted or created
+//                  over, its old storage is gone) and NZ (nonzero storage written while
+//                  the account has nonce 0 and no code: EIP-7610 collisions).
+// An entry is an absolute value (ABS), an ESTIMATE (its incarnation was aborted: a
+// reader waits for the transaction instead of reading a value about to change), or for
+// ACCOUNT a balance DELTA: a credit applied at commit without reading the balance
+// (fees to the block's fee recipient). A reader of the full account sums the deltas
+// above the highest absolute value.
+//
+// Each location's entries form a list sorted by descending transaction, guarded by a
+// mutex in the location record. Location records are found through an open-addressing
+// hash table filled lock-free (compare-and-swap of a slot). Entries, read logs and
+// code live in a bump-allocated arena; nothing is freed during a block.
+
+import { EMPTY_CODE_HASH } from '../state/world.js';
+import { lock, unlock } from './atomics.js';
+import { hashWords } from './keys.js';
+import { C_ARENA_TOP, C_LOC_COUNT } from './layout.js';
+import {
+  SA_BALANCE, SA_CODE_HASH, SA_CODE_LEN, SA_CODE_OFF, SA_FLAGS, SA_NONCE_HI, SA_NONCE_LO, SF_HAS_STORAGE, type Snapshot,
+} from './snapshot.js';
+
+export const K_ACCOUNT = 1;
+export const K_STORAGE = 2;
+export const K_META = 3;
+
+// Location record (words).
+const L_LOCK = 0;
+const L_HEAD = 1; // arena word offset of the highest entry, 0 = none
+const L_KIND = 2;
+const L_FLAGS = 3;
+export const L_KEY = 4; // address (5 words), then slot (8 words) for STORAGE
+export const LOC_WORDS = 20;
+/** The location has caused a conflict: readers first wait for lower transactions in execution. */
+export const LF_HOT = 1;
+
+// Entry (words).
+const E_TX = 0;
+const E_KIND = 1;
+const E_NEXT = 2;
+const E_INC = 3;
+const E_VAL = 4;
+export const EK_ABS = 1;
+export const EK_DELTA = 2;
+export const EK_ESTIMATE = 3;
+const ENTRY_WORDS = [0, 4 + 22, 4 + 8, 4 + 2];
+
+// An account value (words), in entries and in resolved form (RESOLVED_WORDS long).
+export const AV_FLAGS = 0; // bit 0: exists
+export const AV_CODE_SRC = 1;
+export const AV_CODE_OFF = 2; // byte offset in the snapshot or arena
+export const AV_CODE_LEN = 3;
+export const AV_NONCE_LO = 4;
+export const AV_NONCE_HI = 5;
+export const AV_BALANCE = 6; // 8 words: 32 bytes big-endian (a DELTA's amount)
+export const AV_CODE_HASH = 14; // 8 words
+export const AV_WORDS = 22;
+export const AV_HAS_STORAGE = 22; // resolved only: EIP-7610 (meaningful for nonce 0, no code)
+export const RESOLVED_WORDS = 23;
+export const CODE_NONE = 0;
+export const CODE_SNAPSHOT = 1;
+export const CODE_ARENA = 2;
+
+export const META_CLEAR = 1;
+export const META_NZ = 2;
+
+/** "No blocking transaction": the read resolved. */
+export const RESOLVED = -1;
+
+export interface MvBuffers {
+  locTable: SharedArrayBuffer;
+  locRecords: SharedArrayBuffer;
+  arena: SharedArrayBuffer;
+}
+
+/** Buffers sized for a block; `locations` bounds the distinct locations, `arenaBytes` all entries, logs and code. */
+export function allocateMvBuffers(locations: number, arenaBytes: number): MvBuffers {
+  let slots = 1;
+  while (slots < locations * 2) slots *= 2;
+  return {
+    locTable: new SharedArrayBuffer(slots * 4),
+    locRecords: new SharedArrayBuffer(locations * LOC_WORDS * 4),
+    arena: new SharedArrayBuffer(arenaBytes),
+  };
+}
+
+/** Thrown when a block outgrows its buffers; the executor falls back to sequential execution. */
+export class MemoryFullError extends Error {
+  override name = 'MemoryFullError';
+}
+
+const CHUNK_WORDS = 1 << 14;
+
+export class MvMemory {
+  readonly table: Int32Array;
+  readonly recs: Int32Array;
+  readonly a32: Int32Array;
+  readonly a8: Uint8Array;
+  private readonly mask: number;
+  private readonly capacity: number;
+  private chunkNext = 0;
+  private chunkEnd = 0;
+  /** Scratch for one 32-byte value. */
+  private readonly word8 = new Uint8Array(32);
+  private readonly word32 = new Int32Array(this.word8.buffer);
+
+  constructor(buffers: MvBuffers, private readonly ctrl: Int32Array, readonly snapshot: Snapshot, private readonly eip161: boolean) {
+    this.table = new Int32Array(buffers.locTable);
+    this.recs = new Int32Array(buffers.locRecords);
+    this.a32 = new Int32Array(buffers.arena);
+    this.a8 = new Uint8Array(buffers.arena);
+    this.mask = this.table.length - 1;
+    this.capacity = this.recs.length / LOC_WORDS;
+  }
+
+  // ------------------------------------------------------------ allocation
+
+  /** `words` arena words (8-byte aligned), from this worker's chunk. */
+  alloc(words: number): number {
+    words = (words + 1) & ~1;
+    if (this.chunkNext + words > this.chunkEnd) {
+      const size = words > CHUNK_WORDS / 4 ? words : CHUNK_WORDS;
+      const at = Atomics.add(this.ctrl, C_ARENA_TOP, size);
+      if (at + size > this.a32.length) throw new MemoryFullError('multi-version memory arena full');
+      if (size !== CHUNK_WORDS) return at;
+      this.chunkNext = at;
+      this.chunkEnd = at + size;
+    }
+    const p = this.chunkNext;
+    this.chunkNext += words;
+    return p;
+  }
+
+  /** Copies bytes into the arena; returns their byte offset. */
+  storeBytes(b: Uint8Array): number {
+    const at = this.alloc((b.length + 3) >> 2) * 4;
+    this.a8.set(b, at);
+    return at;
+  }
+
+  /** Stores [length, ...words] in the arena; returns its word offset. */
+  storeList(words: ArrayLike<number>): number {
+    const at = this.alloc(words.length + 1);
+    this.a32[at] = words.length;
+    for (let i = 0; i < words.length; i++) this.a32[at + 1 + i] = words[i];
+    return at;
+  }
+
+  // ------------------------------------------------------------ locations
+
+  /** The id of a location (creating it): `key` holds the address words, then the slot words for STORAGE. */
+  locate(kind: number, key: Int32Array): number {
+    const n = kind === K_STORAGE ? 13 : 5;
+    const recs = this.recs;
+    let s = hashWords(kind, key, 0, n) & this.mask;
+    let mine = -1;
+    for (;;) {
+      let v = Atomics.load(this.table, s);
+      if (v === 0) {
+        if (mine < 0) {
+          mine = Atomics.add(this.ctrl, C_LOC_COUNT, 1);
+          if (mine >= this.capacity) throw new MemoryFullError('multi-version memory: too many locations');
+          const r = mine * LOC_WORDS;
+          recs[r + L_KIND] = kind;
+          for (let i = 0; i < n; i++) recs[r + L_KEY + i] = key[i];
+        }
+        v = Atomics.compareExchange(this.table, s, 0, mine + 1);
+        if (v === 0) return mine;
+      }
+      const r = (v - 1) * LOC_WORDS;
+      if (recs[r + L_KIND] === kind) {
+        let eq = true;
+        for (let i = 0; i < n; i++) if (recs[r + L_KEY + i] !== key[i]) { eq = false; break; }
+        if (eq) return v - 1; // a record of ours that lost the race stays unused
+      }
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  isHot(loc: number): boolean {
+    return (Atomics.load(this.recs, loc * LOC_WORDS + L_FLAGS) & LF_HOT) !== 0;
+  }
+
+  markHot(loc: number): void {
+    Atomics.or(this.recs, loc * LOC_WORDS + L_FLAGS, LF_HOT);
+  }
+
+  kindOf(loc: number): number {
+    return this.recs[loc * LOC_WORDS + L_KIND];
+  }
+
+  // ------------------------------------------------------------ writes
+
+  /**
+   * Writes transaction `tx`'s entry at `loc`: `kind` and the value `val` (words) or,
+   * with `bytes`, a 32-byte value. Replaces an entry of an earlier incarnation.
+   */
+  write(loc: number, tx: number, inc: number, kind: number, val: ArrayLike<number> | null, bytes: Uint8Array | null): void {
+    const recs = this.recs;
+    const base = loc * LOC_WORDS;
+    const a32 = this.a32;
+    lock(recs, base + L_LOCK);
+    try {
+      let prev = 0;
+      let e = recs[base + L_HEAD];
+      while (e !== 0 && a32[e + E_TX] > tx) {
+        prev = e;
+        e = a32[e + E_NEXT];
+      }
+      if (e === 0 || a32[e + E_TX] !== tx) {
+        const n = this.alloc(ENTRY_WORDS[recs[base + L_KIND]]);
+        a32[n + E_TX] = tx;
+        a32[n + E_NEXT] = e;
+        if (prev === 0) recs[base + L_HEAD] = n;
+        else a32[prev + E_NEXT] = n;
+        e = n;
+      }
+      a32[e + E_KIND] = kind;
+      a32[e + E_INC] = inc;
+      if (bytes) this.a8.set(bytes, 4 * (e + E_VAL));
+      else if (val) for (let i = 0; i < val.length; i++) a32[e + E_VAL + i] = val[i];
+    } finally {
+      unlock(recs, base + L_LOCK);
+    }
+  }
+
+  /** Removes transaction `tx`'s entry at `loc` (its new incarnation no longer writes there). */
+  remove(loc: number, tx: number): void {
+    const recs = this.recs;
+    const base = loc * LOC_WORDS;
+    const a32 = this.a32;
+    lock(recs, base + L_LOCK);
+    let prev = 0;
+    let e = recs[base + L_HEAD];
+    while (e !== 0 && a32[e + E_TX] > tx) {
+      prev = e;
+      e = a32[e + E_NEXT];
+    }
+    if (e !== 0 && a32[e + E_TX] === tx) {
+      if (prev === 0) recs[base + L_HEAD] = a32[e + E_NEXT];
+      else a32[prev + E_NEXT] = a32[e + E_NEXT];
+    }
+    unlock(recs, base + L_LOCK);
+  }
+
+  /** Turns transaction `tx`'s entry at `loc` into an ESTIMATE. */
+  markEstimate(loc: number, tx: number): void {
+    const recs = this.recs;
+    const base = loc * LOC_WORDS;
+    const a32 = this.a32;
+    lock(recs, base + L_LOCK);
+    let e = recs[base + L_HEAD];
+    while (e !== 0 && a32[e + E_TX] > tx) e = a32[e + E_NEXT];
+    if (e !== 0 && a32[e + E_TX] === tx) a32[e + E_KIND] = EK_ESTIMATE;
+    unlock(recs, base + L_LOCK);
+  }
+
+  // ------------------------------------------------------------ reads
+
+  /**
+   * The account at `loc` as transaction `tx` sees it, into `out` (RESOLVED_WORDS;
+   * all zero when it does not exist). Returns RESOLVED, or the index of a transaction
+   * whose ESTIMATE was met.
+   */
+  readAccount(loc: number, metaLoc: number, tx: number, out: Int32Array): number {
+    const recs = this.recs;
+    const base = loc * LOC_WORDS;
+    const a32 = this.a32;
+    let deltas: bigint[] | null = null;
+    let found = false;
+    lock(recs, base + L_LOCK);
+    let e = recs[base + L_HEAD];
+    while (e !== 0) {
+      const t = a32[e + E_TX];
+      if (t < tx) {
+        const k = a32[e + E_KIND];
+        if (k === EK_ESTIMATE) {
+          unlock(recs, base + L_LOCK);
+          return t;
+        }
+        if (k === EK_ABS) {
+          for (let i = 0; i < AV_WORDS; i++) out[i] = a32[e + E_VAL + i];
+          found = true;
+          break;
+        }
+        (deltas ??= []).push(readBE(this.a8, 4 * (e + E_VAL + AV_BALANCE)));
+      }
+      e = a32[e + E_NEXT];
+    }
+    unlock(recs, base + L_LOCK);
+    let snap = -1;
+    if (!found) {
+      snap = this.snapshot.findAccount(recs, base + L_KEY);
+      this.fromSnapshot(snap, out);
+    }
+    if (deltas) for (let i = deltas.length - 1; i >= 0; i--) applyDelta(out, deltas[i], this.eip161);
+    out[AV_HAS_STORAGE] = 0;
+    // EIP-7610 only asks about storage of accounts without nonce and code.
+    if ((out[AV_FLAGS] & 1) !== 0 && out[AV_NONCE_LO] === 0 && out[AV_NONCE_HI] === 0 && out[AV_CODE_LEN] === 0) {
+      const m = this.readMeta(metaLoc, tx);
+      if (m >= 0) return m;
+      if (m === META_NONE) {
+        if (found) snap = this.snapshot.findAccount(recs, base + L_KEY);
+        out[AV_HAS_STORAGE] = snap >= 0 && (this.snapshot.i32[snap + SA_FLAGS] & SF_HAS_STORAGE) !== 0 ? 1 : 0;
+      } else out[AV_HAS_STORAGE] = ((-m - META_BIAS) & META_NZ) !== 0 ? 1 : 0;
+    }
+    return RESOLVED;
+  }
+
+  private fromSnapshot(rec: number, out: Int32Array): void {
+    if (rec < 0) {
+      out.fill(0);
+      return;
+    }
+    const s = this.snapshot.i32;
+    out[AV_FLAGS] = 1;
+    const len = s[rec + SA_CODE_LEN];
+    out[AV_CODE_SRC] = len > 0 ? CODE_SNAPSHOT : CODE_NONE;
+    out[AV_CODE_OFF] = s[rec + SA_CODE_OFF];
+    out[AV_CODE_LEN] = len;
+    out[AV_NONCE_LO] = s[rec + SA_NONCE_LO];
+    out[AV_NONCE_HI] = s[rec + SA_NONCE_HI];
+    for (let i = 0; i < 8; i++) out[AV_BALANCE + i] = s[rec + SA_BALANCE + i];
+    for (let i = 0; i < 8; i++) out[AV_CODE_HASH + i] = s[rec + SA_CODE_HASH + i];
+  }
+
+  /**
+   * The highest META entry below `tx`: a blocking transaction (>= 0), META_NONE, or
+   * -(META_BIAS + its bits).
+   */
+  private readMeta(metaLoc: number, tx: number): number {
+    const recs = this.recs;
+    const base = metaLoc * LOC_WORDS;
+    if (Atomics.load(recs, base + L_HEAD) === 0) return META_NONE;
+    const a32 = this.a32;
+    let r = META_NONE;
+    lock(recs, base + L_LOCK);
+    for (let e = recs[base + L_HEAD]; e !== 0; e = a32[e + E_NEXT]) {
+      if (a32[e + E_TX] >= tx) continue;
+      r = a32[e + E_KIND] === EK_ESTIMATE ? a32[e + E_TX] : -(META_BIAS + a32[e + E_VAL]);
+      break;
+    }
+    unlock(recs, base + L_LOCK);
+    return r;
+  }
+
+  /**
+   * Slot `slotLoc` as transaction `tx` sees it, into `out` (32 bytes). Returns RESOLVED
+   * or a blocking transaction.
+   */
+  readStorage(slotLoc: number, metaLoc: number, tx: number, out: Uint8Array): number {
+    const recs = this.recs;
+    const base = slotLoc * LOC_WORDS;
+    const a32 = this.a32;
+    let writer = -1;
+    lock(recs, base + L_LOCK);
+    for (let e = recs[base + L_HEAD]; e !== 0; e = a32[e + E_NEXT]) {
+      const t = a32[e + E_TX];
+      if (t >= tx) continue;
+      if (a32[e + E_KIND] === EK_ESTIMATE) {
+        unlock(recs, base + L_LOCK);
+        return t;
+      }
+      out.set(this.a8.subarray(4 * (e + E_VAL), 4 * (e + E_VAL) + 32));
+      writer = t;
+      break;
+    }
+    unlock(recs, base + L_LOCK);
+    if (writer < 0) {
+      const rec = this.snapshot.findAccount(recs, base + L_KEY);
+      const at = rec < 0 ? -1 : this.snapshot.findStorage(rec, recs, base + L_KEY + 5);
+      if (at < 0) out.fill(0);
+      else out.set(this.snapshot.u8.subarray(at, at + 32));
+    }
+    // A CLEAR between the slot's writer and `tx` empties it.
+    const mb = metaLoc * LOC_WORDS;
+    if (Atomics.load(recs, mb + L_HEAD) === 0) return RESOLVED;
+    let cleared = false;
+    lock(recs, mb + L_LOCK);
+    for (let e = recs[mb + L_HEAD]; e !== 0; e = a32[e + E_NEXT]) {
+      const t = a32[e + E_TX];
+      if (t >= tx) continue;
+      if (t <= writer) break;
+      if (a32[e + E_KIND] === EK_ESTIMATE) {
+        unlock(recs, mb + L_LOCK);
+        return t;
+      }
+      if ((a32[e + E_VAL] & META_CLEAR) !== 0) {
+        cleared = true;
+        break;
+      }
+    }
+    unlock(recs, mb + L_LOCK);
+    if (cleared) out.fill(0);
+    return RESOLVED;
+  }
+
+  // ------------------------------------------------------------ validation
+
+  private readonly check = new Int32Array(RESOLVED_WORDS);
+
+  /**
+   * Re-reads a read log (see source.ts for its records) as transaction `tx` and
+   * compares values. Returns -1 when every read still holds, else the location that
+   * changed (or met an ESTIMATE).
+   */
+  validate(tx: number, logAt: number): number {
+    const a32 = this.a32;
+    const len = a32[logAt];
+    const end = logAt + 1 + len;
+    const c = this.check;
+    const w32 = this.word32;
+    for (let p = logAt + 1; p < end;) {
+      const q = a32[p];
+      const loc = a32[p + 1];
+      const meta = a32[p + 2];
+      if (q === Q_ACCOUNT) {
+        if (this.readAccount(loc, meta, tx, c) !== RESOLVED) return loc;
+        for (let i = 0; i < RESOLVED_WORDS; i++) if (c[i] !== a32[p + 3 + i]) return loc;
+        p += 3 + RESOLVED_WORDS;
+      } else {
+        if (this.readStorage(loc, meta, tx, this.word8) !== RESOLVED) return loc;
+        for (let i = 0; i < 8; i++) if (w32[i] !== a32[p + 3 + i]) return loc;
+        p += 11;
+      }
+    }
+    return -1;
+  }
+}
+
+export const META_NONE = -2;
+const META_BIAS = 16;
+
+// Read log records: [Q_ACCOUNT, loc, metaLoc, RESOLVED_WORDS words] and
+// [Q_STORAGE, slotLoc, metaLoc, 8 words (the value's bytes)].
+export const Q_ACCOUNT = 1;
+export const Q_STORAGE = 2;
+
+/**
+ * Credits `amount` to a resolved account as a fee payment would: a missing account
+ * is created (from Spurious Dragon only for a nonzero amount), and one left empty is
+ * removed (EIP-161: the payment touches it).
+ */
+export function applyDelta(out: Int32Array, amount: bigint, eip161: boolean): void {
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  if ((out[AV_FLAGS] & 1) === 0) {
+    if (eip161 && amount === 0n) return;
+    out.fill(0);
+    out[AV_FLAGS] = 1;
+    writeBE(bytes, 4 * AV_BALANCE, amount);
+    bytes.set(EMPTY_CODE_HASH, 4 * AV_CODE_HASH);
+    return;
+  }
+  const balance = readBE(bytes, 4 * AV_BALANCE) + amount;
+  if (eip161 && balance === 0n && out[AV_NONCE_LO] === 0 && out[AV_NONCE_HI] === 0 && out[AV_CODE_LEN] === 0) {
+    out.fill(0);
+    return;
+  }
+  writeBE(bytes, 4 * AV_BALANCE, balance);
+}
+
+export function readBE(b: Uint8Array, at: number): bigint {
+  let hex = '0x';
+  for (let i = 0; i < 32; i++) hex += HEX2[b[at + i]];
+  return BigInt(hex);
+}
+
+export function writeBE(b: Uint8Array, at: number, n: bigint): void {
+  for (let i = 31; i >= 0; i--) {
+    b[at + i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+}
+
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

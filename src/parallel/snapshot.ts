@@ -1,0 +1,168 @@
+// The block's pre-state, serialised once into a SharedArrayBuffer that every worker
+// reads without copying (layout in README.md, "Snapshot"). Immutable: writes of the
+// block live in multi-version memory (mvmemory.ts).
+
+import type { WorldState } from '../state/world.js';
+import { hashWords, hexToWords, nextPow2 } from './keys.js';
+
+const MAGIC = 0x4c534e50; // "LSNP"
+
+// Header words.
+const H_MAGIC = 0;
+const H_ACC_SLOTS = 1;
+const H_ACC_COUNT = 2;
+const H_ACC_TABLE = 3; // word offset
+const H_ACC_RECS = 4; // word offset
+const HEADER_WORDS = 8;
+
+// Account record (words).
+export const SA_ADDR = 0; // 5 words
+export const SA_FLAGS = 5; // bit 0: has storage
+export const SA_CODE_OFF = 6; // byte offset of the code in the snapshot
+export const SA_CODE_LEN = 7;
+export const SA_STOR_SLOTS = 8; // power of two, 0 without storage
+export const SA_STOR_TABLE = 9; // word offset: SLOTS words (entry index + 1), then the entries
+export const SA_NONCE_LO = 10;
+export const SA_NONCE_HI = 11;
+export const SA_BALANCE = 12; // 8 words: 32 bytes big-endian
+export const SA_CODE_HASH = 20; // 8 words: 32 bytes
+export const SA_WORDS = 28;
+export const SF_HAS_STORAGE = 1;
+
+// Storage entry (words): slot key bytes, value bytes.
+const SE_WORDS = 16;
+
+/** Serialises `state` (accounts, storage, code; identical code stored once). */
+export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
+  const accounts = [...state.accounts()];
+  const accSlots = nextPow2(Math.max(16, accounts.length * 2));
+  let words = HEADER_WORDS + accSlots + accounts.length * SA_WORDS;
+  const storSlots: number[] = [];
+  for (const [, a] of accounts) {
+    const n = a.storage.size;
+    const slots = n === 0 ? 0 : nextPow2(n * 2);
+    storSlots.push(slots);
+    words += slots + n * SE_WORDS;
+  }
+  const codeAt = new Map<string, number>();
+  let codeBytes = 0;
+  for (const [, a] of accounts) {
+    if (a.code.length === 0) continue;
+    const h = hashKey(a.codeHash);
+    if (codeAt.has(h)) continue;
+    codeAt.set(h, codeBytes);
+    codeBytes += (a.code.length + 7) & ~7;
+  }
+  const codeBase = words * 4;
+  const sab = new SharedArrayBuffer(codeBase + codeBytes);
+  const i32 = new Int32Array(sab);
+  const u8 = new Uint8Array(sab);
+  i32[H_MAGIC] = MAGIC;
+  i32[H_ACC_SLOTS] = accSlots;
+  i32[H_ACC_COUNT] = accounts.length;
+  i32[H_ACC_TABLE] = HEADER_WORDS;
+  i32[H_ACC_RECS] = HEADER_WORDS + accSlots;
+  let stor = HEADER_WORDS + accSlots + accounts.length * SA_WORDS;
+  const written = new Set<string>();
+  accounts.forEach(([addr, a], idx) => {
+    const r = HEADER_WORDS + accSlots + idx * SA_WORDS;
+    hexToWords(addr, i32, r + SA_ADDR, 5);
+    let s = hashWords(1, i32, r + SA_ADDR, 5) & (accSlots - 1);
+    while (i32[HEADER_WORDS + s] !== 0) s = (s + 1) & (accSlots - 1);
+    i32[HEADER_WORDS + s] = idx + 1;
+    i32[r + SA_FLAGS] = a.storage.size > 0 ? SF_HAS_STORAGE : 0;
+    i32[r + SA_NONCE_LO] = Number(a.nonce & 0xffffffffn) | 0;
+    i32[r + SA_NONCE_HI] = Number(a.nonce >> 32n) | 0;
+    u8.set(bigintTo32(a.balance), 4 * (r + SA_BALANCE));
+    u8.set(a.codeHash, 4 * (r + SA_CODE_HASH));
+    if (a.code.length > 0) {
+      const h = hashKey(a.codeHash);
+      const off = codeBase + codeAt.get(h)!;
+      if (!written.has(h)) {
+        u8.set(a.code, off);
+        written.add(h);
+      }
+      i32[r + SA_CODE_OFF] = off;
+      i32[r + SA_CODE_LEN] = a.code.length;
+    }
+    const slots = storSlots[idx];
+    i32[r + SA_STOR_SLOTS] = slots;
+    i32[r + SA_STOR_TABLE] = stor;
+    if (slots === 0) return;
+    const entries = stor + slots;
+    let e = 0;
+    for (const [slot, value] of a.storage) {
+      const ew = entries + e * SE_WORDS;
+      hexToWords(slot, i32, ew, 8);
+      u8.set(value, 4 * (ew + 8));
+      let p = hashWords(2, i32, ew, 8) & (slots - 1);
+      while (i32[stor + p] !== 0) p = (p + 1) & (slots - 1);
+      i32[stor + p] = ++e;
+    }
+    stor = entries + e * SE_WORDS;
+  });
+  return sab;
+}
+
+/** Reads a serialised snapshot. */
+export class Snapshot {
+  readonly i32: Int32Array;
+  readonly u8: Uint8Array;
+  private readonly accSlots: number;
+
+  constructor(readonly sab: SharedArrayBuffer) {
+    this.i32 = new Int32Array(sab);
+    this.u8 = new Uint8Array(sab);
+    if (this.i32[H_MAGIC] !== MAGIC) throw new Error('not a Lanes state snapshot');
+    this.accSlots = this.i32[H_ACC_SLOTS];
+  }
+
+  /** Word offset of the account record with these address words, or -1. */
+  findAccount(key: Int32Array, at: number): number {
+    const i32 = this.i32;
+    const mask = this.accSlots - 1;
+    const recs = i32[H_ACC_RECS];
+    let s = hashWords(1, key, at, 5) & mask;
+    for (;;) {
+      const v = i32[HEADER_WORDS + s];
+      if (v === 0) return -1;
+      const r = recs + (v - 1) * SA_WORDS;
+      if (i32[r] === key[at] && i32[r + 1] === key[at + 1] && i32[r + 2] === key[at + 2] && i32[r + 3] === key[at + 3] && i32[r + 4] === key[at + 4]) return r;
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** Byte offset of the 32-byte value of a slot of account record `rec`, or -1 (zero). */
+  findStorage(rec: number, key: Int32Array, at: number): number {
+    const i32 = this.i32;
+    const slots = i32[rec + SA_STOR_SLOTS];
+    if (slots === 0) return -1;
+    const table = i32[rec + SA_STOR_TABLE];
+    const entries = table + slots;
+    let p = hashWords(2, key, at, 8) & (slots - 1);
+    for (;;) {
+      const v = i32[table + p];
+      if (v === 0) return -1;
+      const e = entries + (v - 1) * SE_WORDS;
+      let eq = true;
+      for (let k = 0; k < 8; k++) if (i32[e + k] !== key[at + k]) { eq = false; break; }
+      if (eq) return 4 * (e + 8);
+      p = (p + 1) & (slots - 1);
+    }
+  }
+}
+
+function hashKey(h: Uint8Array): string {
+  let s = '';
+  for (const b of h) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function bigintTo32(n: bigint): Uint8Array {
+  const b = new Uint8Array(32);
+  for (let i = 31; i >= 0 && n > 0n; i--) {
+    b[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  return b;
+}

@@ -1,0 +1,435 @@
+// One Block-STM worker's share of a block: takes tasks from the shared scheduler,
+// executes transactions against multi-version memory with its own Evm, validates
+// others' read logs. Host-independent: worker.ts (Node) runs it; a Web Worker can too.
+
+import type { Evm, FullTxResult } from '../evm/evm.js';
+import type { BlockEnv, Tx } from '../evm/types.js';
+import { forkByName, type Fork } from '../fork/table.js';
+import type { AccountView, StateSource } from '../state/source.js';
+import type { AccountWrite } from '../evm/sets.js';
+import { EMPTY_CODE_HASH } from '../state/world.js';
+import { waitWhile } from './atomics.js';
+import { hexToWords } from './keys.js';
+import {
+  C_ERROR, C_WAKE, C_WORKER_SLOTS, ST_EXECUTING, T_FLAGS, T_READS, T_STATUS, T_WRITES, TF_EXACT_COINBASE, txWord,
+} from './layout.js';
+import {
+  AV_BALANCE, AV_CODE_HASH, AV_CODE_LEN, AV_CODE_OFF, AV_CODE_SRC, AV_FLAGS, AV_HAS_STORAGE, AV_NONCE_HI, AV_NONCE_LO, AV_WORDS,
+  CODE_ARENA, CODE_SNAPSHOT, EK_ABS, EK_DELTA, K_ACCOUNT, K_META, K_STORAGE, META_CLEAR, META_NZ, MvMemory,
+  Q_ACCOUNT, Q_STORAGE, RESOLVED, RESOLVED_WORDS, readBE, writeBE,
+} from './mvmemory.js';
+import type { BlockJob, BlockReply, TxOutcome, WorkerStats } from './protocol.js';
+import { emptyStats } from './protocol.js';
+import { Scheduler, TASK_EXECUTE, type Task } from './scheduler.js';
+import { Snapshot } from './snapshot.js';
+
+/** Unwinds an execution that must wait for another transaction (Block-STM's READ_ERROR). */
+class DependencyAbort extends Error {
+  constructor(readonly blocking: number) {
+    super(`waits for transaction ${blocking}`);
+  }
+}
+
+type ExecuteWithOptions = (source: StateSource, block: BlockEnv, tx: Tx, fork: Fork, opts: { deferCoinbaseFee: boolean }) =>
+  FullTxResult & { coinbaseFee?: bigint };
+
+interface PendingWrite {
+  kind: number;
+  val: ArrayLike<number> | null;
+  bytes: Uint8Array | null;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Runs this worker's part of a block until the scheduler says it is done. */
+export function runBlockJob(evm: Evm, job: BlockJob, workerIndex: number): BlockReply {
+  const stats = emptyStats();
+  let ctx: BlockContext | undefined;
+  try {
+    ctx = new BlockContext(evm, job, workerIndex, stats);
+    ctx.run();
+    if (Atomics.load(ctx.ctrl, C_ERROR) !== 0) return { type: 'block-failed', id: job.id, message: 'another worker failed', stats };
+    return { type: 'block-done', id: job.id, outcomes: ctx.outcomes(), stats };
+  } catch (e) {
+    ctx?.sched.fail();
+    return { type: 'block-failed', id: job.id, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e), stats };
+  }
+}
+
+class BlockContext {
+  readonly ctrl: Int32Array;
+  readonly sched: Scheduler;
+  readonly mv: MvMemory;
+  readonly snapshot: Snapshot;
+  readonly env: BlockEnv;
+  readonly fork: Fork;
+  readonly coinbaseKey: string;
+  deferFees: boolean;
+  private readonly results = new Map<number, { inc: number; result: FullTxResult; fee?: bigint }>();
+  private readonly accountLocs = new Map<string, number>();
+  private readonly metaLocs = new Map<string, number>();
+  private readonly storageLocs = new Map<string, number>();
+  private readonly key = new Int32Array(13);
+  private readonly slot: number;
+
+  constructor(private readonly evm: Evm, readonly job: BlockJob, readonly worker: number, readonly stats: WorkerStats) {
+    this.ctrl = new Int32Array(job.ctrl);
+    this.sched = new Scheduler(this.ctrl, job.txs.length);
+    this.snapshot = new Snapshot(job.snapshot);
+    this.fork = forkByName(job.fork);
+    this.mv = new MvMemory(job.mv, this.ctrl, this.snapshot, this.fork.eips.has(161));
+    const hashes = new Map(job.env.blockHashes.map(([n, h]) => [n, h] as const));
+    const { blockHashes: _, ...env } = job.env;
+    this.env = { ...env, blockHash: (n) => hashes.get(n) };
+    this.coinbaseKey = hex(job.env.coinbase);
+    this.deferFees = job.deferFees;
+    this.slot = C_WORKER_SLOTS + worker;
+  }
+
+  // ---------------------------------------------------------- locations
+
+  accountLoc(addr: string): number {
+    let l = this.accountLocs.get(addr);
+    if (l === undefined) {
+      hexToWords(addr, this.key, 0, 5);
+      l = this.mv.locate(K_ACCOUNT, this.key);
+      this.accountLocs.set(addr, l);
+    }
+    return l;
+  }
+
+  metaLoc(addr: string): number {
+    let l = this.metaLocs.get(addr);
+    if (l === undefined) {
+      hexToWords(addr, this.key, 0, 5);
+      l = this.mv.locate(K_META, this.key);
+      this.metaLocs.set(addr, l);
+    }
+    return l;
+  }
+
+  storageLoc(addr: string, slot: string): number {
+    const k = addr + slot;
+    let l = this.storageLocs.get(k);
+    if (l === undefined) {
+      hexToWords(addr, this.key, 0, 5);
+      hexToWords(slot, this.key, 5, 8);
+      l = this.mv.locate(K_STORAGE, this.key);
+      this.storageLocs.set(k, l);
+    }
+    return l;
+  }
+
+  // ---------------------------------------------------------- the loop
+
+  run(): void {
+    const sched = this.sched;
+    let task: Task | null = null;
+    while (!sched.done()) {
+      if (task !== null) {
+        task = task.kind === TASK_EXECUTE ? this.execute(task.tx, task.inc) : this.validate(task.tx, task.inc);
+        continue;
+      }
+      const seen = Atomics.load(this.ctrl, C_WAKE);
+      task = sched.nextTask();
+      // Sleep only when both indices are past the block (tasks may come back when one decreases).
+      if (task === null && !sched.done() && sched.exhausted() && Atomics.wait(this.ctrl, C_WAKE, seen, 200) === 'timed-out') {
+        this.stats.idleTimeouts++;
+      }
+    }
+  }
+
+  /** Waits until no transaction below `tx` is in execution on another worker (reads of hot locations). */
+  waitForLowerExecutions(tx: number): void {
+    const c = this.ctrl;
+    for (let w = 0; w < this.job.workers; w++) {
+      if (w === this.worker) continue;
+      const i = C_WORKER_SLOTS + w;
+      const running = Atomics.load(c, i);
+      if (running >= 0 && running < tx) {
+        this.stats.hotWaits++;
+        waitWhile(c, i, running);
+      }
+    }
+  }
+
+  /** Reading `blocking`'s ESTIMATE: wait if it is executing, else register the dependency and abandon this execution. */
+  blockedOn(tx: number, inc: number, blocking: number): void {
+    const s = this.sched.status(blocking);
+    if ((s & 3) === ST_EXECUTING) {
+      this.stats.estimateWaits++;
+      waitWhile(this.ctrl, txWord(blocking, T_STATUS), s);
+      return;
+    }
+    if (!this.sched.addDependency(tx, inc, blocking)) return;
+    throw new DependencyAbort(blocking);
+  }
+
+  private setSlot(tx: number): void {
+    Atomics.store(this.ctrl, this.slot, tx);
+    if (tx < 0) Atomics.notify(this.ctrl, this.slot);
+  }
+
+  private execute(tx: number, inc: number): Task | null {
+    const c = this.ctrl;
+    this.setSlot(tx);
+    this.stats.executions++;
+    let defer = this.deferFees && (Atomics.load(c, txWord(tx, T_FLAGS)) & TF_EXACT_COINBASE) === 0;
+    const src = new MvSource(this, tx, inc, defer);
+    let r: FullTxResult & { coinbaseFee?: bigint };
+    let fee: bigint | undefined;
+    const t0 = performance.now();
+    try {
+      r = this.run1(src, tx, defer);
+      if (defer && r.coinbaseFee === undefined && r.invalid === undefined) {
+        // This Evm has no deferCoinbaseFee: the fee is in the write set, and its read was recorded.
+        this.deferFees = false;
+        defer = false;
+      }
+      if (defer && src.sawCoinbase && r.invalid === undefined) {
+        Atomics.or(c, txWord(tx, T_FLAGS), TF_EXACT_COINBASE);
+        this.stats.coinbaseReexecutions++;
+        src.deferring = false;
+        r = this.run1(src, tx, false);
+        defer = false;
+      }
+      if (defer && r.invalid === undefined) fee = r.coinbaseFee;
+    } catch (e) {
+      this.setSlot(-1);
+      if (e instanceof DependencyAbort) {
+        this.stats.dependencyAborts++;
+        return null;
+      }
+      throw e;
+    } finally {
+      this.stats.executeMs += performance.now() - t0;
+    }
+    const writes = this.collectWrites(src, r, fee);
+    const wroteNew = this.record(tx, inc, writes, src.reads);
+    this.results.set(tx, { inc, result: r, fee });
+    const next = this.sched.finishExecution(tx, inc, wroteNew);
+    this.setSlot(-1);
+    return next;
+  }
+
+  private run1(src: MvSource, tx: number, defer: boolean): FullTxResult & { coinbaseFee?: bigint } {
+    const exec = this.evm.executeTx as unknown as ExecuteWithOptions;
+    return exec.call(this.evm, src, this.env, this.job.txs[tx], this.fork, { deferCoinbaseFee: defer });
+  }
+
+  /** The locations a result writes, with their new entries. */
+  private collectWrites(src: MvSource, r: FullTxResult, fee: bigint | undefined): Map<number, PendingWrite> {
+    const out = new Map<number, PendingWrite>();
+    for (const w of r.writeSet) {
+      let meta = 0;
+      if (w.deleted) {
+        out.set(this.accountLoc(w.address), { kind: EK_ABS, val: new Int32Array(AV_WORDS), bytes: null });
+        out.set(this.metaLoc(w.address), { kind: EK_ABS, val: [META_CLEAR], bytes: null });
+        continue;
+      }
+      let after: Int32Array | undefined;
+      if (w.account) {
+        after = this.accountWords(w, src);
+        out.set(this.accountLoc(w.address), { kind: EK_ABS, val: after, bytes: null });
+        if (w.storageCleared) meta |= META_CLEAR;
+      }
+      let nonzero = false;
+      for (const [slot, value] of w.storage) {
+        out.set(this.storageLoc(w.address, slot), { kind: EK_ABS, val: null, bytes: value });
+        if (!nonzero) for (let i = 0; i < 32; i++) if (value[i] !== 0) { nonzero = true; break; }
+      }
+      if (nonzero) {
+        after ??= src.words(w.address);
+        if (after[AV_NONCE_LO] === 0 && after[AV_NONCE_HI] === 0 && after[AV_CODE_LEN] === 0) meta |= META_NZ;
+      }
+      if (meta !== 0) out.set(this.metaLoc(w.address), { kind: EK_ABS, val: [meta], bytes: null });
+    }
+    if (fee !== undefined) {
+      const amount = new Int32Array(AV_WORDS);
+      writeBE(new Uint8Array(amount.buffer), 4 * AV_BALANCE, fee);
+      out.set(this.accountLoc(this.coinbaseKey), { kind: EK_DELTA, val: amount, bytes: null });
+    }
+    return out;
+  }
+
+  /** An account write as entry words; code as applyWriteSet keeps it. */
+  private accountWords(w: AccountWrite, src: MvSource): Int32Array {
+    const a = w.account!;
+    const out = new Int32Array(AV_WORDS);
+    const bytes = new Uint8Array(out.buffer);
+    out[AV_FLAGS] = 1;
+    out[AV_NONCE_LO] = Number(a.nonce & 0xffffffffn) | 0;
+    out[AV_NONCE_HI] = Number(a.nonce >> 32n) | 0;
+    writeBE(bytes, 4 * AV_BALANCE, a.balance);
+    let codeSet = false;
+    if (w.code !== undefined) {
+      if (w.code.length > 0) {
+        out[AV_CODE_SRC] = CODE_ARENA;
+        out[AV_CODE_OFF] = this.mv.storeBytes(w.code);
+        out[AV_CODE_LEN] = w.code.length;
+        bytes.set(a.codeHash, 4 * AV_CODE_HASH);
+        codeSet = true;
+      }
+    } else {
+      const prior = src.words(w.address);
+      const pb = new Uint8Array(prior.buffer);
+      if ((prior[AV_FLAGS] & 1) !== 0 && prior[AV_CODE_LEN] > 0 && equal32(pb, 4 * AV_CODE_HASH, a.codeHash)) {
+        out[AV_CODE_SRC] = prior[AV_CODE_SRC];
+        out[AV_CODE_OFF] = prior[AV_CODE_OFF];
+        out[AV_CODE_LEN] = prior[AV_CODE_LEN];
+        bytes.set(a.codeHash, 4 * AV_CODE_HASH);
+        codeSet = true;
+      }
+    }
+    if (!codeSet) bytes.set(EMPTY_CODE_HASH, 4 * AV_CODE_HASH);
+    return out;
+  }
+
+  /** Writes the entries, drops those of the previous incarnation it no longer writes, publishes the logs. */
+  private record(tx: number, inc: number, writes: Map<number, PendingWrite>, reads: number[]): boolean {
+    const c = this.ctrl;
+    const mv = this.mv;
+    const prevAt = Atomics.load(c, txWord(tx, T_WRITES));
+    const prev = new Set<number>();
+    if (prevAt !== 0) for (let i = 0, n = mv.a32[prevAt]; i < n; i++) prev.add(mv.a32[prevAt + 1 + i]);
+    let wroteNew = false;
+    for (const [loc, w] of writes) {
+      mv.write(loc, tx, inc, w.kind, w.val, w.bytes);
+      if (!prev.has(loc)) wroteNew = true;
+    }
+    for (const loc of prev) if (!writes.has(loc)) mv.remove(loc, tx);
+    Atomics.store(c, txWord(tx, T_WRITES), mv.storeList([...writes.keys()]));
+    Atomics.store(c, txWord(tx, T_READS), mv.storeList(reads));
+    return wroteNew;
+  }
+
+  private validate(tx: number, inc: number): Task | null {
+    this.stats.validations++;
+    const c = this.ctrl;
+    const mv = this.mv;
+    const bad = mv.validate(tx, Atomics.load(c, txWord(tx, T_READS)));
+    let aborted = false;
+    if (bad >= 0) {
+      mv.markHot(bad);
+      aborted = this.sched.tryValidationAbort(tx, inc);
+    }
+    if (aborted) {
+      this.stats.validationAborts++;
+      const at = Atomics.load(c, txWord(tx, T_WRITES));
+      for (let i = 0, n = mv.a32[at]; i < n; i++) mv.markEstimate(mv.a32[at + 1 + i], tx);
+    }
+    return this.sched.finishValidation(tx, aborted);
+  }
+
+  /** Results of the final incarnations this worker ran. */
+  outcomes(): TxOutcome[] {
+    const out: TxOutcome[] = [];
+    for (const [tx, r] of this.results) {
+      if (this.sched.status(tx) >> 2 !== r.inc) continue;
+      out.push(r.fee === undefined ? { tx, result: r.result } : { tx, result: r.result, fee: r.fee });
+    }
+    return out;
+  }
+
+  view(words: Int32Array): AccountView | undefined {
+    if ((words[AV_FLAGS] & 1) === 0) return undefined;
+    const bytes = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
+    const src = words[AV_CODE_SRC];
+    const off = words[AV_CODE_OFF];
+    const len = words[AV_CODE_LEN];
+    return {
+      nonce: BigInt(words[AV_NONCE_LO] >>> 0) + (BigInt(words[AV_NONCE_HI] >>> 0) << 32n),
+      balance: readBE(bytes, 4 * AV_BALANCE),
+      codeHash: bytes.slice(4 * AV_CODE_HASH, 4 * AV_CODE_HASH + 32),
+      code: src === CODE_SNAPSHOT ? this.snapshot.u8.subarray(off, off + len) : src === CODE_ARENA ? this.mv.a8.subarray(off, off + len) : EMPTY,
+      hasStorage: words[AV_HAS_STORAGE] === 1,
+    };
+  }
+}
+
+/**
+ * Transaction `tx`'s view of the state: multi-version memory over the snapshot. Logs
+ * every read with the value seen (validation compares values), and caches it, so a
+ * location reads the same throughout the execution.
+ */
+class MvSource implements StateSource {
+  readonly reads: number[] = [];
+  private readonly accounts = new Map<string, { words: Int32Array; view: AccountView | undefined }>();
+  private readonly slots = new Map<string, Uint8Array | undefined>();
+  /** The fee recipient's account was read while its fee was deferred. */
+  sawCoinbase = false;
+  private waitedHot = false;
+  private readonly value = new Uint8Array(32);
+  private readonly value32 = new Int32Array(this.value.buffer);
+
+  constructor(private readonly ctx: BlockContext, private readonly tx: number, private readonly inc: number, public deferring: boolean) {}
+
+  account(address: string): AccountView | undefined {
+    return this.entry(address).view;
+  }
+
+  /** The account's resolved words (reading it if this execution has not). */
+  words(address: string): Int32Array {
+    return this.entry(address).words;
+  }
+
+  private entry(address: string) {
+    let e = this.accounts.get(address);
+    if (e !== undefined) return e;
+    const ctx = this.ctx;
+    if (this.deferring && address === ctx.coinbaseKey) this.sawCoinbase = true;
+    const loc = ctx.accountLoc(address);
+    const meta = ctx.metaLoc(address);
+    const words = new Int32Array(RESOLVED_WORDS);
+    this.resolve(loc, () => ctx.mv.readAccount(loc, meta, this.tx, words));
+    this.reads.push(Q_ACCOUNT, loc, meta);
+    for (let i = 0; i < RESOLVED_WORDS; i++) this.reads.push(words[i]);
+    e = { words, view: ctx.view(words) };
+    this.accounts.set(address, e);
+    return e;
+  }
+
+  storage(address: string, slot: string): Uint8Array | undefined {
+    const k = address + slot;
+    if (this.slots.has(k)) return this.slots.get(k);
+    const ctx = this.ctx;
+    const loc = ctx.storageLoc(address, slot);
+    const meta = ctx.metaLoc(address);
+    const v = this.value;
+    this.resolve(loc, () => ctx.mv.readStorage(loc, meta, this.tx, v));
+    this.reads.push(Q_STORAGE, loc, meta);
+    let zero = true;
+    for (let i = 0; i < 8; i++) {
+      this.reads.push(this.value32[i]);
+      if (this.value32[i] !== 0) zero = false;
+    }
+    const out = zero ? undefined : v.slice();
+    this.slots.set(k, out);
+    return out;
+  }
+
+  private resolve(loc: number, read: () => number): void {
+    const ctx = this.ctx;
+    if (!this.waitedHot && ctx.mv.isHot(loc)) {
+      this.waitedHot = true;
+      ctx.waitForLowerExecutions(this.tx);
+    }
+    for (;;) {
+      const blocking = read();
+      if (blocking === RESOLVED) return;
+      ctx.mv.markHot(loc);
+      ctx.blockedOn(this.tx, this.inc, blocking);
+    }
+  }
+}
+
+function equal32(a: Uint8Array, at: number, b: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (a[at + i] !== b[i]) return false;
+  return true;
+}
+
+function hex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
