@@ -268,7 +268,16 @@ function copyPadded(dst: usize, src: usize, srcLen: u64, srcOff: u64, len: u64):
 /** EIP-2929 account access cost (also warms); 0 before Berlin (static gas covers it). */
 function accountAccessCost(idx: u32): i64 {
   if (!has(F_EIP2929)) return 0;
-  return warmAccount(idx) ? param(P_COLD_ACCOUNT) : param(P_WARM_ACCESS);
+  return coldAccess(idx) ? param(P_COLD_ACCOUNT) : param(P_WARM_ACCESS);
+}
+
+/**
+ * EIP-2929: warms the account; true if it was cold. Precompiles are warm for the
+ * whole transaction, so the host never has to load and warm them at its start.
+ */
+function coldAccess(idx: u32): bool {
+  if (isPrecompile(accPtr(idx) + AC_ADDR) != 0) return false;
+  return warmAccount(idx);
 }
 
 function isPrecompile(addr: usize): u32 {
@@ -743,7 +752,7 @@ function selfdestruct(fr: usize, gas: i64, beneficiaryWord: usize): i64 {
   const self = load<u32>(fr + FR_ACC);
   const b = account(wordToAddress(beneficiaryWord));
   let cost: i64 = 0;
-  if (has(F_EIP2929) && warmAccount(b)) cost += param(P_COLD_ACCOUNT);
+  if (has(F_EIP2929) && coldAccess(b)) cost += param(P_COLD_ACCOUNT);
   const balance = accPtr(self) + AC_BALANCE;
   if (has(F_EIP161)) {
     if (!U.isZero(balance) && !accIsLive(b)) cost += param(P_NEW_ACCOUNT);

@@ -197,15 +197,16 @@ export class Evm {
     w.exports.txBegin();
     const E = C.ENV;
     const usesRandao = fork.eips.has(4399);
-    w.writeWord(E + C.E_COINBASE, bytesToBigint20(block.coinbase));
+    w.writeAddressWord(E + C.E_COINBASE, block.coinbase);
     w.writeWord(E + C.E_TIMESTAMP, block.timestamp);
     w.writeWord(E + C.E_NUMBER, block.number);
-    w.writeWord(E + C.E_PREVRANDAO, usesRandao ? bytes32ToBigint(block.prevRandao) : block.difficulty);
+    if (usesRandao) w.writeWordBE(E + C.E_PREVRANDAO, block.prevRandao);
+    else w.writeWord(E + C.E_PREVRANDAO, block.difficulty);
     w.writeWord(E + C.E_GASLIMIT, block.gasLimit);
     w.writeWord(E + C.E_BASEFEE, block.baseFee);
     w.writeWord(E + C.E_BLOBBASEFEE, blobBaseFee(block.excessBlobGas, fork));
     w.writeWord(E + C.E_CHAINID, block.chainId);
-    w.writeWord(E + C.E_ORIGIN, bytesToBigint20(origin));
+    w.writeAddressWord(E + C.E_ORIGIN, origin);
     w.writeWord(E + C.E_GASPRICE, gasPrice);
     if (blobHashes.length > C.MAX_BLOB_HASHES) throw new Error(`too many blob hashes (${blobHashes.length})`);
     w.view.setUint32(E + C.E_BLOB_COUNT, blobHashes.length, true);
@@ -401,7 +402,6 @@ export class Evm {
     if (fork.eips.has(2929)) {
       this.warm(tx.sender);
       this.warm(to);
-      for (const p of fork.precompiles) this.warm(precompileAddress(p));
       if (fork.eips.has(3651)) this.warm(block.coinbase);
       for (const e of tx.accessList) this.warm(e.address, e.storageKeys);
     }
@@ -463,7 +463,6 @@ export class Evm {
     if (fork.eips.has(2929)) {
       this.warm(caller);
       this.warm(to);
-      for (const p of fork.precompiles) this.warm(precompileAddress(p));
     }
     const r = this.message(kind, caller, to, value, opts.data ?? new Uint8Array(0), gasLimit, opts.code, 0n, opts.trace);
     const logs = r.status === C.S_SUCCESS ? this.collectLogs() : [];
@@ -497,12 +496,6 @@ export function createAddress(sender: Uint8Array, nonce: bigint): Uint8Array {
   return keccak_256(RLP.encode([sender, bigintToMinimalBytes(nonce)])).slice(12);
 }
 
-function precompileAddress(n: number): Uint8Array {
-  const a = new Uint8Array(20);
-  a[18] = n >> 8;
-  a[19] = n & 0xff;
-  return a;
-}
 
 function statusOf(s: number): ExecStatus {
   return s === C.S_SUCCESS ? 'success' : s === C.S_REVERT ? 'revert' : 'halt';
@@ -513,9 +506,3 @@ function equal32(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-function bytesToBigint20(b: Uint8Array): bigint {
-  let n = 0n;
-  for (const x of b) n = (n << 8n) | BigInt(x);
-  return n;
-}
-const bytes32ToBigint = bytesToBigint20;

@@ -1,7 +1,7 @@
 // Read and write sets: the two outputs of a transaction's execution that
 // commit, parallel validation and tracing consume.
 import * as C from '../../assembly/shared/config.js';
-import { bytesToKey } from '../util/hex.js';
+import { bytesToBigint, bytesToKey } from '../util/hex.js';
 import type { WorldState } from '../state/world.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
 
@@ -41,8 +41,7 @@ export function parseWriteSet(buf: Uint8Array): WriteSet {
       continue;
     }
     const nonce = dv.getBigUint64(o + 24, true);
-    let balance = 0n;
-    for (let i = 0; i < 32; i++) balance = (balance << 8n) | BigInt(buf[o + 32 + i]);
+    const balance = bytesToBigint(buf.subarray(o + 32, o + 64));
     const codeHash = buf.slice(o + 64, o + 96);
     const codeLen = dv.getUint32(o + 96, true);
     const w: AccountWrite = { address, deleted: false, storageCleared: (flags & C.W_STORAGE_CLEARED) !== 0, storage: [] };

@@ -77,18 +77,22 @@ export function parseQuantity(v: unknown, what = 'quantity', maxBits = 256): big
 /** Big-endian bytes of a non-negative bigint, left-padded to `len` bytes. */
 export function bigintToBytes(n: bigint, len = 32): Uint8Array {
   const out = new Uint8Array(len);
-  for (let i = len - 1; i >= 0 && n > 0n; i--) {
-    out[i] = Number(n & 0xffn);
-    n >>= 8n;
+  if (n === 0n) return out;
+  // One toString beats a BigInt shift per byte (this is on the host's hot path).
+  const h = n.toString(16);
+  const digits = h.length;
+  let i = len - 1;
+  for (let e = digits; e > 0 && i >= 0; e -= 2, i--) {
+    const lo = nibble(h.charCodeAt(e - 1));
+    const hi = e >= 2 ? nibble(h.charCodeAt(e - 2)) : 0;
+    out[i] = (hi << 4) | lo;
   }
   return out;
 }
 
 /** Big-endian bytes to bigint. */
 export function bytesToBigint(b: Uint8Array): bigint {
-  let n = 0n;
-  for (let i = 0; i < b.length; i++) n = (n << 8n) | BigInt(b[i]);
-  return n;
+  return b.length === 0 ? 0n : BigInt('0x' + bytesToKey(b));
 }
 
 /** Minimal big-endian bytes of a bigint (0 -> empty), as RLP wants integers. */

@@ -125,7 +125,8 @@ export class WasmInstance {
 
   /** Views are re-created after memory growth (the old buffer is detached). */
   get mem(): Uint8Array {
-    if (this.u8.byteLength === 0 || this.u8.buffer !== this.exports.memory.buffer) {
+    // Growth detaches the old buffer, so a zero length is the only sign needed.
+    if (this.u8.byteLength === 0) {
       this.u8 = new Uint8Array(this.exports.memory.buffer);
       this.dv = new DataView(this.exports.memory.buffer);
     }
@@ -152,6 +153,18 @@ export class WasmInstance {
       v.setBigUint64(at + 8 * i, n & 0xffffffffffffffffn, true);
       n >>= 64n;
     }
+  }
+
+  /** Writes big-endian bytes (up to 32) as a little-endian word. */
+  writeWordBE(at: number, b: Uint8Array): void {
+    const m = this.mem;
+    m.fill(0, at, at + 32);
+    for (let i = 0; i < b.length; i++) m[at + i] = b[b.length - 1 - i];
+  }
+
+  /** Writes a 20-byte address as a word. */
+  writeAddressWord(at: number, address: Uint8Array): void {
+    this.writeWordBE(at, address);
   }
 
   writeBytes(at: number, b: Uint8Array): void {
