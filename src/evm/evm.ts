@@ -18,6 +18,16 @@ import { recoverAddress, SECP256K1_N } from '../tx/signature.js';
 import { toTraceStep, type Tracer } from '../trace/step.js';
 
 const MAX_NONCE = (1n << 64n) - 1n;
+/**
+ * The interpreter counts gas in a signed 64-bit integer: gas limits from 2^63 on
+ * are refused as input errors rather than run with a different GAS reading.
+ */
+export const MAX_GAS = (1n << 63n) - 1n;
+
+function checkGas(gas: bigint, what: string): void {
+  if (gas < 0n) throw new InputError(`${what}: negative gas limit ${gas}`);
+  if (gas > MAX_GAS) throw new InputError(`${what}: gas limit ${gas} is above 2^63-1, the most Lanes executes`);
+}
 const AUTHORIZATION_MAGIC = 0x05; // EIP-7702: signed message prefix
 const DELEGATION_PREFIX = new Uint8Array([0xef, 0x01, 0x00]); // EIP-7702 designator
 
@@ -130,7 +140,7 @@ export class Evm {
     try {
       return f();
     } catch (e) {
-      this.wasm = WasmInstance.createSync(this.module);
+      if (!(e instanceof InputError)) this.wasm = WasmInstance.createSync(this.module); // input errors leave it intact
       throw e;
     }
   }
@@ -309,7 +319,7 @@ export class Evm {
     w.writeBytes(M + C.M_CALLER, caller);
     w.writeBytes(M + C.M_TO, to);
     w.writeBytes(M + C.M_VALUE, bigintToBytes(value, 32));
-    v.setBigInt64(M + C.M_GAS, gas > 0x7fffffffffffffffn ? 0x7fffffffffffffffn : gas, true);
+    v.setBigInt64(M + C.M_GAS, gas, true); // callers keep gas below MAX_GAS
     v.setUint32(M + C.M_INPUT_PTR, inPtr, true);
     v.setUint32(M + C.M_INPUT_LEN, data.length, true);
     v.setUint32(M + C.M_CODE_PTR, codePtr, true);
@@ -381,6 +391,7 @@ export class Evm {
     const empty = { status: 'halt' as const, gasUsed: 0n, output: new Uint8Array(0), logs: [], readSet: { accounts: [], storage: [], blockHashes: [] }, writeSet: [] };
     const bad = staticInvalidity(tx, block, fork, intrinsic, blobFee);
     if (bad) return { ...empty, invalid: bad };
+    checkGas(tx.gasLimit, 'transaction');
     const price = fork.eips.has(1559) ? effectiveGasPrice(tx, block.baseFee) : tx.gasPrice!;
     const host = this.begin(state, block, fork, tx.sender, price, tx.blobVersionedHashes ?? []);
     const sender = this.readAccount(tx.sender);
@@ -442,6 +453,7 @@ export class Evm {
     const fork = opts.fork ?? this.fork;
     const caller = opts.caller ?? new Uint8Array(20);
     const gasLimit = opts.gasLimit ?? 30_000_000n;
+    checkGas(gasLimit, 'runCall');
     const value = opts.value ?? 0n;
     const host = this.begin(worldSource(this.state), this.block, fork, caller, 0n, []);
     if (value > 0n && this.readAccount(caller).balance < value) {
