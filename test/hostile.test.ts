@@ -17,7 +17,7 @@ import { COINBASE, SENDER, toCase, toStateTest, type CaseSpec } from '../src/fuz
 import { compareOutcomes, runLanes } from '../src/fuzz/compare.js';
 import { runReference } from '../src/fuzz/ethjs.js';
 import { parseStateTestFile } from '../src/statetest/parse.js';
-import { hexToBytes } from '../src/util/hex.js';
+import { InputError, hexToBytes } from '../src/util/hex.js';
 import { repoRoot } from '../src/util/vectors.js';
 
 const CLI = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
@@ -130,29 +130,45 @@ test('CLI run: 1 GB and 4 GB memory requests, 2^32 offsets and lengths run out o
 });
 
 test('memory: a 64 MB expansion with the gas for it succeeds and MSIZE reports it', () => {
-  // MSTORE at 64 MB - 32, then return MSIZE: words = 2^21, cost 3*2^21 + 2^42/512
-  const r = evm.runCode({ code: hexToBytes('0x6001630400000003526000595f5260205ff3'.replace('6000595f5260205ff3', '59600052602060' + '00f3')), gasLimit: 20_000_000_000n });
+  // MSTORE(64 MB - 32, 1); MSTORE(0, MSIZE); RETURN(0, 32). Memory words 2^21: 3*2^21 + 2^42/512 gas.
+  const r = evm.runCode({ code: hexToBytes('0x600163' + '03ffffe0' + '52' + '595f52' + '60205ff3'), gasLimit: 20_000_000_000n });
   assert.is(r.status, 'success', r.error);
   assert.is(BigInt('0x' + Buffer.from(r.output).toString('hex')), 64n << 20n);
-  assert.is(r.gasUsed, 3n * (1n << 21n) + (1n << 42n) / 512n + 3n + 3n + 3n + 2n + 3n + 3n + 3n + 3n);
+  // PUSH1 PUSH4 MSTORE MSIZE PUSH0 MSTORE PUSH1 PUSH0 RETURN: 3+3+3+2+2+3+3+2+0
+  assert.is(r.gasUsed, 3n * (1n << 21n) + (1n << 42n) / 512n + 21n);
 });
 
-test('library: absurd gas limits and huge code or calldata give errors or correct results', () => {
-  const big = evm.runCode({ code: hexToBytes('0x5a00'), gasLimit: (1n << 64n) + 5n });
-  assert.ok(big.status === 'success' || big.error !== undefined);
+test('library: huge code or calldata give correct results', () => {
   const r = evm.runCode({ code: new Uint8Array(10 << 20).fill(0x5b), gasLimit: 1_000_000n }); // 10 MB of JUMPDESTs
   assert.is(r.error, 'out of gas');
   const d = evm.runCode({ code: hexToBytes('0x3660005260206000f3'), data: new Uint8Array(4 << 20), gasLimit: 1_000_000n }); // CALLDATASIZE of 4 MB
   assert.is(BigInt('0x' + Buffer.from(d.output).toString('hex')), 4n << 20n);
+});
+
+// Open (reported to the lead): gas beyond 2^63 - 1 is clamped to the WASM's i64 when the
+// message starts, but gas used is computed from the unclamped limit, so the sender pays
+// ~2^63 gas and GAS reports the clamped value; a negative gas limit is accepted.
+test('library: a gas limit above 2^63 gives the correct result or an input error; a negative one an input error', () => {
+  let big;
+  try {
+    big = evm.runCode({ code: hexToBytes('0x5a00'), gasLimit: (1n << 64n) + 5n }); // GAS, STOP
+  } catch (e) {
+    assert.instance(e, Error);
+  }
+  if (big) assert.is(big.gasUsed, 2n, 'GAS and STOP use 2 gas');
   assert.throws(() => evm.runCode({ code: hexToBytes('0x00'), gasLimit: -1n }));
 });
 
-test('transactions with gas limits near and above 2^64 match the reference EVM', async () => {
+test('transactions with gas limits near and above 2^63 match the reference EVM or are refused as input errors', async () => {
   const code = '0x5a60005260206000f3'; // return GAS
   const max = (1n << 64n) - 1n;
-  // A block and transaction gas limit of 2^64 - 1 (valid: both are 64-bit fields).
-  await agrees('gas 2^64-1', spec(code, { gasLimit: max - 1n }, { gasLimit: max }));
-  await agrees('gas 2^63', spec(code, { gasLimit: 1n << 63n }, { gasLimit: max }));
+  // Below 2^63: exact, like the reference EVM.
+  await agrees('gas 2^63-1', spec(code, { gasLimit: (1n << 63n) - 1n }, { gasLimit: max }));
+  // From 2^63 (valid 64-bit fields, but beyond the interpreter's signed gas counter):
+  // a clear input error, never a different GAS reading.
+  for (const g of [1n << 63n, max - 1n]) {
+    assert.throws(() => runLanes(evm, toCase(`gas ${g}`, spec(code, { gasLimit: g }, { gasLimit: max }))), (e: unknown) => e instanceof InputError && /2\^63/.test((e as Error).message));
+  }
   // Above the block's gas limit: an invalid transaction, nothing changes.
   const c = toCase('over', spec(code, { gasLimit: (1n << 64n) + 1n }, { gasLimit: max }));
   const ours = runLanes(evm, c);

@@ -21,6 +21,8 @@ export interface TxSpec {
   gasPrice: bigint;
   maxPriorityFeePerGas: bigint;
   accessList: { address: string; storageKeys: string[] }[];
+  /** Default: SENDER (signed with SECRET_KEY). Another sender is written without a secret key. */
+  sender?: string;
 }
 
 export interface EnvSpec {
@@ -46,7 +48,7 @@ export function toStateTest(name: string, c: CaseSpec, post = { hash: '0x' + '00
   const t = c.tx;
   const transaction: Record<string, unknown> = {
     data: [t.data], gasLimit: [q(t.gasLimit)], value: [q(t.value)], nonce: q(t.nonce),
-    to: t.to ?? '', secretKey: SECRET_KEY, sender: SENDER,
+    to: t.to ?? '', ...(t.sender === undefined || t.sender === SENDER ? { secretKey: SECRET_KEY, sender: SENDER } : { sender: t.sender }),
   };
   if (t.type === 2) {
     transaction.maxFeePerGas = q(t.gasPrice);

@@ -36,6 +36,8 @@ export interface RefStep {
   stack: bigint[];
   /** 1 for the transaction's own frame, as EIP-3155 counts. */
   depth: number;
+  /** The operation's gas as the reference prices it (calls: without the gas given to the callee). */
+  fee: bigint;
 }
 
 /** Thrown by a step callback to stop the run early (the trace test's step bound). */
@@ -112,7 +114,10 @@ export async function runReference(c: StateTestCase, onStep?: (s: RefStep) => vo
   const evm = await createEVM({ common, stateManager: sm, blockchain: chain as never });
   for (const [addrHex, a] of Object.entries(c.pre.toJSON())) {
     const address = new Address(hexBytes(addrHex));
-    await sm.putAccount(address, new Account(BigInt(a.nonce), BigInt(a.balance)));
+    // SimpleStateManager keeps no storage roots, but the reference's EIP-7610 collision
+    // check reads one: give accounts with storage theirs.
+    const storageRoot = Object.keys(a.storage).length ? c.pre.storageRoot(addrHex.slice(2)) : undefined;
+    await sm.putAccount(address, new Account(BigInt(a.nonce), BigInt(a.balance), storageRoot));
     if (a.code !== '0x') await sm.putCode(address, hexBytes(a.code));
     for (const [slot, value] of Object.entries(a.storage)) {
       await sm.putStorage(address, bigintToBytes(BigInt(slot), 32), minimal(bigintToBytes(BigInt(value), 32)));
@@ -149,8 +154,8 @@ export async function runReference(c: StateTestCase, onStep?: (s: RefStep) => vo
   }
 
   if (onStep) {
-    evm.events.on('step', (e: { pc: number; opcode: { code: number }; gasLeft: bigint; stack: bigint[]; depth: number }) => {
-      onStep({ pc: e.pc, op: e.opcode.code, gas: e.gasLeft, stack: e.stack.slice(), depth: e.depth + 1 });
+    evm.events.on('step', (e) => {
+      onStep({ pc: e.pc, op: e.opcode.code, gas: e.gasLeft, stack: e.stack.slice(), depth: e.depth + 1, fee: e.opcode.dynamicFee ?? BigInt(e.opcode.fee) });
     });
   }
   const block = {

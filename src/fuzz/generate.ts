@@ -7,6 +7,8 @@
 
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { sign } from '../tx/signature.js';
+import { createAddress } from '../evm/evm.js';
+import { bytesToHex, hexToBytes } from '../util/hex.js';
 import { COINBASE, SENDER, type CaseSpec } from './case.js';
 
 /** A small seeded generator (sfc32, seeded through splitmix32). */
@@ -544,6 +546,19 @@ export function generateCase(seed: number, fork = 'Cancun'): FuzzCase {
   }
   if (r.chance(0.5)) accounts.push({ address: EOA, balance: BigInt(r.int(1000)), nonce: 0n, storage: [], units: null });
   if (r.chance(0.2)) accounts.push({ address: COINBASE, balance: BigInt(r.int(1000)), nonce: 0n, storage: [], units: null });
+  // Something already at the address the first contract's next CREATE (or the
+  // transaction's creation) would use: collisions (EIP-684, EIP-7610 storage) and
+  // creations over an account with only a balance.
+  if (r.chance(0.15)) {
+    const creator = r.chance(0.5) ? accounts[1] : accounts[0];
+    const target = bytesToHex(createAddress(hexToBytes(creator.address), creator.nonce + BigInt(r.int(2))));
+    accounts.push(r.weighted<FuzzCase['accounts'][number]>([
+      [2, { address: target, balance: BigInt(r.int(1000)), nonce: 0n, storage: [], units: null }],
+      [1, { address: target, balance: 0n, nonce: 0n, storage: [[0n, 1n]], units: null }],
+      [1, { address: target, balance: 0n, nonce: 1n, storage: [], units: null }],
+      [1, { address: target, balance: 0n, nonce: 0n, storage: [], units: [], code: [0x00] }],
+    ]));
+  }
 
   const env: CaseSpec['env'] = {
     number, timestamp: 1_700_000_000n + BigInt(r.int(1_000_000)), gasLimit: 30_000_000n, baseFee: BigInt(7 + r.int(1000)),
@@ -557,7 +572,7 @@ export function generateCase(seed: number, fork = 'Cancun'): FuzzCase {
   ])();
   const data = r.weighted<() => number[]>([[4, () => r.bytes(r.int(80))], [2, () => []], [1, () => r.bytes(r.int(300))]])();
   const accessList = type >= 1 && r.chance(0.4)
-    ? Array.from({ length: 1 + r.int(3) }, () => ({ address: r.pick([...contracts, SENDER, COINBASE, '0x' + '00'.repeat(19) + '01']), storageKeys: Array.from({ length: r.int(3) }, () => '0x' + r.pick(slots).toString(16).padStart(64, '0')) }))
+    ? Array.from({ length: 1 + r.int(3) }, () => ({ address: r.pick([...contracts, SENDER, COINBASE, contracts[0], '0x' + '00'.repeat(19) + '01']), storageKeys: Array.from({ length: r.int(3) }, () => '0x' + r.pick(slots).toString(16).padStart(64, '0')) }))
     : [];
   const gasPrice = env.baseFee + BigInt(r.int(50));
   const tx: FuzzCase['tx'] = {

@@ -6,11 +6,16 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Evm } from '../evm/evm.js';
-import { repoRoot } from '../util/vectors.js';
+import { existsSync } from 'node:fs';
+import { repoRoot, vectorsDir } from '../util/vectors.js';
+import { corpus } from './mutate.js';
 import { runBatch } from './run.js';
 
-const USAGE = `usage: npm run fuzz -- [--runs N] [--seed S] [--out DIR] [--no-minimise]
+const USAGE = `usage: npm run fuzz -- [--runs N] [--seed S] [--out DIR] [--no-minimise] [--mutate]
   --runs N        programs to generate and run on both engines (default 1000)
+  --mutate        instead of generating programs, perturb the Cancun state tests of
+                  $LANES_VECTORS/ethereum-tests/GeneralStateTests (transaction, code,
+                  storage, balances); mismatches are saved unminimised
   --seed S        first seed (default: from the clock); case i uses seed S+i
   --out DIR       where mismatches are written (default vectors/fuzz)
   --no-minimise   save mismatches as generated
@@ -20,7 +25,7 @@ async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { runs: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, 'no-minimise': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { runs: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, 'no-minimise': { type: 'boolean' }, mutate: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -39,10 +44,16 @@ async function main(): Promise<number> {
   const runs = num(values.runs, 1000, '--runs');
   const seed = num(values.seed, Date.now() % 0xffffffff, '--seed');
   const out = values.out ?? join(repoRoot(), 'vectors', 'fuzz');
+  let corpusFiles: string[] | undefined;
+  if (values.mutate) {
+    const root = join(vectorsDir(), 'ethereum-tests', 'GeneralStateTests');
+    if (!existsSync(root)) throw new Error(`--mutate: no state tests at ${root} (set LANES_VECTORS)`);
+    corpusFiles = corpus(root);
+  }
   process.stderr.write(`[fuzz] ${runs} runs from seed ${seed}; mismatches to ${out}\n`);
   let last = performance.now();
   const s = await runBatch(() => Evm.create(), {
-    seed, runs, saveDir: out, minimise: !values['no-minimise'],
+    seed, runs, saveDir: out, minimise: !values['no-minimise'], corpus: corpusFiles,
     onMismatch: (sd, diffs, file) => process.stderr.write(`[fuzz] MISMATCH seed ${sd}: ${diffs.slice(0, 4).join('; ')}${diffs.length > 4 ? ` (+${diffs.length - 4})` : ''}\n        -> ${file}\n`),
     onProgress: (done) => {
       const now = performance.now();

@@ -7,11 +7,12 @@ import type { Evm } from '../evm/evm.js';
 import { WorldState } from '../state/world.js';
 import { logsHash } from '../state/logs.js';
 import { bytesToHex } from '../util/hex.js';
-import { toCase, toStateTest } from './case.js';
+import { toCase, toStateTest, type CaseSpec } from './case.js';
 import { compareOutcomes, runLanes } from './compare.js';
 import { runReference, Unsupported, type Outcome } from './ethjs.js';
 import { generateCase, toSpec, type FuzzCase } from './generate.js';
 import { minimise } from './minimise.js';
+import { mutatedSpec } from './mutate.js';
 
 export type RunResult =
   | { kind: 'agree' }
@@ -19,8 +20,11 @@ export type RunResult =
   | { kind: 'mismatch'; lanes: Outcome | { threw: string }; reference: Outcome; diffs: string[] };
 
 export async function runCase(evm: () => Evm, f: FuzzCase): Promise<RunResult> {
-  const spec = toSpec(f);
-  const c = toCase(`fuzz-${f.seed}`, spec);
+  return runSpec(evm, toSpec(f), `fuzz-${f.seed}`);
+}
+
+export async function runSpec(evm: () => Evm, spec: CaseSpec, name: string): Promise<RunResult> {
+  const c = toCase(name, spec);
   let reference: Outcome;
   try {
     reference = await runReference(c);
@@ -58,13 +62,16 @@ export function summarise(o: Outcome | { threw: string }): Record<string, unknow
  * are in `_info`.
  */
 export function saveMismatch(dir: string, f: FuzzCase, r: Extract<RunResult, { kind: 'mismatch' }>, original: string[]): string {
+  return saveSpec(dir, `fuzz_${f.seed}`, toSpec(f), r, original, { seed: f.seed });
+}
+
+export function saveSpec(dir: string, name: string, spec: CaseSpec, r: Extract<RunResult, { kind: 'mismatch' }>, original: string[], origin: Record<string, unknown>): string {
   mkdirSync(dir, { recursive: true });
-  const name = `fuzz_${f.seed}`;
   const ref = r.reference;
   const post = { hash: bytesToHex(WorldState.fromJSON(ref.post).stateRoot()), logs: bytesToHex(logsHash(ref.logs)) };
   const info = {
     comment: 'Differential fuzzing mismatch between Lanes and @ethereumjs/evm (src/fuzz). post = the result the diagnosis says is correct.',
-    seed: f.seed,
+    ...origin,
     diagnosis: 'pending',
     expect: 'reference',
     differences: r.diffs,
@@ -73,7 +80,7 @@ export function saveMismatch(dir: string, f: FuzzCase, r: Extract<RunResult, { k
     reference: summarise(ref),
   };
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify(toStateTest(name, toSpec(f), post, info), null, 2) + '\n');
+  writeFileSync(file, JSON.stringify(toStateTest(name, spec, post, info), null, 2) + '\n');
   return file;
 }
 
@@ -83,6 +90,8 @@ export interface BatchOptions {
   /** Where mismatches are written (none when undefined). */
   saveDir?: string;
   minimise?: boolean;
+  /** Mutation mode: perturb cases of these state-test files instead of generating programs. */
+  corpus?: string[];
   onMismatch?: (seed: number, diffs: string[], file?: string) => void;
   onProgress?: (done: number) => void;
 }
@@ -102,6 +111,25 @@ export async function runBatch(makeEvm: () => Promise<Evm>, opts: BatchOptions):
   const out: BatchSummary = { runs: 0, agree: 0, unsupported: 0, mismatches: [], ms: 0 };
   for (let i = 0; i < opts.runs; i++) {
     const seed = (opts.seed + i) >>> 0;
+    if (opts.corpus) {
+      const m = mutatedSpec(opts.corpus, seed);
+      out.runs++;
+      if (!m) {
+        out.unsupported++;
+        continue;
+      }
+      const r = await runSpec(get, m.spec, `mutant_${seed}`).catch((e: Error) => ({ kind: 'unsupported' as const, why: e.message }));
+      if (r.kind === 'agree') out.agree++;
+      else if (r.kind === 'unsupported') out.unsupported++;
+      else {
+        if ('threw' in r.lanes) evm = await makeEvm();
+        const file = opts.saveDir ? saveSpec(opts.saveDir, `mutant_${seed}`, m.spec, r, r.diffs, m.origin) : undefined;
+        out.mismatches.push({ seed, diffs: r.diffs, file });
+        opts.onMismatch?.(seed, r.diffs, file);
+      }
+      opts.onProgress?.(out.runs);
+      continue;
+    }
     const f = generateCase(seed);
     const r = await runCase(get, f);
     out.runs++;
