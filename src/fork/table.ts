@@ -275,7 +275,7 @@ export function forkIndex(name: ForkName): number {
   return FORK_NAMES.indexOf(name);
 }
 
-export const DEFAULT_FORK: ForkName = 'Cancun';
+export const DEFAULT_FORK: ForkName = 'Osaka';
 
 // --- Ethereum mainnet: when each fork activated, and the pre-merge block reward ---
 
