@@ -79,8 +79,7 @@ class SourceHost implements HostCallbacks {
     private readonly rules: PrecompileRules,
   ) {}
 
-  account(address: Uint8Array, out: AccountOut): void {
-    const key = bytesToKey(address);
+  account(key: string, out: AccountOut): void {
     this.readSet.accounts.push(key);
     const a = this.state.account(key);
     if (!a) return;
@@ -92,16 +91,14 @@ class SourceHost implements HostCallbacks {
     out.hasStorage = a.hasStorage;
   }
 
-  storage(address: Uint8Array, slot: Uint8Array, out: Uint8Array): void {
-    const a = bytesToKey(address);
-    const s = bytesToKey(slot);
+  storage(a: string, s: string, out: Uint8Array): void {
     this.readSet.storage.push([a, s]);
     const v = this.state.storage(a, s);
     if (v) out.set(v);
   }
 
-  code(address: Uint8Array): Uint8Array {
-    return this.state.account(bytesToKey(address))?.code ?? new Uint8Array(0);
+  code(key: string): Uint8Array {
+    return this.state.account(key)?.code ?? new Uint8Array(0);
   }
 
   blockHash(n: bigint): Uint8Array | undefined {

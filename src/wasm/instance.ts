@@ -3,6 +3,8 @@
 import * as C from '../../assembly/shared/config.js';
 import type { Fork } from '../fork/table.js';
 
+const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export interface WasmExports {
   memory: WebAssembly.Memory;
   alloc(len: number): number;
@@ -48,9 +50,10 @@ export interface RawStep {
 /** What the WASM asks of its host: state it has not seen in this transaction. */
 export interface HostCallbacks {
   /** Account at `address` into the H_* fields; return false if it does not exist. */
-  account(address: Uint8Array, out: AccountOut): void;
-  storage(address: Uint8Array, slot: Uint8Array, out: Uint8Array): void;
-  code(address: Uint8Array, codeHash: Uint8Array): Uint8Array;
+  /** Keys are lowercase hex without 0x (the WorldState's keys), built straight from WASM memory. */
+  account(address: string, out: AccountOut): void;
+  storage(address: string, slot: string, out: Uint8Array): void;
+  code(address: string, codeHash: Uint8Array): Uint8Array;
   blockHash(n: bigint): Uint8Array | undefined;
   /** Runs precompile `id`; returns gas used and output, 'oog' or 'fail'. */
   precompile(id: number, input: Uint8Array, gas: bigint): { gasUsed: bigint; output: Uint8Array } | 'oog' | 'fail';
@@ -167,6 +170,14 @@ export class WasmInstance {
     this.writeWordBE(at, address);
   }
 
+  /** Lowercase hex of `len` bytes of WASM memory (a state key), without copying them out. */
+  keyAt(at: number, len: number): string {
+    const m = this.mem;
+    let s = '';
+    for (let i = at; i < at + len; i++) s += HEX_PAIRS[m[i]];
+    return s;
+  }
+
   writeBytes(at: number, b: Uint8Array): void {
     this.mem.set(b, at);
   }
@@ -211,10 +222,9 @@ export class WasmInstance {
   }
 
   private onAccount(h: HostCallbacks): void {
-    const addr = this.readBytes(C.HOST_IO + C.H_ADDRESS, 20);
     const o = this.accountOut;
     o.exists = false; o.nonce = 0n; o.balance.fill(0); o.codeHash.fill(0); o.codeSize = 0; o.hasStorage = false;
-    h.account(addr, o);
+    h.account(this.keyAt(C.HOST_IO + C.H_ADDRESS, 20), o);
     const v = this.view;
     const m = this.mem;
     m.set(o.balance, C.HOST_IO + C.H_BALANCE);
@@ -226,18 +236,16 @@ export class WasmInstance {
 
   private readonly word = new Uint8Array(32);
   private onStorage(h: HostCallbacks): void {
-    const addr = this.readBytes(C.HOST_IO + C.H_ADDRESS, 20);
-    const slot = this.readBytes(C.HOST_IO + C.H_SLOT, 32);
     this.word.fill(0);
-    h.storage(addr, slot, this.word);
+    h.storage(this.keyAt(C.HOST_IO + C.H_ADDRESS, 20), this.keyAt(C.HOST_IO + C.H_SLOT, 32), this.word);
     this.mem.set(this.word, C.HOST_IO + C.H_WORD);
   }
 
   private onCode(h: HostCallbacks, dest: number, len: number): void {
-    const addr = this.readBytes(C.HOST_IO + C.H_ADDRESS, 20);
+    const addr = this.keyAt(C.HOST_IO + C.H_ADDRESS, 20);
     const hash = this.readBytes(C.HOST_IO + C.H_CODE_HASH, 32);
     const code = h.code(addr, hash);
-    if (code.length !== len) throw new Error(`host code for ${hex(addr)} has ${code.length} bytes, account says ${len}`);
+    if (code.length !== len) throw new Error(`host code for 0x${addr} has ${code.length} bytes, account says ${len}`);
     this.mem.set(code, dest);
   }
 
@@ -271,6 +279,3 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
   return String.fromCharCode(...new Uint16Array(memory.buffer.slice(ptr, ptr + len)));
 }
 
-function hex(b: Uint8Array): string {
-  return '0x' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
