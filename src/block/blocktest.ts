@@ -16,6 +16,7 @@ import type { Evm } from '../evm/evm.js';
 import { forkByName, withBlobSchedule, type BlobSchedule, type Fork } from '../fork/table.js';
 import { WorldState } from '../state/world.js';
 import { InputError, bytesToHex, bytesToKey, equalBytes, hexToBytes, hexToFixed, parseQuantity } from '../util/hex.js';
+import { asObject } from '../util/json.js';
 import { decodeBlock, type DecodedBlock } from './block.js';
 import { InvalidBlockError, codeOf } from './errors.js';
 import { executeBlock } from './execute.js';
@@ -232,7 +233,3 @@ function stateDiff(actual: WorldState, expected: WorldState, max = 3): string {
   return diffs.length === 0 ? '' : ` (${diffs.join('; ')})`;
 }
 
-function asObject(v: unknown, what: string): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${what}: expected an object`);
-  return v as Record<string, unknown>;
-}

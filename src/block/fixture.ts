@@ -18,6 +18,7 @@ import { MAINNET_DAO_FORK_BLOCK, forkByName, mainnetForkAt, type Fork } from '..
 import { WorldState } from '../state/world.js';
 import { encodeTx, type TxSignature, type UnsignedTx } from '../tx/decode.js';
 import { InputError, bigintToBytes, bytesToHex, bytesToKey, equalBytes, hexToBytes, hexToFixed, parseQuantity } from '../util/hex.js';
+import { array, asObject } from '../util/json.js';
 import { transactionsRoot, type Withdrawal } from './block.js';
 import { InvalidBlockError } from './errors.js';
 import { executeBlock } from './execute.js';
@@ -306,12 +307,3 @@ function dedupe(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
-function asObject(v: unknown, what: string): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${what}: expected an object`);
-  return v as Record<string, unknown>;
-}
-
-function array(v: unknown, what: string): unknown[] {
-  if (!Array.isArray(v)) throw new InputError(`${what}: expected an array`);
-  return v;
-}

@@ -15,6 +15,7 @@ import type { Authorization, AccessListEntry, BlockEnv, Tx } from '../evm/types.
 import { forkByName } from '../fork/table.js';
 import { WorldState } from '../state/world.js';
 import { InputError, bigintToBytes, hexToBytes, hexToFixed, parseQuantity } from '../util/hex.js';
+import { array, asObject } from '../util/json.js';
 
 export interface CaseIndexes { data: number; gas: number; value: number }
 
@@ -316,15 +317,6 @@ export function senderFromSecretKey(secretKey: Uint8Array, what = 'secretKey'): 
   return keccak_256(pub.subarray(1)).subarray(12);
 }
 
-function asObject(v: unknown, what: string): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${what}: expected an object`);
-  return v as Record<string, unknown>;
-}
-
-function array(v: unknown, what: string): unknown[] {
-  if (!Array.isArray(v)) throw new InputError(`${what}: expected an array`);
-  return v;
-}
 
 function required(o: Record<string, unknown>, field: string, where: (f: string) => string): unknown {
   const v = o[field];
