@@ -10,6 +10,7 @@ import { CONTRACT_FORK, benchmarkWorkloads, benchmarksDir, tokenWorkloads } from
 import { checkWorkload, newRow, timeWorkload, type Budget, type Check, type RowResult } from './measure.js';
 import { OPCODE_FORK, opcodeWorkloads } from './opcodes.js';
 import { CONTRACT_COLUMNS, OPCODE_COLUMNS, describeDisagreement, geomeanRatio, machine, printColumns, printHeader, printRow, writeResults } from './report.js';
+import { parallelBench } from './parallel.js';
 
 const SUITES = ['opcodes', 'contracts', 'blocks'] as const;
 type Suite = (typeof SUITES)[number];
@@ -112,6 +113,8 @@ async function main() {
   }
 
   const blocks = suites.has('blocks') ? await runBlocksSuite(BUDGETS.blocks[quick ? 'quick' : 'full'], filter) : [];
+  // Parallel workloads: sequential and Block-STM side by side (bench/parallel.ts prints its table).
+  const parallel = suites.has('blocks') ? await parallelBench({ quick }) : [];
   const failedBlocks = blocks.filter((b) => !b.pass);
 
   const all = Object.values(results).flat();
@@ -122,7 +125,7 @@ async function main() {
     quick,
     seconds: Math.round((Date.now() - started) / 1000),
     engines: { lanes: 'this repository (build/lanes.wasm)', ethereumjs: '@ethereumjs/evm with its default SimpleStateManager' },
-    suites: { ...results, ...(suites.has('blocks') ? { blocks } : {}) },
+    suites: { ...results, ...(suites.has('blocks') ? { blocks, parallel } : {}) },
     disagreements: bad.map((r) => ({ suite: r.suite, name: r.name, differences: r.differences, error: r.error })),
     failedBlocks: failedBlocks.map((b) => ({ block: b.name, reason: b.reason })),
   });

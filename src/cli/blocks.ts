@@ -140,7 +140,7 @@ export async function blockCommand(args: string[]): Promise<number> {
   if (pool) {
     await pool.close();
     const par = results.filter((r) => 'parallel' in r && (r as ParallelFixtureResult).parallel.mode === 'parallel').length;
-    process.stderr.write(`[block] ${workers} worker${workers === 1 ? '' : 's'}: ${par} block${par === 1 ? '' : 's'} in parallel, ${results.length - par} sequentially (one worker, small blocks, or no transactions)\n`);
+    process.stderr.write(`[block] ${workers} worker${workers === 1 ? '' : 's'}: ${par} block${par === 1 ? '' : 's'} in parallel, ${results.length - par} sequentially (one worker, few or light transactions, conflicts dominating)\n`);
   }
   return passed === results.length ? 0 : 1;
 }

@@ -58,6 +58,18 @@ export interface CallResult {
 export interface FullTxResult extends TxResult {
   readSet: ReadSet;
   writeSet: WriteSet;
+  /** With ExecuteTxOptions.deferCoinbaseFee, for a valid transaction: what the fee recipient is owed. */
+  coinbaseFee?: bigint;
+}
+
+export interface ExecuteTxOptions {
+  trace?: Tracer;
+  /**
+   * Block-STM: neither warm (EIP-3651) nor pay the fee recipient; return the fee as
+   * coinbaseFee, to be credited at commit (a transaction that reads the fee
+   * recipient's account is re-executed without this option).
+   */
+  deferCoinbaseFee?: boolean;
 }
 
 /** A block environment with neutral defaults, for calls outside a block. */
@@ -378,11 +390,11 @@ export class Evm {
    * write set says what changed, its read set what was read. `opts.trace` receives
    * each executed operation (EIP-3155 steps); a tracer that throws aborts the run.
    */
-  executeTx(source: StateSource, block: BlockEnv, tx: Tx, fork: Fork = this.fork, opts: { trace?: Tracer } = {}): FullTxResult {
-    return this.guard(() => this.execute(source, block, tx, fork, opts.trace));
+  executeTx(source: StateSource, block: BlockEnv, tx: Tx, fork: Fork = this.fork, opts: ExecuteTxOptions = {}): FullTxResult {
+    return this.guard(() => this.execute(source, block, tx, fork, opts.trace, opts.deferCoinbaseFee === true));
   }
 
-  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork, trace?: Tracer): FullTxResult {
+  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork, trace: Tracer | undefined, deferFee: boolean): FullTxResult {
     const intrinsic = intrinsicGas(tx, fork);
     const blobFee = blobBaseFee(block.excessBlobGas, fork);
     const empty = { status: 'halt' as const, gasUsed: 0n, output: new Uint8Array(0), logs: [], readSet: { accounts: [], storage: [], blockHashes: [] }, writeSet: [] };
@@ -410,7 +422,7 @@ export class Evm {
     if (fork.eips.has(2929)) {
       this.warm(tx.sender);
       this.warm(to);
-      if (fork.eips.has(3651)) this.warm(block.coinbase);
+      if (fork.eips.has(3651) && !deferFee) this.warm(block.coinbase);
       for (const e of tx.accessList) this.warm(e.address, e.storageKeys);
     }
     const authRefund = tx.authorizationList ? this.authorize(tx.authorizationList, block.chainId, fork) : 0n;
@@ -428,13 +440,14 @@ export class Evm {
     if (gasUsed < floor) gasUsed = floor;
     this.addBalance(tx.sender, (tx.gasLimit - gasUsed) * price);
     const tip = fork.eips.has(1559) ? price - block.baseFee : price;
-    this.addBalance(block.coinbase, gasUsed * tip);
+    const fee = gasUsed * tip;
+    if (!deferFee) this.addBalance(block.coinbase, fee);
     const logs = r.status === C.S_SUCCESS ? this.collectLogs() : [];
     const writeSet = this.finish();
     return {
       status: statusOf(r.status), error: r.status > C.S_REVERT ? STATUS_TEXT[r.status] ?? `status ${r.status}` : undefined,
       gasUsed, output: r.output, logs, createdAddress: r.status === C.S_SUCCESS ? created : undefined,
-      readSet: host.readSet, writeSet,
+      readSet: host.readSet, writeSet, ...(deferFee ? { coinbaseFee: fee } : {}),
     };
   }
 

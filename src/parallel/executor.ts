@@ -10,8 +10,9 @@
 //      commits those results in block order: write sets, then deferred fees. Receipts,
 //      logs, cumulative gas, block gas checks, withdrawals, rewards and roots are thus
 //      computed by the reference code, not a copy of it.
-// Where parallelism cannot help (one worker, a tiny block) or the pool fails, the block
-// runs sequentially and the result says why.
+// Where parallelism cannot help (one worker, a tiny block, light transactions, conflicts
+// dominating the first executions) or the pool fails, the block runs sequentially and
+// the result says why.
 
 import type { Evm, FullTxResult } from '../evm/evm.js';
 import { applyWriteSet } from '../evm/sets.js';
@@ -21,8 +22,8 @@ import { createAccount, type WorldState } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
 import type { Block } from '../block/block.js';
 import { executeBlock, type BlockResult, type ExecuteOptions } from '../block/execute.js';
-import { C_ARENA_TOP, C_NTX, C_WORKER_SLOTS, MAX_WORKERS, controlWords } from './layout.js';
-import { allocateMvBuffers } from './mvmemory.js';
+import { C_ARENA_TOP, C_ERROR, C_LOC_COUNT, C_NTX, C_WAKE, C_WORKER_SLOTS, MAX_WORKERS, controlWords } from './layout.js';
+import { acquireMvBuffers, releaseMvBuffers } from './mvmemory.js';
 import type { WorkerPool } from './pool.js';
 import { emptyStats, type BlockJob, type TxOutcome, type WorkerStats } from './protocol.js';
 import { serializeSnapshot } from './snapshot.js';
@@ -32,6 +33,14 @@ export interface ParallelOptions extends ExecuteOptions {
   force?: boolean;
   /** Blocks with fewer transactions run sequentially (default 8). */
   minTransactions?: number;
+  /** Blocks whose transactions average a lower gas limit (plain transfers) run sequentially (default 40,000). */
+  minMeanGasLimit?: number;
+  /**
+   * Give a block up for sequential execution when conflicts dominate its first
+   * executions or they are light (default true; false runs Block-STM to the end
+   * whatever happens).
+   */
+  adaptive?: boolean;
 }
 
 export interface ParallelReport {
@@ -43,8 +52,12 @@ export interface ParallelReport {
   feesDeferred: boolean;
   /** Summed over the workers. */
   stats: WorkerStats;
-  /** Milliseconds: pre-state snapshot, Block-STM run, in-order commit and roots. */
-  timings: { snapshotMs: number; executeMs: number; commitMs: number };
+  /**
+   * Milliseconds: pre-state capture and snapshot, Block-STM run (or the sequential
+   * run), in-order commit and roots, and a parallel attempt given up before a
+   * sequential run.
+   */
+  timings: { snapshotMs: number; executeMs: number; commitMs: number; abandonedMs: number };
 }
 
 export interface ParallelBlockResult extends BlockResult {
@@ -52,6 +65,7 @@ export interface ParallelBlockResult extends BlockResult {
 }
 
 const DEFAULT_MIN_TRANSACTIONS = 8;
+const DEFAULT_MIN_MEAN_GAS_LIMIT = 40_000;
 let nextJobId = 1;
 
 /**
@@ -60,28 +74,40 @@ let nextJobId = 1;
  * logs, gas. Throws InvalidBlockError as executeBlock does.
  */
 export async function executeBlockParallel(pool: WorkerPool | null, evm: Evm, state: WorldState, block: Block, opts: ParallelOptions): Promise<ParallelBlockResult> {
-  const { result, parallel } = await driveParallel(pool, evm, block.transactions, opts, (e, phase) =>
-    executeBlock(e, phase === 'capture' ? state.copy() : state, block, phase === 'capture' ? { ...opts, stateRoot: false, intermediateStateRoots: false, onTx: undefined } : opts));
+  const { result, parallel } = await driveParallel(pool, evm, block.transactions, { ...opts, readSets: opts.onTx !== undefined },
+    (e) => executeBlock(e, state, block, opts),
+    (e) => executeBlock(e, state.copy(), block, { ...opts, stateRoot: false, intermediateStateRoots: false, onTx: undefined }));
   return { ...result, parallel };
+}
+
+export interface DriveOptions {
+  force?: boolean;
+  minTransactions?: number;
+  minMeanGasLimit?: number;
+  adaptive?: boolean;
+  /** The results' read sets are used (default true); without, they come back empty. */
+  readSets?: boolean;
 }
 
 /**
  * Runs `drive` (which executes a block through an Evm: executeBlock, or a fixture
- * runner around it) with the block's transactions `txs` executed in parallel:
- *   'capture'     drive runs up to its first transaction, which hands over the state
- *                 and environment the transactions start from (drive must then work
- *                 on a copy of its state);
- *   'replay'      drive runs again; each runTx commits the parallel outcome;
- *   'sequential'  drive runs with the real Evm (fallbacks).
+ * runner around it) with the block's transactions `txs` executed in parallel.
+ * `capture` executes the same block up to its first transaction on a copy of the
+ * state (executeBlock will do): its runTx hands over the state and environment the
+ * transactions start from. Then drive runs with an Evm whose runTx commits the
+ * parallel outcomes ('replay'), or with the real Evm ('sequential': fallbacks, and a
+ * block that fails before its first transaction, so that the reference reports it).
  */
-export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: Tx[], opts: { force?: boolean; minTransactions?: number },
-  drive: (evm: Evm, phase: 'capture' | 'replay' | 'sequential') => R): Promise<{ result: R; parallel: ParallelReport }> {
+export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: Tx[], opts: DriveOptions,
+  drive: (evm: Evm, phase: 'replay' | 'sequential') => R, capture: (evm: Evm) => unknown): Promise<{ result: R; parallel: ParallelReport }> {
   const workers = pool?.size ?? 1;
   const n = txs.length;
+  const begin = performance.now();
   const sequential = (reason: string, stats = emptyStats()) => {
     const t0 = performance.now();
     const result = drive(evm, 'sequential');
-    const parallel: ParallelReport = { mode: 'sequential', reason, workers, feesDeferred: false, stats, timings: { snapshotMs: 0, executeMs: performance.now() - t0, commitMs: 0 } };
+    const timings = { snapshotMs: 0, executeMs: performance.now() - t0, commitMs: 0, abandonedMs: t0 - begin };
+    const parallel: ParallelReport = { mode: 'sequential', reason, workers, feesDeferred: false, stats, timings };
     return { result, parallel };
   };
   if (pool === null) return sequential('no worker pool');
@@ -90,35 +116,46 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
     if (workers < 2) return sequential('one worker: nothing to run in parallel');
     const min = opts.minTransactions ?? DEFAULT_MIN_TRANSACTIONS;
     if (n < min) return sequential(`${n} transaction${n === 1 ? '' : 's'}: below ${min}, parallel start-up would cost more than it saves`);
+    // Per transaction, the commit and multi-version memory cost about what a plain transfer does.
+    const mean = txs.reduce((s, tx) => s + Number(tx.gasLimit), 0) / n;
+    const minMean = opts.minMeanGasLimit ?? DEFAULT_MIN_MEAN_GAS_LIMIT;
+    if (mean < minMean) return sequential(`light transactions (mean gas limit ${Math.round(mean)}, below ${minMean}): too little work per transaction to share`);
   }
 
   const t0 = performance.now();
   let start: Captured | undefined;
   try {
-    const early = drive(standIn(evm, (state, env, _tx, fork) => {
+    capture(standIn(evm, (state, env, _tx, fork) => {
       throw new Captured(state, env, fork);
-    }), 'capture');
-    // Stopped before any transaction ran (an invalid block): that is the whole result.
-    return { result: early, parallel: { mode: 'sequential', reason: 'the block stopped before its first transaction', workers, feesDeferred: false, stats: emptyStats(), timings: { snapshotMs: 0, executeMs: performance.now() - t0, commitMs: 0 } } };
+    }));
   } catch (e) {
-    if (!(e instanceof Captured)) throw e;
-    start = e;
+    if (e instanceof Captured) start = e;
   }
+  if (start === undefined) return sequential('the block stopped before its first transaction');
   const snapshot = serializeSnapshot(start.state);
   const t1 = performance.now();
 
-  const job = makeJob(txs, start.env, start.fork, snapshot, workers);
+  const job = makeJob(txs, start.env, start.fork, snapshot, workers, opts.adaptive !== false, opts.readSets !== false);
   let outcomes: TxOutcome[];
   const stats = emptyStats();
   try {
     const replies = await pool.broadcast(job);
+    // Every worker has answered: nobody touches the buffers any more.
+    releaseMvBuffers(job.mv, Atomics.load(new Int32Array(job.ctrl), C_LOC_COUNT));
     for (const r of replies) addStats(stats, r.stats);
-    const failed = replies.find((r) => r.type === 'block-failed');
-    if (failed && failed.type === 'block-failed') return sequential(`parallel execution failed (${failed.message}); ran sequentially`, stats);
+    const failures = replies.flatMap((r) => (r.type === 'block-failed' && r.cause !== 'stopped' ? [r] : []));
+    const gaveUp = failures.find((r) => r.cause === 'gave-up');
+    if (gaveUp) return sequential(`${gaveUp.message}; ran sequentially`, stats);
+    if (failures.length > 0) return sequential(`parallel execution failed (${failures[0].message}); ran sequentially`, stats);
     outcomes = new Array(n);
     for (const r of replies) if (r.type === 'block-done') for (const o of r.outcomes) outcomes[o.tx] = o;
     for (let i = 0; i < n; i++) if (outcomes[i] === undefined) return sequential(`parallel execution lost transaction ${i}; ran sequentially`, stats);
   } catch (e) {
+    // A worker died: stop the others' loops on this block.
+    const c = new Int32Array(job.ctrl);
+    Atomics.store(c, C_ERROR, 1);
+    Atomics.add(c, C_WAKE, 1);
+    Atomics.notify(c, C_WAKE);
     return sequential(`worker pool failed (${e instanceof Error ? e.message : String(e)}); ran sequentially`, stats);
   }
   const t2 = performance.now();
@@ -128,12 +165,17 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
     result,
     parallel: {
       mode: 'parallel', workers, feesDeferred: outcomes.some((o) => o.fee !== undefined), stats,
-      timings: { snapshotMs: t1 - t0, executeMs: t2 - t1, commitMs: t3 - t2 },
+      timings: { snapshotMs: t1 - t0, executeMs: t2 - t1, commitMs: t3 - t2, abandonedMs: 0 },
     },
   };
 }
 
-function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuffer, workers: number): BlockJob {
+/** Conflicts among the first executions that send a block to sequential execution (see stm-worker.ts, conflict()). */
+const CONFLICT_SHARE = 0.5;
+/** Executions shorter than this on average (the first few) send a block to sequential execution. */
+const LIGHT_MICROS = 300;
+
+function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuffer, workers: number, adaptive: boolean, readSets: boolean): BlockJob {
   const n = txs.length;
   if (workers > MAX_WORKERS) throw new RangeError(`at most ${MAX_WORKERS} workers`);
   const ctrl = new SharedArrayBuffer(controlWords(n) * 4);
@@ -154,8 +196,13 @@ function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuff
   }
   const { blockHash: _, ...envData } = env;
   return {
-    type: 'block', id: nextJobId++, ctrl, mv: allocateMvBuffers(locations, arenaBytes), snapshot, txs,
-    env: { ...envData, blockHashes: hashes }, fork: fork.name, deferFees: true, workers,
+    type: 'block', id: nextJobId++, ctrl, mv: acquireMvBuffers(locations, arenaBytes), snapshot, txs,
+    env: { ...envData, blockHashes: hashes }, fork: fork.name, deferFees: true, workers, readSets,
+    // Decide early (what ran before giving up is lost), but late enough for the first
+    // validations: light transactions run far ahead of them.
+    conflictWindow: adaptive ? Math.min(64, Math.max(8 * workers, Math.ceil(n / 4))) : 0,
+    conflictShare: CONFLICT_SHARE,
+    lightMicros: adaptive ? LIGHT_MICROS : 0,
   };
 }
 
@@ -172,7 +219,8 @@ function replayer(evm: Evm, txs: Tx[], outcomes: TxOutcome[]): Evm {
     if (txs[i] !== tx) throw new Error(`replay out of order at transaction ${i}`);
     const o = outcomes[i];
     applyWriteSet(state, o.result.writeSet);
-    if (o.fee !== undefined) payFee(state, env.coinbase, o.fee, fork.eips.has(161));
+    if (o.credit !== undefined) credit(state, tx.to!, o.credit, fork.eips.has(161));
+    if (o.fee !== undefined) credit(state, env.coinbase, o.fee, fork.eips.has(161));
     return o.result;
   });
 }
@@ -195,19 +243,19 @@ function standIn(evm: Evm, runTx: (state: WorldState, env: BlockEnv, tx: Tx, for
 }
 
 /**
- * A deferred fee: what the fee payment inside the transaction would have done. The
- * recipient is created if missing (from Spurious Dragon only for a nonzero amount);
- * the payment touches it, so an account left empty is removed (EIP-161). The same
- * rule as applyDelta in mvmemory.ts.
+ * A deferred credit (a fee, a transfer's value): what the payment inside the
+ * transaction would have done. The account is created if missing (from Spurious Dragon
+ * only for a nonzero amount); the payment touches it, so an account left empty is
+ * removed (EIP-161). The same rule as applyDelta in mvmemory.ts.
  */
-export function payFee(state: WorldState, coinbase: Uint8Array, fee: bigint, eip161: boolean): void {
-  const key = bytesToKey(coinbase);
+export function credit(state: WorldState, address: Uint8Array, amount: bigint, eip161: boolean): void {
+  const key = bytesToKey(address);
   const a = state.getAccount(key);
   if (a === undefined) {
-    if (fee > 0n || !eip161) state.putAccount(key, createAccount({ balance: fee }));
+    if (amount > 0n || !eip161) state.putAccount(key, createAccount({ balance: amount }));
     return;
   }
-  a.balance += fee;
+  a.balance += amount;
   if (eip161 && a.balance === 0n && a.nonce === 0n && a.code.length === 0) state.deleteAccount(key);
 }
 

@@ -1,10 +1,14 @@
 // Block fixtures (src/block/fixture.ts) with their transactions run in parallel: the
 // fixture runner drives the block, driveParallel (executor.ts) supplies the
-// transactions' outcomes. What `lanes block --workers N` runs.
+// transactions' outcomes. What `lanes block --workers N` runs. (The state before the
+// transactions is captured with executeBlock directly: the runner would compute the
+// transactions root first, once more.)
 
-import type { Evm } from '../evm/evm.js';
+import { executeBlock } from '../block/execute.js';
 import { runBlockFixture, type BlockFixture, type FixtureResult } from '../block/fixture.js';
-import { driveParallel, type ParallelReport } from './executor.js';
+import type { Evm } from '../evm/evm.js';
+import { MAINNET_DAO_FORK_BLOCK } from '../fork/table.js';
+import { driveParallel, type DriveOptions, type ParallelReport } from './executor.js';
 import type { WorkerPool } from './pool.js';
 
 export interface ParallelFixtureResult extends FixtureResult {
@@ -12,9 +16,15 @@ export interface ParallelFixtureResult extends FixtureResult {
 }
 
 /** runBlockFixture with the transactions on `pool`; timeMs covers the whole run (snapshot, workers, commit). */
-export async function runBlockFixtureParallel(pool: WorkerPool | null, evm: Evm, f: BlockFixture, opts: { force?: boolean; minTransactions?: number } = {}): Promise<ParallelFixtureResult> {
+export async function runBlockFixtureParallel(pool: WorkerPool | null, evm: Evm, f: BlockFixture, opts: DriveOptions = {}): Promise<ParallelFixtureResult> {
   const t0 = performance.now();
-  // runBlockFixture executes on its own copy of the pre-state, so every phase may run it.
-  const { result, parallel } = await driveParallel(pool, evm, f.transactions, opts, (e) => runBlockFixture(e, f));
+  const block = { header: f.header, transactions: f.transactions, uncles: [], withdrawals: f.withdrawals };
+  // The transactions' starting state and environment: fork, chain, BLOCKHASH and the DAO change as runBlockFixture sets them.
+  const daoFork = f.mainnetSchedule && f.chainId === 1n && f.header.number === MAINNET_DAO_FORK_BLOCK;
+  const capture = (e: Evm) => executeBlock(e, f.preState.copy(), block, {
+    fork: f.fork, chainId: f.chainId, blockHash: (n) => f.blockHashes.get(n), daoFork, stateRoot: false, intermediateStateRoots: false,
+  });
+  // Read sets serve the runner's check of reads outside a partial pre-state.
+  const { result, parallel } = await driveParallel(pool, evm, f.transactions, { ...opts, readSets: !f.complete }, (e) => runBlockFixture(e, f), capture);
   return { ...result, timeMs: performance.now() - t0, parallel };
 }

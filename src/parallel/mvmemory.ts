@@ -92,6 +92,31 @@ export function allocateMvBuffers(locations: number, arenaBytes: number): MvBuff
   };
 }
 
+/**
+ * Buffers of finished blocks, kept for the next: allocating tens of megabytes of
+ * SharedArrayBuffer per block makes every isolate sharing them collect garbage.
+ */
+const spare: MvBuffers[] = [];
+
+/** Buffers at least this large, reused when a finished block left some. */
+export function acquireMvBuffers(locations: number, arenaBytes: number): MvBuffers {
+  const i = spare.findIndex((b) => b.locRecords.byteLength >= locations * LOC_WORDS * 4 && b.locTable.byteLength >= locations * 8 && b.arena.byteLength >= arenaBytes);
+  if (i >= 0) return spare.splice(i, 1)[0];
+  return allocateMvBuffers(locations, arenaBytes);
+}
+
+/**
+ * Returns the buffers of a finished block (no worker may touch them any more); `used`
+ * locations were allocated. The table and those records are cleared (the arena needs
+ * no clearing: whatever is allocated from it is written first).
+ */
+export function releaseMvBuffers(b: MvBuffers, used: number): void {
+  new Int32Array(b.locTable).fill(0);
+  const recs = new Int32Array(b.locRecords);
+  recs.fill(0, 0, Math.min(recs.length, used * LOC_WORDS));
+  if (spare.length < 2) spare.push(b);
+}
+
 /** Thrown when a block outgrows its buffers; the executor falls back to sequential execution. */
 export class MemoryFullError extends Error {
   override name = 'MemoryFullError';
@@ -315,6 +340,42 @@ export class MvMemory {
     return RESOLVED;
   }
 
+  /**
+   * The code of the account at `loc` as transaction `tx` sees it, ignoring balance
+   * deltas (they never change code): out[0] its length, out[1..8] its hash words (all
+   * zero without code, whether or not the account exists). Returns RESOLVED or a
+   * blocking transaction.
+   */
+  readCode(loc: number, tx: number, out: Int32Array): number {
+    const recs = this.recs;
+    const base = loc * LOC_WORDS;
+    const a32 = this.a32;
+    let found = false;
+    lock(recs, base + L_LOCK);
+    for (let e = recs[base + L_HEAD]; e !== 0; e = a32[e + E_NEXT]) {
+      const t = a32[e + E_TX];
+      if (t >= tx) continue;
+      const k = a32[e + E_KIND];
+      if (k === EK_ESTIMATE) {
+        unlock(recs, base + L_LOCK);
+        return t;
+      }
+      if (k === EK_DELTA) continue;
+      out[0] = (a32[e + E_VAL + AV_FLAGS] & 1) !== 0 ? a32[e + E_VAL + AV_CODE_LEN] : 0;
+      for (let i = 0; i < 8; i++) out[1 + i] = out[0] > 0 ? a32[e + E_VAL + AV_CODE_HASH + i] : 0;
+      found = true;
+      break;
+    }
+    unlock(recs, base + L_LOCK);
+    if (!found) {
+      const rec = this.snapshot.findAccount(recs, base + L_KEY);
+      const s = this.snapshot.i32;
+      out[0] = rec < 0 ? 0 : s[rec + SA_CODE_LEN];
+      for (let i = 0; i < 8; i++) out[1 + i] = out[0] > 0 ? s[rec + SA_CODE_HASH + i] : 0;
+    }
+    return RESOLVED;
+  }
+
   private fromSnapshot(rec: number, out: Int32Array): void {
     if (rec < 0) {
       out.fill(0);
@@ -426,6 +487,10 @@ export class MvMemory {
         if (this.readAccount(loc, meta, tx, c) !== RESOLVED) return loc;
         for (let i = 0; i < RESOLVED_WORDS; i++) if (c[i] !== a32[p + 3 + i]) return loc;
         p += 3 + RESOLVED_WORDS;
+      } else if (q === Q_CODE) {
+        if (this.readCode(loc, tx, c) !== RESOLVED) return loc;
+        for (let i = 0; i < 9; i++) if (c[i] !== a32[p + 3 + i]) return loc;
+        p += 12;
       } else {
         if (this.readStorage(loc, meta, tx, this.word8) !== RESOLVED) return loc;
         for (let i = 0; i < 8; i++) if (w32[i] !== a32[p + 3 + i]) return loc;
@@ -439,10 +504,12 @@ export class MvMemory {
 export const META_NONE = -2;
 const META_BIAS = 16;
 
-// Read log records: [Q_ACCOUNT, loc, metaLoc, RESOLVED_WORDS words] and
-// [Q_STORAGE, slotLoc, metaLoc, 8 words (the value's bytes)].
+// Read log records: [Q_ACCOUNT, loc, metaLoc, RESOLVED_WORDS words],
+// [Q_STORAGE, slotLoc, metaLoc, 8 words (the value's bytes)] and
+// [Q_CODE, loc, 0, code length, 8 words of code hash].
 export const Q_ACCOUNT = 1;
 export const Q_STORAGE = 2;
+export const Q_CODE = 3;
 
 /**
  * Credits `amount` to a resolved account as a fee payment would: a missing account

@@ -20,6 +20,17 @@ export interface BlockJob {
   /** Pay the fee recipient as a commit-time delta (needs executeTx's deferCoinbaseFee). */
   deferFees: boolean;
   workers: number;
+  /** Keep each result's readSet (only the fixture runner's missing-state check uses it; it costs a copy). */
+  readSets: boolean;
+  /**
+   * Give up (for sequential execution) when, among the first `conflictWindow`
+   * executions (checked from `workers + 2` on), at least `conflictShare` waited for
+   * another transaction or were aborted. 0: never.
+   */
+  conflictWindow: number;
+  conflictShare: number;
+  /** Give up when the first executions average less than this many microseconds (0: never). */
+  lightMicros: number;
 }
 
 export interface WorkerStats {
@@ -36,16 +47,16 @@ export interface WorkerStats {
   hotWaits: number;
   /** Executions repeated with the fee paid inside, because the transaction reads the fee recipient. */
   coinbaseReexecutions: number;
-  /** Idle waits that ended by timeout rather than a wake-up (should stay 0). */
-  idleTimeouts: number;
   /** Milliseconds inside executeTx. */
   executeMs: number;
+  /** Milliseconds in the block job (summed over workers like the rest). */
+  jobMs: number;
 }
 
 export function emptyStats(): WorkerStats {
   return {
     executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, estimateWaits: 0, hotWaits: 0,
-    coinbaseReexecutions: 0, idleTimeouts: 0, executeMs: 0,
+    coinbaseReexecutions: 0, executeMs: 0, jobMs: 0,
   };
 }
 
@@ -54,8 +65,14 @@ export interface TxOutcome {
   result: FullTxResult;
   /** The fee went to the recipient as a delta, not inside the write set: the committer pays `fee`. */
   fee?: bigint;
+  /** The transfer's recipient (tx.to) is missing from the write set: the committer credits it `credit`. */
+  credit?: bigint;
 }
 
 export type BlockReply =
   | { type: 'block-done'; id: number; outcomes: TxOutcome[]; stats: WorkerStats }
-  | { type: 'block-failed'; id: number; message: string; stats: WorkerStats };
+  /**
+   * `cause`: this worker failed (also when absent), another did (this one stopped), or
+   * the block is better run sequentially (conflicts dominate, or transactions too light).
+   */
+  | { type: 'block-failed'; id: number; cause?: 'error' | 'stopped' | 'gave-up'; message: string; stats: WorkerStats };

@@ -8,20 +8,27 @@ import { forkByName, type Fork } from '../fork/table.js';
 import type { AccountView, StateSource } from '../state/source.js';
 import type { AccountWrite } from '../evm/sets.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
+import { bytesToKey } from '../util/hex.js';
 import { waitWhile } from './atomics.js';
 import { hexToWords } from './keys.js';
 import {
-  C_ERROR, C_WAKE, C_WORKER_SLOTS, ST_EXECUTING, T_FLAGS, T_READS, T_STATUS, T_WRITES, TF_EXACT_COINBASE, txWord,
+  C_CONFLICTS, C_ERROR, C_EXEC_MICROS, C_EXECUTIONS, C_WAKE, C_WORKER_SLOTS, ST_EXECUTING, T_FLAGS, T_READS, T_STATUS, T_WRITES, TF_EXACT_COINBASE, txWord,
 } from './layout.js';
 import {
   AV_BALANCE, AV_CODE_HASH, AV_CODE_LEN, AV_CODE_OFF, AV_CODE_SRC, AV_FLAGS, AV_HAS_STORAGE, AV_NONCE_HI, AV_NONCE_LO, AV_WORDS,
   CODE_ARENA, CODE_SNAPSHOT, EK_ABS, EK_DELTA, K_ACCOUNT, K_META, K_STORAGE, META_CLEAR, META_NZ, MvMemory,
-  Q_ACCOUNT, Q_STORAGE, RESOLVED, RESOLVED_WORDS, readBE, writeBE,
+  Q_ACCOUNT, Q_CODE, Q_STORAGE, RESOLVED, RESOLVED_WORDS, readBE, writeBE,
 } from './mvmemory.js';
 import type { BlockJob, BlockReply, TxOutcome, WorkerStats } from './protocol.js';
 import { emptyStats } from './protocol.js';
 import { Scheduler, TASK_EXECUTE, type Task } from './scheduler.js';
 import { Snapshot } from './snapshot.js';
+
+/** The block is better run sequentially (conflicts dominate, or its transactions are too light). */
+class GiveUp extends Error {}
+
+/** Another worker failed: this one stops. */
+class Stopped extends Error {}
 
 /** Unwinds an execution that must wait for another transaction (Block-STM's READ_ERROR). */
 class DependencyAbort extends Error {
@@ -43,16 +50,26 @@ const EMPTY = new Uint8Array(0);
 
 /** Runs this worker's part of a block until the scheduler says it is done. */
 export function runBlockJob(evm: Evm, job: BlockJob, workerIndex: number): BlockReply {
+  const t0 = performance.now();
   const stats = emptyStats();
+  try {
+    return runBlockJob1(evm, job, workerIndex, stats);
+  } finally {
+    stats.jobMs = performance.now() - t0;
+  }
+}
+
+function runBlockJob1(evm: Evm, job: BlockJob, workerIndex: number, stats: WorkerStats): BlockReply {
   let ctx: BlockContext | undefined;
   try {
     ctx = new BlockContext(evm, job, workerIndex, stats);
     ctx.run();
-    if (Atomics.load(ctx.ctrl, C_ERROR) !== 0) return { type: 'block-failed', id: job.id, message: 'another worker failed', stats };
+    if (Atomics.load(ctx.ctrl, C_ERROR) !== 0) return { type: 'block-failed', id: job.id, cause: 'stopped', message: 'another worker stopped', stats };
     return { type: 'block-done', id: job.id, outcomes: ctx.outcomes(), stats };
   } catch (e) {
     ctx?.sched.fail();
-    return { type: 'block-failed', id: job.id, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e), stats };
+    const cause = e instanceof GiveUp ? 'gave-up' : e instanceof Stopped ? 'stopped' : 'error';
+    return { type: 'block-failed', id: job.id, cause, message: e instanceof Error ? (cause === 'error' ? `${e.name}: ${e.message}` : e.message) : String(e), stats };
   }
 }
 
@@ -65,7 +82,8 @@ class BlockContext {
   readonly fork: Fork;
   readonly coinbaseKey: string;
   deferFees: boolean;
-  private readonly results = new Map<number, { inc: number; result: FullTxResult; fee?: bigint }>();
+  private readonly results = new Map<number, { inc: number; result: FullTxResult; fee?: bigint; credit?: bigint }>();
+  private readonly precompiles: Set<number>;
   private readonly accountLocs = new Map<string, number>();
   private readonly metaLocs = new Map<string, number>();
   private readonly storageLocs = new Map<string, number>();
@@ -81,9 +99,10 @@ class BlockContext {
     const hashes = new Map(job.env.blockHashes.map(([n, h]) => [n, h] as const));
     const { blockHashes: _, ...env } = job.env;
     this.env = { ...env, blockHash: (n) => hashes.get(n) };
-    this.coinbaseKey = hex(job.env.coinbase);
+    this.coinbaseKey = bytesToKey(job.env.coinbase);
     this.deferFees = job.deferFees;
     this.slot = C_WORKER_SLOTS + worker;
+    this.precompiles = new Set(this.fork.precompiles);
   }
 
   // ---------------------------------------------------------- locations
@@ -133,24 +152,42 @@ class BlockContext {
       const seen = Atomics.load(this.ctrl, C_WAKE);
       task = sched.nextTask();
       // Sleep only when both indices are past the block (tasks may come back when one decreases).
-      if (task === null && !sched.done() && sched.exhausted() && Atomics.wait(this.ctrl, C_WAKE, seen, 200) === 'timed-out') {
-        this.stats.idleTimeouts++;
-      }
+      if (task === null && !sched.done() && sched.exhausted()) Atomics.wait(this.ctrl, C_WAKE, seen, 1000);
     }
   }
 
-  /** Waits until no transaction below `tx` is in execution on another worker (reads of hot locations). */
-  waitForLowerExecutions(tx: number): void {
+  /**
+   * Before transaction `tx` reads a hot location of account `address`: waits until no
+   * lower transaction likely to write it is in execution on another worker (one sent
+   * by or to that account; for the fee recipient, every one: they all pay it). True if
+   * it waited. A writer this misses is caught by validation as usual.
+   */
+  waitForLikelyWriters(tx: number, address: string): boolean {
     const c = this.ctrl;
+    let waited = false;
     for (let w = 0; w < this.job.workers; w++) {
       if (w === this.worker) continue;
       const i = C_WORKER_SLOTS + w;
       const running = Atomics.load(c, i);
-      if (running >= 0 && running < tx) {
+      if (running >= 0 && running < tx && (address === this.coinbaseKey || this.touches(running, address))) {
         this.stats.hotWaits++;
-        waitWhile(c, i, running);
+        this.waitChange(i, running);
+        waited = true;
       }
     }
+    return waited;
+  }
+
+  private readonly txKeys: (string[] | undefined)[] = [];
+
+  /** Whether transaction `tx` is sent by or to `address`. */
+  private touches(tx: number, address: string): boolean {
+    let k = this.txKeys[tx];
+    if (k === undefined) {
+      const t = this.job.txs[tx];
+      k = this.txKeys[tx] = t.to === null ? [bytesToKey(t.sender)] : [bytesToKey(t.sender), bytesToKey(t.to)];
+    }
+    return k[0] === address || k[1] === address;
   }
 
   /** Reading `blocking`'s ESTIMATE: wait if it is executing, else register the dependency and abandon this execution. */
@@ -158,11 +195,46 @@ class BlockContext {
     const s = this.sched.status(blocking);
     if ((s & 3) === ST_EXECUTING) {
       this.stats.estimateWaits++;
-      waitWhile(this.ctrl, txWord(blocking, T_STATUS), s);
+      this.waitChange(txWord(blocking, T_STATUS), s);
       return;
     }
     if (!this.sched.addDependency(tx, inc, blocking)) return;
     throw new DependencyAbort(blocking);
+  }
+
+  /**
+   * Counts a conflict (an execution that waited, an abort); gives the block up when
+   * they dominate the first executions: a chain of dependent transactions runs
+   * faster sequentially than through multi-version memory one at a time.
+   */
+  private conflict(executions: number): void {
+    const conflicts = Atomics.add(this.ctrl, C_CONFLICTS, 1) + 1;
+    const { conflictWindow: window, conflictShare: share } = this.job;
+    if (window > 0 && executions >= this.job.workers + 2 && executions <= window && conflicts >= share * executions) {
+      throw new GiveUp(`conflicts dominate: ${conflicts} of the first ${executions} executions waited for another transaction or were aborted`);
+    }
+  }
+
+  /**
+   * Gives the block up when its first executions are light: per transaction, the
+   * commit and multi-version memory then cost as much as the execution saves.
+   */
+  private checkLight(executions: number, ms: number): void {
+    const micros = Atomics.add(this.ctrl, C_EXEC_MICROS, Math.round(ms * 1000)) + Math.round(ms * 1000);
+    const check = 2 * this.job.workers + 2;
+    if (this.job.lightMicros > 0 && executions === check && micros < this.job.lightMicros * check) {
+      throw new GiveUp(`light transactions: the first ${check} took ${Math.round(micros / check)} us each on average`);
+    }
+  }
+
+  /** Sleeps until ctrl[i] is no longer `value`; gives up if another worker failed. */
+  private waitChange(i: number, value: number): void {
+    const c = this.ctrl;
+    for (;;) {
+      waitWhile(c, i, value, 1000);
+      if (Atomics.load(c, i) !== value) return;
+      if (Atomics.load(c, C_ERROR) !== 0) throw new Stopped('another worker stopped');
+    }
   }
 
   private setSlot(tx: number): void {
@@ -174,12 +246,16 @@ class BlockContext {
     const c = this.ctrl;
     this.setSlot(tx);
     this.stats.executions++;
+    const started = Atomics.add(c, C_EXECUTIONS, 1) + 1;
     let defer = this.deferFees && (Atomics.load(c, txWord(tx, T_FLAGS)) & TF_EXACT_COINBASE) === 0;
     const src = new MvSource(this, tx, inc, defer);
     let r: FullTxResult & { coinbaseFee?: bigint };
     let fee: bigint | undefined;
+    let credit: bigint | undefined;
     const t0 = performance.now();
     try {
+      const recipient = this.creditRecipient(this.job.txs[tx]);
+      if (recipient !== null && src.codeless(recipient)) src.placeholder = recipient;
       r = this.run1(src, tx, defer);
       if (defer && r.coinbaseFee === undefined && r.invalid === undefined) {
         // This Evm has no deferCoinbaseFee: the fee is in the write set, and its read was recorded.
@@ -194,19 +270,24 @@ class BlockContext {
         defer = false;
       }
       if (defer && r.invalid === undefined) fee = r.coinbaseFee;
+      if (src.placeholder !== null) ({ result: r, credit } = takeCredit(r, src.placeholder));
     } catch (e) {
       this.setSlot(-1);
       if (e instanceof DependencyAbort) {
         this.stats.dependencyAborts++;
+        this.conflict(started);
         return null;
       }
       throw e;
     } finally {
       this.stats.executeMs += performance.now() - t0;
     }
+    this.checkLight(started, performance.now() - t0);
+    if (src.waited) this.conflict(started);
     const writes = this.collectWrites(src, r, fee);
+    if (credit !== undefined) writes.set(this.accountLoc(src.placeholder!), { kind: EK_DELTA, val: amountWords(credit), bytes: null });
     const wroteNew = this.record(tx, inc, writes, src.reads);
-    this.results.set(tx, { inc, result: r, fee });
+    this.results.set(tx, { inc, result: r, fee, credit });
     const next = this.sched.finishExecution(tx, inc, wroteNew);
     this.setSlot(-1);
     return next;
@@ -244,12 +325,28 @@ class BlockContext {
       }
       if (meta !== 0) out.set(this.metaLoc(w.address), { kind: EK_ABS, val: [meta], bytes: null });
     }
-    if (fee !== undefined) {
-      const amount = new Int32Array(AV_WORDS);
-      writeBE(new Uint8Array(amount.buffer), 4 * AV_BALANCE, fee);
-      out.set(this.accountLoc(this.coinbaseKey), { kind: EK_DELTA, val: amount, bytes: null });
-    }
+    if (fee !== undefined) out.set(this.accountLoc(this.coinbaseKey), { kind: EK_DELTA, val: amountWords(fee), bytes: null });
     return out;
+  }
+
+  /**
+   * The recipient of a plain value transfer whose credit may become a delta (if it
+   * has no code: checked against multi-version memory by the caller), or null. Not for
+   * precompiles (a failing one touches its account), EIP-7702 transactions (they may
+   * give the recipient code), self-transfers or the fee recipient.
+   */
+  private creditRecipient(tx: Tx): string | null {
+    if (tx.to === null || tx.value === 0n || tx.value >= MAX_CREDIT || (tx.authorizationList?.length ?? 0) > 0) return null;
+    const to = tx.to;
+    let low = true;
+    let self = true;
+    for (let i = 0; i < 20; i++) {
+      if (i < 18 && to[i] !== 0) low = false;
+      if (to[i] !== tx.sender[i]) self = false;
+    }
+    if (self || (low && this.precompiles.has((to[18] << 8) | to[19]))) return null;
+    const key = bytesToKey(to);
+    return key === this.coinbaseKey ? null : key;
   }
 
   /** An account write as entry words; code as applyWriteSet keeps it. */
@@ -315,6 +412,7 @@ class BlockContext {
     }
     if (aborted) {
       this.stats.validationAborts++;
+      this.conflict(Atomics.load(c, C_EXECUTIONS));
       const at = Atomics.load(c, txWord(tx, T_WRITES));
       for (let i = 0, n = mv.a32[at]; i < n; i++) mv.markEstimate(mv.a32[at + 1 + i], tx);
     }
@@ -326,7 +424,10 @@ class BlockContext {
     const out: TxOutcome[] = [];
     for (const [tx, r] of this.results) {
       if (this.sched.status(tx) >> 2 !== r.inc) continue;
-      out.push(r.fee === undefined ? { tx, result: r.result } : { tx, result: r.result, fee: r.fee });
+      const o: TxOutcome = { tx, result: this.job.readSets ? r.result : { ...r.result, readSet: NO_READS } };
+      if (r.fee !== undefined) o.fee = r.fee;
+      if (r.credit !== undefined) o.credit = r.credit;
+      out.push(o);
     }
     return out;
   }
@@ -358,7 +459,12 @@ class MvSource implements StateSource {
   private readonly slots = new Map<string, Uint8Array | undefined>();
   /** The fee recipient's account was read while its fee was deferred. */
   sawCoinbase = false;
-  private waitedHot = false;
+  /** A transfer recipient without code, shown with the PLACEHOLDER balance: its credit becomes a delta. */
+  placeholder: string | null = null;
+  /** Accounts whose likely writers this execution has waited for. */
+  private waitedFor: Set<string> | null = null;
+  /** This execution waited for another transaction (a conflict). */
+  waited = false;
   private readonly value = new Uint8Array(32);
   private readonly value32 = new Int32Array(this.value.buffer);
 
@@ -376,17 +482,34 @@ class MvSource implements StateSource {
   private entry(address: string) {
     let e = this.accounts.get(address);
     if (e !== undefined) return e;
+    if (address === this.placeholder) {
+      // Read nowhere: its code was read (codeless), and a codeless callee's balance only receives the value.
+      e = { words: new Int32Array(RESOLVED_WORDS), view: { nonce: 0n, balance: PLACEHOLDER, codeHash: EMPTY_CODE_HASH, code: EMPTY, hasStorage: false } };
+      this.accounts.set(address, e);
+      return e;
+    }
     const ctx = this.ctx;
     if (this.deferring && address === ctx.coinbaseKey) this.sawCoinbase = true;
     const loc = ctx.accountLoc(address);
     const meta = ctx.metaLoc(address);
     const words = new Int32Array(RESOLVED_WORDS);
-    this.resolve(loc, () => ctx.mv.readAccount(loc, meta, this.tx, words));
+    this.resolve(address, loc, () => ctx.mv.readAccount(loc, meta, this.tx, words));
     this.reads.push(Q_ACCOUNT, loc, meta);
     for (let i = 0; i < RESOLVED_WORDS; i++) this.reads.push(words[i]);
     e = { words, view: ctx.view(words) };
     this.accounts.set(address, e);
     return e;
+  }
+
+  /** Whether the account has no code (a read of its code only, which balance deltas do not affect). */
+  codeless(address: string): boolean {
+    const ctx = this.ctx;
+    const loc = ctx.accountLoc(address);
+    const out = new Int32Array(9);
+    this.resolve(address, loc, () => ctx.mv.readCode(loc, this.tx, out));
+    this.reads.push(Q_CODE, loc, 0);
+    for (let i = 0; i < 9; i++) this.reads.push(out[i]);
+    return out[0] === 0;
   }
 
   storage(address: string, slot: string): Uint8Array | undefined {
@@ -396,7 +519,7 @@ class MvSource implements StateSource {
     const loc = ctx.storageLoc(address, slot);
     const meta = ctx.metaLoc(address);
     const v = this.value;
-    this.resolve(loc, () => ctx.mv.readStorage(loc, meta, this.tx, v));
+    this.resolve(address, loc, () => ctx.mv.readStorage(loc, meta, this.tx, v));
     this.reads.push(Q_STORAGE, loc, meta);
     let zero = true;
     for (let i = 0; i < 8; i++) {
@@ -408,19 +531,43 @@ class MvSource implements StateSource {
     return out;
   }
 
-  private resolve(loc: number, read: () => number): void {
+  private resolve(address: string, loc: number, read: () => number): void {
     const ctx = this.ctx;
-    if (!this.waitedHot && ctx.mv.isHot(loc)) {
-      this.waitedHot = true;
-      ctx.waitForLowerExecutions(this.tx);
+    if (ctx.mv.isHot(loc) && !this.waitedFor?.has(address)) {
+      (this.waitedFor ??= new Set()).add(address);
+      if (ctx.waitForLikelyWriters(this.tx, address)) this.waited = true;
     }
     for (;;) {
       const blocking = read();
       if (blocking === RESOLVED) return;
       ctx.mv.markHot(loc);
+      this.waited = true;
       ctx.blockedOn(this.tx, this.inc, blocking);
     }
   }
+}
+
+const NO_READS = { accounts: [], storage: [], blockHashes: [] };
+
+/** The balance a transfer recipient is shown: its credit is what the transaction adds to it. */
+const PLACEHOLDER = 1n << 255n;
+const MAX_CREDIT = 1n << 200n;
+
+/** Takes the recipient's write out of a result: its balance change becomes the credit. */
+function takeCredit<R extends FullTxResult>(r: R, recipient: string): { result: R; credit?: bigint } {
+  const i = r.writeSet.findIndex((w) => w.address === recipient);
+  if (i < 0) return { result: r };
+  const w = r.writeSet[i];
+  if (w.deleted || !w.account || w.code !== undefined || w.storage.length > 0 || w.account.balance <= PLACEHOLDER) {
+    throw new Error(`transfer recipient 0x${recipient} changed beyond a credit`);
+  }
+  return { result: { ...r, writeSet: r.writeSet.filter((_, k) => k !== i) }, credit: w.account.balance - PLACEHOLDER };
+}
+
+function amountWords(amount: bigint): Int32Array {
+  const out = new Int32Array(AV_WORDS);
+  writeBE(new Uint8Array(out.buffer), 4 * AV_BALANCE, amount);
+  return out;
 }
 
 function equal32(a: Uint8Array, at: number, b: Uint8Array): boolean {
@@ -428,8 +575,3 @@ function equal32(a: Uint8Array, at: number, b: Uint8Array): boolean {
   return true;
 }
 
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}

@@ -190,7 +190,7 @@ function block(fork: Fork, txs: Tx[], coinbase = COINBASE): Block {
 export function independentWorkload(n: number, iterations: number, fork = forkByName('Cancun')): Workload {
   const pre = new WorldState();
   const b = new TxBuilder(fork, pre);
-  const gas = 60_000n + BigInt(iterations) * 80n;
+  const gas = 100_000n + BigInt(iterations) * 100n;
   for (let i = 0; i < n; i++) {
     const c = deploy(pre, address(0xcc, i), HEAVY_CODE, [[0n, BigInt(i + 1)]]);
     b.add(fund(pre, address(0xee, i)), c, { data: word(iterations), gas });
@@ -206,26 +206,45 @@ export function transfersWorkload(n: number, fork = forkByName('Cancun')): Workl
   return { name: `transfers-${n}`, description: `${n} value transfers, distinct senders and recipients`, fork, pre, block: block(fork, b.txs) };
 }
 
+/**
+ * `n` transfers into one account (an exchange's deposit address), which itself sends
+ * twice in between (then its balance must include every credit before); some transfers
+ * go to a contract instead (code runs: no delta), and some are worth zero.
+ */
+export function hotRecipientWorkload(n: number, fork = forkByName('Cancun')): Workload {
+  const pre = new WorldState();
+  const b = new TxBuilder(fork, pre);
+  const exchange = fund(pre, address(0xea, 0), 0n);
+  const contract = deploy(pre, address(0xcc, 0), HEAVY_CODE);
+  for (let i = 0; i < n; i++) {
+    const from = fund(pre, address(0xee, i));
+    if (i === Math.floor(n / 2) || i === n - 1) b.add(exchange, address(0xdd, i), { value: 1000n * BigInt(i), gas: 21_000n });
+    if (i % 7 === 3) b.add(from, contract, { value: 5n, data: word(10), gas: 100_000n });
+    else b.add(from, exchange, { value: i % 11 === 5 ? 0n : 10n ** 15n + BigInt(i), gas: 21_000n });
+  }
+  return { name: `hot-recipient-${n}`, description: `${n} transfers into one account that also sends`, fork, pre, block: block(fork, b.txs) };
+}
+
 /** `n` calls to one contract, each starting from the previous one's result: fully dependent. */
 export function chainWorkload(n: number, iterations: number, fork = forkByName('Cancun')): Workload {
   const pre = new WorldState();
   const b = new TxBuilder(fork, pre);
   const c = deploy(pre, address(0xcc, 0), CHAIN_CODE, [[0n, 1n]]);
-  const gas = 60_000n + BigInt(iterations) * 80n;
+  const gas = 100_000n + BigInt(iterations) * 100n;
   for (let i = 0; i < n; i++) b.add(fund(pre, address(0xee, i)), c, { data: word(iterations), gas });
   return { name: `chain-${n}x${iterations}`, description: `${n} calls chained through one slot (${iterations} hashes)`, fork, pre, block: block(fork, b.txs) };
 }
 
 /** A seeded random mix: shared and own contracts, transfers within a small group, same-sender runs, fee-recipient reads. */
-export function mixedWorkload(n: number, seed: number, iterations = 300, fork = forkByName('Cancun')): Workload {
+export function mixedWorkload(n: number, seed: number, iterations = 300, fork = forkByName('Cancun'), contractCount = 12): Workload {
   const rnd = prng(seed);
   const pre = new WorldState();
   const b = new TxBuilder(fork, pre);
   const senders = Array.from({ length: 24 }, (_, i) => fund(pre, address(0xee, i)));
-  const contracts = Array.from({ length: 12 }, (_, i) => deploy(pre, address(0xcc, i), HEAVY_CODE, [[0n, BigInt(i)]]));
+  const contracts = Array.from({ length: contractCount }, (_, i) => deploy(pre, address(0xcc, i), HEAVY_CODE, [[0n, BigInt(i)]]));
   const chain = deploy(pre, address(0xcb, 0), CHAIN_CODE);
   const reader = deploy(pre, address(0xcd, 0), COINBASE_READER_CODE);
-  const gas = 60_000n + BigInt(iterations) * 80n;
+  const gas = 100_000n + BigInt(iterations) * 100n;
   for (let i = 0; i < n; i++) {
     const from = senders[Math.floor(rnd() * senders.length)];
     const r = rnd();
@@ -235,7 +254,7 @@ export function mixedWorkload(n: number, seed: number, iterations = 300, fork = 
     else if (r < 0.85) b.add(from, reader, { gas: 100_000n, value: 5n });
     else b.add(from, address(0xdd, Math.floor(rnd() * 1000)), { value: 1n + BigInt(Math.floor(rnd() * 100)), gas: 21_000n });
   }
-  return { name: `mixed-${n}-seed${seed}`, description: `${n} random transactions (seed ${seed})`, fork, pre, block: block(fork, b.txs) };
+  return { name: `mixed-${n}-seed${seed}-c${contractCount}`, description: `${n} random transactions (seed ${seed}, ${contractCount} shared contracts)`, fork, pre, block: block(fork, b.txs) };
 }
 
 /**

@@ -1,0 +1,260 @@
+// Parallel block execution (src/parallel): on generated workloads, the repository's
+// block fixtures and the mainnet blocks, Block-STM on 1, 2 and 4 worker threads must
+// give what the sequential executor gives, bit for bit: state root, receipts (status,
+// cumulative gas, logs), logs bloom, gas, per-transaction results, or the same
+// InvalidBlockError. The sequential executor (src/block/execute.ts) is the reference.
+
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { InvalidBlockError } from '../src/block/errors.js';
+import { encodeReceipt } from '../src/block/receipt.js';
+import { executeBlock, type BlockResult, type ExecuteOptions } from '../src/block/execute.js';
+import { readBlockFixture, runBlockFixture, type BlockFixture } from '../src/block/fixture.js';
+import { Evm, defaultBlock } from '../src/evm/evm.js';
+import { MAINNET_DAO_FORK_BLOCK, forkByName } from '../src/fork/table.js';
+import { createAccount, WorldState } from '../src/state/world.js';
+import { bytesToHex, bytesToKey } from '../src/util/hex.js';
+import { repoRoot, vectorsDir } from '../src/util/vectors.js';
+import { executeBlockParallel, type ParallelBlockResult } from '../src/parallel/executor.js';
+import { runBlockFixtureParallel } from '../src/parallel/fixture.js';
+import { NodeWorkerPool } from '../src/parallel/pool.js';
+import { Snapshot, serializeSnapshot } from '../src/parallel/snapshot.js';
+import { hexToWords } from '../src/parallel/keys.js';
+import * as W from '../src/parallel/workloads.js';
+
+const hex = bytesToHex;
+const WORKERS = [1, 2, 4];
+const pools = new Map<number, NodeWorkerPool>();
+let evm: Evm;
+/** Whether Evm.executeTx can defer the fee payment (then independent transactions must not conflict at all). */
+let defersFees = false;
+
+test.before(async () => {
+  evm = await Evm.create();
+  for (const n of WORKERS) pools.set(n, await NodeWorkerPool.create(n));
+  const probe = evm.executeTx(
+    { account: (a) => (a === bytesToKey(W.address(0xee, 0)) ? { nonce: 0n, balance: 10n ** 18n, codeHash: new Uint8Array(32), code: new Uint8Array(0), hasStorage: false } : undefined), storage: () => undefined },
+    defaultBlock(), { type: 2, sender: W.address(0xee, 0), nonce: 0n, gasLimit: 21_000n, to: W.address(0xdd, 0), value: 1n, data: new Uint8Array(0), maxFeePerGas: 100n, maxPriorityFeePerGas: 1n, accessList: [] },
+    forkByName('Cancun'), { deferCoinbaseFee: true } as object,
+  ) as { coinbaseFee?: bigint };
+  defersFees = probe.coinbaseFee !== undefined;
+});
+
+test.after(async () => {
+  for (const p of pools.values()) await p.close();
+});
+
+type Outcome = { result: BlockResult; root: string } | { error: InvalidBlockError };
+
+function sequential(pre: WorldState, run: (state: WorldState) => BlockResult): Outcome {
+  const state = pre.copy();
+  try {
+    const result = run(state);
+    return { result, root: hex(state.stateRoot()) };
+  } catch (e) {
+    if (e instanceof InvalidBlockError) return { error: e };
+    throw e;
+  }
+}
+
+async function parallel(pre: WorldState, run: (state: WorldState) => Promise<ParallelBlockResult>): Promise<Outcome & { report?: ParallelBlockResult['parallel'] }> {
+  const state = pre.copy();
+  try {
+    const result = await run(state);
+    return { result, root: hex(state.stateRoot()), report: result.parallel };
+  } catch (e) {
+    if (e instanceof InvalidBlockError) return { error: e };
+    throw e;
+  }
+}
+
+/** The parallel outcome is the sequential one. */
+function same(seq: Outcome, par: Outcome, what: string): void {
+  if ('error' in seq) {
+    assert.ok('error' in par, `${what}: sequential rejects the block (${seq.error.message}), parallel accepts it`);
+    if (!('error' in par)) return;
+    assert.is(par.error.code, seq.error.code, `${what}: error code`);
+    assert.is(par.error.txIndex, seq.error.txIndex, `${what}: invalid transaction`);
+    assert.is(par.error.message, seq.error.message, `${what}: error message`);
+    return;
+  }
+  assert.ok(!('error' in par), `${what}: parallel rejects the block: ${'error' in par ? par.error.message : ''}`);
+  if ('error' in par) return;
+  const a = seq.result;
+  const b = par.result;
+  assert.is(par.root, seq.root, `${what}: state root`);
+  assert.is(b.gasUsed, a.gasUsed, `${what}: gas used`);
+  assert.is(hex(b.receiptsRoot), hex(a.receiptsRoot), `${what}: receipts root`);
+  assert.is(hex(b.logsBloom), hex(a.logsBloom), `${what}: logs bloom`);
+  assert.is(b.receipts.length, a.receipts.length, `${what}: receipts`);
+  a.receipts.forEach((r, i) => assert.is(hex(encodeReceipt(b.receipts[i])), hex(encodeReceipt(r)), `${what}: receipt ${i}`));
+  a.results.forEach((r, i) => {
+    const p = b.results[i];
+    assert.is(p.status, r.status, `${what}: tx ${i} status`);
+    assert.is(p.gasUsed, r.gasUsed, `${what}: tx ${i} gas`);
+    assert.is(hex(p.output), hex(r.output), `${what}: tx ${i} output`);
+  });
+}
+
+async function check(w: W.Workload, workers: number): Promise<ParallelBlockResult['parallel'] | undefined> {
+  const opts: ExecuteOptions = { fork: w.fork };
+  const seq = sequential(w.pre, (s) => executeBlock(evm, s, w.block, opts));
+  const par = await parallel(w.pre, (s) => executeBlockParallel(pools.get(workers)!, evm, s, w.block, { ...opts, force: true, adaptive: false }));
+  same(seq, par, `${w.name} on ${workers} worker${workers === 1 ? '' : 's'}`);
+  if (par.report) assert.is(par.report.mode, 'parallel', `${w.name}: ${par.report.reason}`);
+  return par.report;
+}
+
+const cancun = forkByName('Cancun');
+const workloads: W.Workload[] = [
+  W.independentWorkload(24, 200),
+  W.transfersWorkload(40),
+  W.hotRecipientWorkload(40),
+  W.hotRecipientWorkload(30, forkByName('Byzantium')),
+  W.chainWorkload(20, 200),
+  ...[1, 2, 3, 4, 5].map((seed) => W.mixedWorkload(60, seed, 150)),
+  W.mixedWorkload(40, 9, 150, forkByName('London')),
+  W.mixedWorkload(40, 10, 150, forkByName('Byzantium')),
+  W.lifecycleWorkload(forkByName('Constantinople')),
+  W.lifecycleWorkload(forkByName('Shanghai')),
+  W.lifecycleWorkload(cancun),
+  W.coinbaseWorkload(forkByName('Frontier')),
+  W.coinbaseWorkload(forkByName('SpuriousDragon')),
+  W.coinbaseWorkload(forkByName('London')),
+  W.coinbaseWorkload(cancun),
+  W.coinbaseWorkload(forkByName('Prague')),
+  W.fundedLaterWorkload(),
+  W.invalidWorkload('nonce', 0),
+  W.invalidWorkload('nonce', 4),
+  W.invalidWorkload('nonce', 9),
+  W.invalidWorkload('balance', 3),
+];
+
+for (const workers of WORKERS) {
+  test(`generated workloads: parallel == sequential on ${workers} worker${workers === 1 ? '' : 's'}`, async () => {
+    for (const w of workloads) await check(w, workers);
+  });
+}
+
+test('independent transactions do not conflict (with deferred fees, not even on the fee recipient)', async () => {
+  const r = await check(W.independentWorkload(24, 400), 2);
+  assert.ok(r);
+  if (!defersFees) return; // Evm.executeTx without deferCoinbaseFee pays the recipient inside each transaction
+  assert.ok(r.feesDeferred);
+  assert.is(r.stats.validationAborts, 0);
+  assert.is(r.stats.dependencyAborts, 0);
+  assert.is(r.stats.executions, 24);
+});
+
+test('a transaction reading the fee recipient is re-executed with the exact balance', async () => {
+  const r = await check(W.coinbaseWorkload(cancun), 2);
+  if (defersFees) assert.ok(r!.stats.coinbaseReexecutions > 0);
+});
+
+test('a fully dependent block may be given up early for sequential execution', async () => {
+  const w = W.chainWorkload(64, 100);
+  const seq = sequential(w.pre, (s) => executeBlock(evm, s, w.block, { fork: w.fork }));
+  const par = await parallel(w.pre, (s) => executeBlockParallel(pools.get(2)!, evm, s, w.block, { fork: w.fork }));
+  same(seq, par, 'chain');
+  // Whether the workers overlapped enough to conflict depends on the machine's load; when they did, the block was given up early.
+  if (par.report?.mode === 'sequential') {
+    assert.match(par.report.reason ?? '', /conflicts dominate|light transactions/);
+    assert.ok(par.report.stats.executions <= 24, `${par.report.stats.executions} executions before giving up`);
+  }
+  // Independent transactions are not given up (unless every one pays the fee recipient inside).
+  const w2 = W.independentWorkload(32, 1000);
+  const ind = await executeBlockParallel(pools.get(2)!, evm, w2.pre.copy(), w2.block, { fork: w2.fork });
+  if (defersFees) assert.is(ind.parallel.mode, 'parallel', ind.parallel.reason);
+});
+
+test('falls back to sequential execution, and says why', async () => {
+  const w = W.independentWorkload(20, 50);
+  const one = await executeBlockParallel(pools.get(1)!, evm, w.pre.copy(), w.block, { fork: w.fork });
+  assert.is(one.parallel.mode, 'sequential');
+  assert.match(one.parallel.reason ?? '', /one worker/);
+  const tiny = W.independentWorkload(3, 50);
+  const small = await executeBlockParallel(pools.get(2)!, evm, tiny.pre.copy(), tiny.block, { fork: tiny.fork });
+  assert.is(small.parallel.mode, 'sequential');
+  assert.match(small.parallel.reason ?? '', /3 transactions/);
+  const light = W.transfersWorkload(40);
+  const transfers = await executeBlockParallel(pools.get(2)!, evm, light.pre.copy(), light.block, { fork: light.fork });
+  assert.is(transfers.parallel.mode, 'sequential');
+  assert.match(transfers.parallel.reason ?? '', /light transactions/);
+  const none = await executeBlockParallel(null, evm, w.pre.copy(), w.block, { fork: w.fork });
+  assert.is(none.parallel.mode, 'sequential');
+  const big = await executeBlockParallel(pools.get(2)!, evm, w.pre.copy(), w.block, { fork: w.fork, adaptive: false });
+  assert.is(big.parallel.mode, 'parallel');
+});
+
+test('the shared snapshot holds the world state', () => {
+  const pre = new WorldState();
+  const storage = new Map([[bytesToKey(new Uint8Array(32).fill(1)), new Uint8Array(32).fill(2)]]);
+  pre.putAccount('11'.repeat(20), createAccount({ nonce: 3n, balance: 2n ** 200n + 5n, code: Uint8Array.of(0x60, 0x00), storage }));
+  pre.putAccount('22'.repeat(20), createAccount({ balance: 1n }));
+  const snap = new Snapshot(serializeSnapshot(pre));
+  const key = new Int32Array(13);
+  hexToWords('11'.repeat(20), key, 0, 5);
+  const rec = snap.findAccount(key, 0);
+  assert.ok(rec >= 0);
+  hexToWords('01'.repeat(32), key, 5, 8);
+  const at = snap.findStorage(rec, key, 5);
+  assert.equal([...snap.u8.subarray(at, at + 32)], new Array(32).fill(2));
+  hexToWords('02'.repeat(32), key, 5, 8);
+  assert.is(snap.findStorage(rec, key, 5), -1);
+  hexToWords('33'.repeat(20), key, 0, 5);
+  assert.is(snap.findAccount(key, 0), -1);
+});
+
+// ---------------------------------------------------------------- fixtures
+
+function fixtureOptions(f: BlockFixture): ExecuteOptions {
+  return {
+    fork: f.fork, chainId: f.chainId, blockHash: (n) => f.blockHashes.get(n),
+    daoFork: f.mainnetSchedule && f.chainId === 1n && f.header.number === MAINNET_DAO_FORK_BLOCK,
+    intermediateStateRoots: false, stateRoot: false, requireSystemContracts: f.complete,
+  };
+}
+
+async function checkFixture(f: BlockFixture, workers: number): Promise<void> {
+  const block = { header: f.header, transactions: f.transactions, uncles: [], withdrawals: f.withdrawals };
+  const opts = fixtureOptions(f);
+  const seq = sequential(f.preState, (s) => executeBlock(evm, s, block, opts));
+  const par = await parallel(f.preState, (s) => executeBlockParallel(pools.get(workers)!, evm, s, block, { ...opts, force: true, adaptive: false }));
+  same(seq, par, `${f.file} on ${workers} workers`);
+}
+
+const lanesFixtures = join(repoRoot(), 'vectors', 'lanes');
+test('vectors/lanes fixtures pass through the parallel fixture runner', async () => {
+  const files = readdirSync(lanesFixtures).filter((f) => f.endsWith('.json')).map((f) => join(lanesFixtures, f));
+  const sub = join(lanesFixtures, 'parallel');
+  if (existsSync(sub)) files.push(...readdirSync(sub).filter((f) => f.endsWith('.json')).map((f) => join(sub, f)));
+  for (const file of files) {
+    const f = readBlockFixture(file);
+    const seq = runBlockFixture(evm, f);
+    const par = await runBlockFixtureParallel(pools.get(2)!, evm, f, { force: true });
+    assert.is(par.pass, seq.pass, `${file}: ${par.reason}`);
+    assert.is(par.gasUsed, seq.gasUsed, file);
+    assert.is(par.reason, seq.reason, file);
+  }
+});
+
+const mainnet = join(vectorsDir(), 'mainnet-blocks');
+const mainnetFiles = existsSync(mainnet) ? readdirSync(mainnet).filter((f) => f.endsWith('.json')).sort().map((f) => join(mainnet, f)) : [];
+if (mainnetFiles.length === 0) {
+  test('mainnet blocks (skipped: no vectors at $LANES_VECTORS/mainnet-blocks)', () => {});
+} else {
+  test(`mainnet blocks: parallel == sequential on 2 workers (${mainnetFiles.length} blocks)`, async () => {
+    for (const file of mainnetFiles) await checkFixture(readBlockFixture(file), 2);
+  });
+  // 1 and 4 workers on a sample spread over the forks.
+  const sample = mainnetFiles.filter((_, i) => i % 6 === 0);
+  for (const workers of [1, 4]) {
+    test(`mainnet blocks: parallel == sequential on ${workers} worker${workers === 1 ? '' : 's'} (${sample.length} blocks)`, async () => {
+      for (const file of sample) await checkFixture(readBlockFixture(file), workers);
+    });
+  }
+}
+
+test.run();
