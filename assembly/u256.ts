@@ -4,14 +4,15 @@
 // Every function reads all of its inputs into locals (or scratch) before it
 // stores, so the result pointer may alias any operand: the interpreter calls
 // `op(top, second, second)` in place on the stack. Nothing here allocates;
-// division, MULMOD and EXP use the static SCRATCH area below, so these
-// functions are not re-entrant (a single-threaded WASM instance never needs it).
+// division, MULMOD and EXP use the static SCRATCH area below (and division keeps
+// its last reciprocals in globals), so these functions are not re-entrant (a
+// single-threaded WASM instance never needs it).
 
 const M32: u64 = 0xffffffff;
 
 // Scratch layout (byte offsets, 16-aligned):
 //   U  9 limbs  dividend, normalised in place (one extra limb for the shift)
-//   V  4 limbs  divisor, normalised in place
+//   V  4 limbs  divisor (normalised into locals)
 //   Q  8 limbs  quotient
 //   R  4 limbs  remainder
 //   T0, T1, T2  one word each (EXP base / accumulator / exponent)
@@ -24,8 +25,8 @@ const T0: usize = SCRATCH + 208;
 const T1: usize = SCRATCH + 240;
 const T2: usize = SCRATCH + 272;
 
-// Second result of udivrem2by1 (no multi-value returns).
-let rem64: u64 = 0;
+// Remainders of udivrem2by1 (rem0) and udivrem3by2 (rem1, rem0): no multi-value returns.
+let rem0: u64 = 0, rem1: u64 = 0;
 
 // ---------------------------------------------------------------- helpers
 
@@ -237,67 +238,206 @@ let rem64: u64 = 0;
   store<u64>(r, r3, 24);
 }
 
-/** U[0..8) = the full 512-bit product a * b. */
-function mulFull(a: usize, b: usize): void {
+/**
+ * U[0..9) = (a * b) << s (s < 64): the full 512-bit product, shifted as Knuth D
+ * normalises a dividend. The product is formed in locals, row by row; each
+ * x * y + z + c fits in 128 bits. A square takes ten 128-bit products, not sixteen.
+ */
+@inline function mulShifted(a: usize, b: usize, s: u64): void {
   const a0 = load<u64>(a), a1 = load<u64>(a, 8), a2 = load<u64>(a, 16), a3 = load<u64>(a, 24);
-  for (let k = 0; k < 8; k++) setLimb(U, k, 0);
-  for (let i = 0; i < 4; i++) {
-    const bi = limb(b, i);
-    if (bi == 0) continue;
-    let carry: u64 = 0;
-    for (let j = 0; j < 4; j++) {
-      const aj = j == 0 ? a0 : j == 1 ? a1 : j == 2 ? a2 : a3;
-      let lo = aj * bi;
-      let hi = umulh(aj, bi);
-      const p = limb(U, i + j);
-      lo += p;
-      hi += <u64>(lo < p);
-      lo += carry;
-      hi += <u64>(lo < carry);
-      setLimb(U, i + j, lo);
-      carry = hi;
-    }
-    setLimb(U, i + 4, carry);
+  const b0 = load<u64>(b), b1 = load<u64>(b, 8), b2 = load<u64>(b, 16), b3 = load<u64>(b, 24);
+  let l: u64, h: u64, c: u64;
+  let p0: u64, p1: u64, p2: u64, p3: u64, p4: u64, p5: u64, p6: u64, p7: u64;
+  if (((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2) | (a3 ^ b3)) == 0) {
+    // The products ai aj (i < j), doubled, plus the squares ai ai.
+    p1 = a0 * a1;
+    c = umulh(a0, a1);
+    p2 = a0 * a2 + c;
+    c = umulh(a0, a2) + <u64>(p2 < c);
+    p3 = a0 * a3 + c;
+    p4 = umulh(a0, a3) + <u64>(p3 < c);
+    l = a1 * a2; h = umulh(a1, a2);
+    p3 += l; c = h + <u64>(p3 < l);
+    l = a1 * a3 + c; h = umulh(a1, a3) + <u64>(l < c);
+    p4 += l;
+    p5 = h + <u64>(p4 < l);
+    l = a2 * a3; h = umulh(a2, a3);
+    p5 += l;
+    p6 = h + <u64>(p5 < l);
+    p7 = p6 >>> 63;
+    p6 = (p6 << 1) | (p5 >>> 63);
+    p5 = (p5 << 1) | (p4 >>> 63);
+    p4 = (p4 << 1) | (p3 >>> 63);
+    p3 = (p3 << 1) | (p2 >>> 63);
+    p2 = (p2 << 1) | (p1 >>> 63);
+    p1 <<= 1;
+    p0 = a0 * a0;
+    h = umulh(a0, a0);
+    p1 += h; c = <u64>(p1 < h);
+    l = a1 * a1 + c; h = umulh(a1, a1) + <u64>(l < c);
+    p2 += l; c = <u64>(p2 < l);
+    h += c;
+    p3 += h; c = <u64>(p3 < h);
+    l = a2 * a2 + c; h = umulh(a2, a2) + <u64>(l < c);
+    p4 += l; c = <u64>(p4 < l);
+    h += c;
+    p5 += h; c = <u64>(p5 < h);
+    l = a3 * a3 + c; h = umulh(a3, a3) + <u64>(l < c);
+    p6 += l; c = <u64>(p6 < l);
+    p7 += h + c;
+  } else {
+    p0 = a0 * b0;
+    c = umulh(a0, b0);
+    p1 = a1 * b0 + c;
+    c = umulh(a1, b0) + <u64>(p1 < c);
+    p2 = a2 * b0 + c;
+    c = umulh(a2, b0) + <u64>(p2 < c);
+    p3 = a3 * b0 + c;
+    p4 = umulh(a3, b0) + <u64>(p3 < c);
+
+    l = a0 * b1; h = umulh(a0, b1);
+    p1 += l; c = h + <u64>(p1 < l);
+    l = a1 * b1 + c; h = umulh(a1, b1) + <u64>(l < c);
+    p2 += l; c = h + <u64>(p2 < l);
+    l = a2 * b1 + c; h = umulh(a2, b1) + <u64>(l < c);
+    p3 += l; c = h + <u64>(p3 < l);
+    l = a3 * b1 + c; h = umulh(a3, b1) + <u64>(l < c);
+    p4 += l;
+    p5 = h + <u64>(p4 < l);
+
+    l = a0 * b2; h = umulh(a0, b2);
+    p2 += l; c = h + <u64>(p2 < l);
+    l = a1 * b2 + c; h = umulh(a1, b2) + <u64>(l < c);
+    p3 += l; c = h + <u64>(p3 < l);
+    l = a2 * b2 + c; h = umulh(a2, b2) + <u64>(l < c);
+    p4 += l; c = h + <u64>(p4 < l);
+    l = a3 * b2 + c; h = umulh(a3, b2) + <u64>(l < c);
+    p5 += l;
+    p6 = h + <u64>(p5 < l);
+
+    l = a0 * b3; h = umulh(a0, b3);
+    p3 += l; c = h + <u64>(p3 < l);
+    l = a1 * b3 + c; h = umulh(a1, b3) + <u64>(l < c);
+    p4 += l; c = h + <u64>(p4 < l);
+    l = a2 * b3 + c; h = umulh(a2, b3) + <u64>(l < c);
+    p5 += l; c = h + <u64>(p5 < l);
+    l = a3 * b3 + c; h = umulh(a3, b3) + <u64>(l < c);
+    p6 += l;
+    p7 = h + <u64>(p6 < l);
   }
+  store<u64>(U, p0 << s);
+  store<u64>(U, (p1 << s) | hiBits(p0, s), 8);
+  store<u64>(U, (p2 << s) | hiBits(p1, s), 16);
+  store<u64>(U, (p3 << s) | hiBits(p2, s), 24);
+  store<u64>(U, (p4 << s) | hiBits(p3, s), 32);
+  store<u64>(U, (p5 << s) | hiBits(p4, s), 40);
+  store<u64>(U, (p6 << s) | hiBits(p5, s), 48);
+  store<u64>(U, (p7 << s) | hiBits(p6, s), 56);
+  store<u64>(U, hiBits(p7, s), 64);
 }
 
 // --------------------------------------------------------------- division
+//
+// Knuth's Algorithm D (TAOCP vol. 2, 4.3.1) on normalised operands, each quotient
+// digit from a division by the divisor's top limb (2-by-1) or top two limbs (3-by-2)
+// with a precomputed reciprocal, as in Möller & Granlund, "Improved division by
+// invariant integers" (IEEE Trans. Computers 60(2), 2011; "MG" below): after the
+// reciprocal, a digit costs multiplications and at most two cheap corrections, and
+// the reciprocal itself is a table lookup and Newton steps (no hardware division).
+// EVM code divides by the same number again and again (a field prime in MULMOD, a
+// scaling constant in DIV), so the last reciprocal of each kind is kept.
 
-/**
- * floor((u1 * 2^64 + u0) / d) for normalised d (top bit set) and u1 < d, from
- * 64-bit divisions on 32-bit halves (schoolbook with the usual estimate
- * correction). Used once per division, to build the reciprocal.
- */
-function div128Norm(u1: u64, u0: u64, d: u64): u64 {
-  const dh = d >>> 32, dl = d & M32;
-  const un1 = u0 >>> 32, un0 = u0 & M32;
-  let q1 = u1 / dh;
-  let rhat = u1 - q1 * dh;
-  while (q1 > M32 || q1 * dl > ((rhat << 32) | un1)) {
-    q1 -= 1;
-    rhat += dh;
-    if (rhat > M32) break;
-  }
-  const un21 = (u1 << 32) + un1 - q1 * d; // true value < d, so wrapping is exact
-  let q0 = un21 / dh;
-  rhat = un21 - q0 * dh;
-  while (q0 > M32 || q0 * dl > ((rhat << 32) | un0)) {
-    q0 -= 1;
-    rhat += dh;
-    if (rhat > M32) break;
-  }
-  return (q1 << 32) | q0;
+// MG Alg. 2, line 5: floor((2^19 - 3 * 2^8) / d9) for the top nine bits d9 = 256..511 of d.
+const RECIP_TABLE: usize = memory.data<u16>([
+  2045, 2037, 2029, 2021, 2013, 2005, 1998, 1990, 1983, 1975, 1968, 1960, 1953, 1946, 1938, 1931,
+  1924, 1917, 1910, 1903, 1896, 1889, 1883, 1876, 1869, 1863, 1856, 1849, 1843, 1836, 1830, 1824,
+  1817, 1811, 1805, 1799, 1792, 1786, 1780, 1774, 1768, 1762, 1756, 1750, 1745, 1739, 1733, 1727,
+  1722, 1716, 1710, 1705, 1699, 1694, 1688, 1683, 1677, 1672, 1667, 1661, 1656, 1651, 1646, 1641,
+  1636, 1630, 1625, 1620, 1615, 1610, 1605, 1600, 1596, 1591, 1586, 1581, 1576, 1572, 1567, 1562,
+  1558, 1553, 1548, 1544, 1539, 1535, 1530, 1526, 1521, 1517, 1513, 1508, 1504, 1500, 1495, 1491,
+  1487, 1483, 1478, 1474, 1470, 1466, 1462, 1458, 1454, 1450, 1446, 1442, 1438, 1434, 1430, 1426,
+  1422, 1418, 1414, 1411, 1407, 1403, 1399, 1396, 1392, 1388, 1384, 1381, 1377, 1374, 1370, 1366,
+  1363, 1359, 1356, 1352, 1349, 1345, 1342, 1338, 1335, 1332, 1328, 1325, 1322, 1318, 1315, 1312,
+  1308, 1305, 1302, 1299, 1295, 1292, 1289, 1286, 1283, 1280, 1276, 1273, 1270, 1267, 1264, 1261,
+  1258, 1255, 1252, 1249, 1246, 1243, 1240, 1237, 1234, 1231, 1228, 1226, 1223, 1220, 1217, 1214,
+  1211, 1209, 1206, 1203, 1200, 1197, 1195, 1192, 1189, 1187, 1184, 1181, 1179, 1176, 1173, 1171,
+  1168, 1165, 1163, 1160, 1158, 1155, 1153, 1150, 1148, 1145, 1143, 1140, 1138, 1135, 1133, 1130,
+  1128, 1125, 1123, 1121, 1118, 1116, 1113, 1111, 1109, 1106, 1104, 1102, 1099, 1097, 1095, 1092,
+  1090, 1088, 1086, 1083, 1081, 1079, 1077, 1074, 1072, 1070, 1068, 1066, 1064, 1061, 1059, 1057,
+  1055, 1053, 1051, 1049, 1047, 1044, 1042, 1040, 1038, 1036, 1034, 1032, 1030, 1028, 1026, 1024,
+]);
+
+// The last reciprocals computed (a normalised divisor is never 0, so 0 means none).
+let recipD: u64 = 0, recipV: u64 = 0;
+let recip3D1: u64 = 0, recip3D0: u64 = 0, recip3V: u64 = 0;
+
+/** floor((2^128 - 1) / d) - 2^64 for normalised d (top bit set): MG Alg. 2. */
+function reciprocalOf(d: u64): u64 {
+  const d0 = d & 1;
+  const d9 = d >>> 55;
+  const d40 = (d >>> 24) + 1;
+  const d63 = (d >>> 1) + d0;
+  const v0 = <u64>load<u16>(RECIP_TABLE + (<usize>(d9 - 256) << 1));
+  const v1 = (v0 << 11) - ((v0 * v0 * d40) >>> 40) - 1;
+  const v2 = (v1 << 13) + ((v1 * ((<u64>1 << 60) - v1 * d40)) >>> 47);
+  const e = ((v2 >>> 1) & (0 - d0)) - v2 * d63;
+  const v3 = (v2 << 31) + (umulh(v2, e) >>> 1);
+  // v3 - floor((v3 + 2^64 + 1) * d / 2^64)
+  const t = v3 * d + d;
+  return v3 - (umulh(v3, d) + d + <u64>(t < d));
 }
 
-/** floor((2^128 - 1) / d) - 2^64 for normalised d. */
+/** reciprocalOf(d), cached. */
 @inline function reciprocal(d: u64): u64 {
-  return div128Norm(~d, ~(<u64>0), d);
+  if (d != recipD) {
+    recipV = reciprocalOf(d);
+    recipD = d;
+  }
+  return recipV;
+}
+
+/** floor((2^192 - 1) / (d1 * 2^64 + d0)) - 2^64 for normalised d1: MG Alg. 6. */
+function reciprocal3by2Of(d1: u64, d0: u64): u64 {
+  let v = reciprocal(d1);
+  let p = d1 * v + d0;
+  if (p < d0) {
+    v--;
+    if (p >= d1) {
+      v--;
+      p -= d1;
+    }
+    p -= d1;
+  }
+  const t0 = v * d0, t1 = umulh(v, d0);
+  p += t1;
+  if (p < t1) {
+    v--;
+    if (p > d1 || (p == d1 && t0 >= d0)) v--;
+  }
+  return v;
+}
+
+/** For the tests: the reciprocals, bypassing the caches. */
+export function testReciprocal(d: u64): u64 {
+  return reciprocalOf(d);
+}
+export function testReciprocal3by2(d1: u64, d0: u64): u64 {
+  return reciprocal3by2Of(d1, d0);
+}
+
+/** reciprocal3by2Of(d1, d0), cached. */
+@inline function reciprocal3by2(d1: u64, d0: u64): u64 {
+  if (d1 != recip3D1 || d0 != recip3D0) {
+    recip3V = reciprocal3by2Of(d1, d0);
+    recip3D1 = d1;
+    recip3D0 = d0;
+  }
+  return recip3V;
 }
 
 /**
- * (u1 * 2^64 + u0) / d with u1 < d, d normalised, v = reciprocal(d):
- * Möller & Granlund, "Improved division by invariant integers" (2011), Alg. 4.
- * Returns the quotient; the remainder goes to rem64.
+ * (u1 * 2^64 + u0) / d with u1 < d, d normalised, v = reciprocal(d): MG Alg. 4.
+ * Returns the quotient; the remainder goes to rem0.
  */
 @inline function udivrem2by1(u1: u64, u0: u64, d: u64, v: u64): u64 {
   const p0 = v * u1;
@@ -305,20 +445,52 @@ function div128Norm(u1: u64, u0: u64, d: u64): u64 {
   const q0 = p0 + u0;
   let q1 = p1 + u1 + 1 + <u64>(q0 < u0);
   let r = u0 - q1 * d;
-  if (r > q0) {
-    q1 -= 1;
-    r += d;
-  }
-  if (r >= d) {
+  // r > q0 about half the time: a mask, not a mispredicted branch
+  const m = 0 - <u64>(r > q0);
+  q1 += m;
+  r += d & m;
+  if (r >= d) { // unlikely
     q1 += 1;
     r -= d;
   }
-  rem64 = r;
+  rem0 = r;
   return q1;
 }
 
-/** Dividend U[0..m) by the one-limb divisor d != 0. */
-function udivrem1(m: i32, d: u64): void {
+/**
+ * (u2, u1, u0) / (d1, d0) with (u2, u1) < (d1, d0), d1 normalised, v = reciprocal3by2(d1, d0):
+ * MG Alg. 5. Returns the quotient; the remainder goes to (rem1, rem0).
+ */
+@inline function udivrem3by2(u2: u64, u1: u64, u0: u64, d1: u64, d0: u64, v: u64): u64 {
+  // (q1, q0) = v * u2 + (u2, u1)
+  const p0 = v * u2;
+  const q0 = p0 + u1;
+  let q1 = umulh(v, u2) + u2 + <u64>(q0 < p0);
+  // (r1, r0) = (u1 - q1 d1, u0) - q1 d0 - (d1, d0), all mod 2^128
+  const t0 = d0 * q1, t1 = umulh(d0, q1);
+  let r1 = u1 - q1 * d1;
+  let r0 = u0 - t0;
+  r1 = r1 - t1 - <u64>(u0 < t0);
+  r1 = r1 - d1 - <u64>(r0 < d0);
+  r0 -= d0;
+  // q1 + 1, less one when r1 >= q0 (about half the time: a mask, not a branch)
+  const m = 0 - <u64>(r1 >= q0);
+  q1 += 1 + m;
+  const a0 = d0 & m;
+  r0 += a0;
+  r1 += (d1 & m) + <u64>(r0 < a0);
+  if (r1 > d1 || (r1 == d1 && r0 >= d0)) { // unlikely
+    q1 += 1;
+    r1 = r1 - d1 - <u64>(r0 < d0);
+    r0 -= d0;
+  }
+  rem1 = r1;
+  rem0 = r0;
+  return q1;
+}
+
+/** Dividend U[0..m) by the one-limb divisor d != 0 (normalised on the fly). */
+function knuth1(m: i32, d: u64): void {
   const s = i64.clz(d);
   const dn = d << s;
   const v = reciprocal(dn);
@@ -326,7 +498,7 @@ function udivrem1(m: i32, d: u64): void {
   for (let i = m - 1; i >= 0; i--) {
     const lo = i > 0 ? hiBits(limb(U, i - 1), s) : 0;
     const q = udivrem2by1(r, (limb(U, i) << s) | lo, dn, v);
-    r = rem64;
+    r = rem0;
     setLimb(Q, i, q);
   }
   store<u64>(R, r >>> s);
@@ -335,81 +507,179 @@ function udivrem1(m: i32, d: u64): void {
   store<u64>(R, 0, 24);
 }
 
-/** Knuth, TAOCP vol. 2, 4.3.1 Algorithm D: U[0..m) by V[0..n), 2 <= n <= m, V[n-1] != 0. */
-function udivremN(m: i32, n: i32): void {
-  const s = i64.clz(limb(V, n - 1));
-  // Normalise in place, top limb first so every source limb is read before it is overwritten.
-  for (let i = n - 1; i > 0; i--) setLimb(V, i, (limb(V, i) << s) | hiBits(limb(V, i - 1), s));
-  store<u64>(V, load<u64>(V) << s);
+/** U[0..m] = U[0..m) << s (m + 1 limbs). */
+function normaliseU(m: i32, s: u64): void {
   setLimb(U, m, hiBits(limb(U, m - 1), s));
   for (let i = m - 1; i > 0; i--) setLimb(U, i, (limb(U, i) << s) | hiBits(limb(U, i - 1), s));
   store<u64>(U, load<u64>(U) << s);
+}
 
-  const d1 = limb(V, n - 1), d0 = limb(V, n - 2);
-  const v = reciprocal(d1);
-  for (let j = m - n; j >= 0; j--) {
-    const u2 = limb(U, j + n), u1 = limb(U, j + n - 1), u0 = limb(U, j + n - 2);
-    let qhat: u64, rhat: u64;
-    let check = true;
-    if (u2 >= d1) {
-      // u2 == d1: the estimate is 2^64 - 1 and rhat = u1 + d1 (may overflow: then no correction)
-      qhat = ~(<u64>0);
-      rhat = u1 + d1;
-      check = rhat >= d1;
-    } else {
-      qhat = udivrem2by1(u2, u1, d1, v);
-      rhat = rem64;
-    }
-    if (check) {
-      // qhat * d0 > rhat * 2^64 + u0 means qhat is too large (at most two steps)
-      let plo = qhat * d0;
-      let phi = umulh(qhat, d0);
-      if (phi > rhat || (phi == rhat && plo > u0)) {
-        qhat -= 1;
-        rhat += d1;
-        if (rhat >= d1) {
-          phi -= <u64>(plo < d0);
-          plo -= d0;
-          if (phi > rhat || (phi == rhat && plo > u0)) qhat -= 1;
-        }
-      }
-    }
-    // U[j..j+n] -= qhat * V
-    let k: u64 = 0, bw: u64 = 0;
-    for (let i = 0; i < n; i++) {
-      const vi = limb(V, i);
-      let plo = qhat * vi;
-      let phi = umulh(qhat, vi);
-      plo += k;
-      phi += <u64>(plo < k);
-      const t = limb(U, i + j);
-      const d = t - plo;
-      const d2 = d - bw;
-      bw = <u64>(t < plo) | <u64>(d < bw);
-      setLimb(U, i + j, d2);
-      k = phi;
-    }
-    const t = limb(U, j + n);
-    const d = t - k;
-    setLimb(U, j + n, d - bw);
-    if ((<u64>(t < k) | <u64>(d < bw)) != 0) {
-      // Rare (probability about 2^-63): qhat was one too large; add V back.
-      qhat -= 1;
-      let c: u64 = 0;
-      for (let i = 0; i < n; i++) {
-        const vi = limb(V, i);
-        const x = limb(U, i + j) + vi;
-        const y = x + c;
-        c = <u64>(x < vi) | <u64>(y < c);
-        setLimb(U, i + j, y);
-      }
-      setLimb(U, j + n, limb(U, j + n) + c);
-    }
-    setLimb(Q, j, qhat);
+// Knuth D for an n-limb divisor, n = 2, 3, 4: the dividend U[0..m] is normalised (shifted
+// left by s, as the divisor (d_n-1, ..., d0) is), the partial remainder lives in locals and
+// takes in one dividend limb per step. Digits go to Q[0..m-n], the remainder, shifted back,
+// to R[0..4). The first remainder, U's top n limbs, is below d because U[m] < 2^s <= d_n-1.
+//
+// A step divides the remainder's top three limbs by d's top two (udivrem3by2): the digit
+// or one more; the rest of d times that digit then comes off, and if that goes negative
+// (about 2^-64 likely) the digit drops by one and d is added back. udivrem3by2 needs the
+// top two limbs below d's; when they are equal (n >= 3; about 2^-128 likely) the digit is
+// exactly 2^64 - 1: with E = d - remainder < 2^(64(n-2)), the new remainder
+// d + u - E * 2^64 lies in [0, d).
+
+function knuth2(m: i32, d1: u64, d0: u64, s: u64): void {
+  const v = reciprocal3by2(d1, d0);
+  let r1 = limb(U, m), r0 = limb(U, m - 1);
+  for (let j = m - 2; j >= 0; j--) {
+    setLimb(Q, j, udivrem3by2(r1, r0, limb(U, j), d1, d0, v));
+    r1 = rem1;
+    r0 = rem0;
   }
-  // Remainder is U[0..n) (U[n] is now zero), shifted back.
-  for (let i = 0; i < n; i++) setLimb(R, i, (limb(U, i) >>> s) | loBits(limb(U, i + 1), s));
-  for (let i = n; i < 4; i++) setLimb(R, i, 0);
+  store<u64>(R, (r0 >>> s) | loBits(r1, s));
+  store<u64>(R, r1 >>> s, 8);
+  store<u64>(R, 0, 16);
+  store<u64>(R, 0, 24);
+}
+
+function knuth3(m: i32, d2: u64, d1: u64, d0: u64, s: u64): void {
+  const v = reciprocal3by2(d2, d1);
+  let r2 = limb(U, m), r1 = limb(U, m - 1), r0 = limb(U, m - 2);
+  for (let j = m - 3; j >= 0; j--) {
+    const u = limb(U, j);
+    let q: u64;
+    if (r2 == d2 && r1 == d1) {
+      q = ~(<u64>0);
+      const e = d0 - r0;
+      r0 = d0 + u;
+      const c0 = <u64>(r0 < u);
+      const x1 = d1 - e;
+      const b1 = <u64>(d1 < e);
+      r1 = x1 + c0;
+      r2 = d2 - b1 + <u64>(r1 < c0);
+    } else {
+      q = udivrem3by2(r2, r1, r0, d2, d1, v);
+      const s1 = rem1, s0 = rem0;
+      // (s1, s0, u) -= q * d0
+      const l = q * d0, h = umulh(q, d0);
+      const z0 = u - l;
+      const w0 = <u64>(u < l);
+      const y = s0 - h;
+      const z1 = y - w0;
+      const w1 = <u64>(s0 < h) | <u64>(y < w0);
+      r2 = s1 - w1;
+      r1 = z1;
+      r0 = z0;
+      if (s1 < w1) {
+        q--;
+        r0 = z0 + d0;
+        const c0 = <u64>(r0 < d0);
+        const e1 = z1 + d1;
+        r1 = e1 + c0;
+        r2 = r2 + d2 + (<u64>(e1 < d1) | <u64>(r1 < c0));
+      }
+    }
+    setLimb(Q, j, q);
+  }
+  store<u64>(R, (r0 >>> s) | loBits(r1, s));
+  store<u64>(R, (r1 >>> s) | loBits(r2, s), 8);
+  store<u64>(R, r2 >>> s, 16);
+  store<u64>(R, 0, 24);
+}
+
+@inline function knuth4(m: i32, d3: u64, d2: u64, d1: u64, d0: u64, s: u64): void {
+  const v = reciprocal3by2(d3, d2);
+  let r3 = limb(U, m), r2 = limb(U, m - 1), r1 = limb(U, m - 2), r0 = limb(U, m - 3);
+  for (let j = m - 4; j >= 0; j--) {
+    const u = limb(U, j);
+    let q: u64;
+    if (r3 == d3 && r2 == d2) {
+      q = ~(<u64>0);
+      // (e1, e0) = (d1, d0) - (r1, r0); remainder d - (e1, e0, 0) + u
+      const e0 = d0 - r0;
+      const e1 = d1 - r1 - <u64>(d0 < r0);
+      r0 = d0 + u;
+      const c0 = <u64>(r0 < u);
+      const x1 = d1 - e0;
+      const b1 = <u64>(d1 < e0);
+      const x2 = d2 - e1;
+      const y2 = x2 - b1;
+      const b2 = <u64>(d2 < e1) | <u64>(x2 < b1);
+      r1 = x1 + c0;
+      const c1 = <u64>(r1 < c0);
+      r2 = y2 + c1;
+      r3 = d3 - b2 + <u64>(r2 < c1);
+    } else {
+      // MG Alg. 5 for (r3, r2, r1) / (d3, d2), with its estimate q1's products by d1 and d0
+      // formed alongside the one by d2, so the digit (q1, q1 + 1 or, rarely, q1 + 2) only
+      // adds (d1, d0) to them: a shorter dependency chain than multiplying by the digit.
+      const p0 = v * r3;
+      const q0 = p0 + r2;
+      const q1 = umulh(v, r3) + r3 + <u64>(q0 < p0);
+      const t0 = d2 * q1, t1 = umulh(d2, q1);
+      const l1 = q1 * d1, h1 = umulh(q1, d1);
+      const l0 = q1 * d0, h0 = umulh(q1, d0);
+      // (s1, s0) = (r2 - q1 d3, r1) - q1 d2 - (d3, d2): the top of the remainder for q1 + 1
+      let s1 = r2 - q1 * d3;
+      let s0 = r1 - t0;
+      s1 = s1 - t1 - <u64>(r1 < t0);
+      s1 = s1 - d3 - <u64>(s0 < d2);
+      s0 -= d2;
+      // The digit is q1 when s1 >= q0 (mask m, about half the time), else q1 + 1.
+      const m = 0 - <u64>(s1 >= q0);
+      const g = d2 & m;
+      s0 += g;
+      s1 += (d3 & m) + <u64>(s0 < g);
+      q = q1 + 1 + m;
+      // (P2, P1, P0) = q * (d1, d0) = q1 * (d1, d0) + (d1, d0) unless m
+      const f0 = d0 & ~m, f1 = d1 & ~m;
+      let P0 = l0 + f0;
+      const c0 = <u64>(P0 < f0);
+      const x1 = l1 + h0;
+      const y1 = x1 + f1;
+      let P1 = y1 + c0;
+      let P2 = h1 + <u64>(x1 < h0) + <u64>(y1 < f1) + <u64>(P1 < c0);
+      if (s1 > d3 || (s1 == d3 && s0 >= d2)) {
+        // unlikely: the digit is one more
+        q++;
+        s1 = s1 - d3 - <u64>(s0 < d2);
+        s0 -= d2;
+        P0 += d0;
+        const c = <u64>(P0 < d0);
+        const x = P1 + d1;
+        P1 = x + c;
+        P2 += <u64>(x < d1) + <u64>(P1 < c);
+      }
+      // (s1, s0, r0, u) -= (P2, P1, P0)
+      const z0 = u - P0;
+      const w0 = <u64>(u < P0);
+      const y = r0 - P1;
+      const z1 = y - w0;
+      const w1 = <u64>(r0 < P1) | <u64>(y < w0);
+      const yy = s0 - P2;
+      const z2 = yy - w1;
+      const w2 = <u64>(s0 < P2) | <u64>(yy < w1);
+      r3 = s1 - w2;
+      r2 = z2;
+      r1 = z1;
+      r0 = z0;
+      if (s1 < w2) {
+        // The digit was one too large: add d back.
+        q--;
+        r0 = z0 + d0;
+        const e0 = <u64>(r0 < d0);
+        const e1 = z1 + d1;
+        r1 = e1 + e0;
+        const f1 = <u64>(e1 < d1) | <u64>(r1 < e0);
+        const e2 = z2 + d2;
+        r2 = e2 + f1;
+        r3 = r3 + d3 + (<u64>(e2 < d2) | <u64>(r2 < f1));
+      }
+    }
+    setLimb(Q, j, q);
+  }
+  store<u64>(R, (r0 >>> s) | loBits(r1, s));
+  store<u64>(R, (r1 >>> s) | loBits(r2, s), 8);
+  store<u64>(R, (r2 >>> s) | loBits(r3, s), 16);
+  store<u64>(R, r3 >>> s, 24);
 }
 
 /**
@@ -428,8 +698,24 @@ function udivrem(m: i32): void {
     copy(U, R);
     return;
   }
-  if (n == 1) udivrem1(m, load<u64>(V));
-  else udivremN(m, n);
+  const v0 = load<u64>(V), v1 = load<u64>(V, 8), v2 = load<u64>(V, 16), v3 = load<u64>(V, 24);
+  if (n == 1) {
+    knuth1(m, v0);
+    return;
+  }
+  if (n == 2) {
+    const s = i64.clz(v1);
+    normaliseU(m, s);
+    knuth2(m, (v1 << s) | hiBits(v0, s), v0 << s, s);
+  } else if (n == 3) {
+    const s = i64.clz(v2);
+    normaliseU(m, s);
+    knuth3(m, (v2 << s) | hiBits(v1, s), (v1 << s) | hiBits(v0, s), v0 << s, s);
+  } else {
+    const s = i64.clz(v3);
+    normaliseU(m, s);
+    knuth4(m, (v3 << s) | hiBits(v2, s), (v2 << s) | hiBits(v1, s), (v1 << s) | hiBits(v0, s), v0 << s, s);
+  }
 }
 
 /** Loads a into U[0..4) and b into V[0..4). */
@@ -438,14 +724,34 @@ function udivrem(m: i32): void {
   copy(b, V);
 }
 
+/** The word b has exactly one bit set. */
+@inline function isPow2(b0: u64, b1: u64, b2: u64, b3: u64): bool {
+  return popcnt<u64>(b0) + popcnt<u64>(b1) + popcnt<u64>(b2) + popcnt<u64>(b3) == 1;
+}
+
+/** Index of the highest set bit of b != 0. */
+@inline function topBit(b0: u64, b1: u64, b2: u64, b3: u64): u64 {
+  return b3 != 0 ? 255 - i64.clz(b3) : b2 != 0 ? 191 - i64.clz(b2) : b1 != 0 ? 127 - i64.clz(b1) : 63 - i64.clz(b0);
+}
+
 /** r = a / b (0 if b == 0). */
 export function div(a: usize, b: usize, r: usize): void {
-  const b0 = load<u64>(b), bh = load<u64>(b, 8) | load<u64>(b, 16) | load<u64>(b, 24);
-  if ((bh | load<u64>(a, 8) | load<u64>(a, 16) | load<u64>(a, 24)) == 0) {
-    setU64(r, b0 != 0 ? load<u64>(a) / b0 : 0);
+  const b0 = load<u64>(b), b1 = load<u64>(b, 8), b2 = load<u64>(b, 16), b3 = load<u64>(b, 24);
+  const a0 = load<u64>(a), a1 = load<u64>(a, 8), a2 = load<u64>(a, 16), a3 = load<u64>(a, 24);
+  if ((b1 | b2 | b3 | a1 | a2 | a3) == 0) {
+    setU64(r, b0 != 0 ? a0 / b0 : 0);
     return;
   }
-  if ((b0 | bh) == 0) {
+  if ((b0 | b1 | b2 | b3) == 0) {
+    setZero(r);
+    return;
+  }
+  // Division by 2^k is a shift (older compilers divide to shift right).
+  if (isPow2(b0, b1, b2, b3)) {
+    shiftRight(topBit(b0, b1, b2, b3), a0, a1, a2, a3, 0, r);
+    return;
+  }
+  if (lt(a, b)) {
     setZero(r);
     return;
   }
@@ -456,13 +762,29 @@ export function div(a: usize, b: usize, r: usize): void {
 
 /** r = a % b (0 if b == 0). */
 export function mod(a: usize, b: usize, r: usize): void {
-  const b0 = load<u64>(b), bh = load<u64>(b, 8) | load<u64>(b, 16) | load<u64>(b, 24);
-  if ((bh | load<u64>(a, 8) | load<u64>(a, 16) | load<u64>(a, 24)) == 0) {
-    setU64(r, b0 != 0 ? load<u64>(a) % b0 : 0);
+  const b0 = load<u64>(b), b1 = load<u64>(b, 8), b2 = load<u64>(b, 16), b3 = load<u64>(b, 24);
+  const a0 = load<u64>(a), a1 = load<u64>(a, 8), a2 = load<u64>(a, 16), a3 = load<u64>(a, 24);
+  if ((b1 | b2 | b3 | a1 | a2 | a3) == 0) {
+    setU64(r, b0 != 0 ? a0 % b0 : 0);
     return;
   }
-  if ((b0 | bh) == 0) {
+  if ((b0 | b1 | b2 | b3) == 0) {
     setZero(r);
+    return;
+  }
+  if (isPow2(b0, b1, b2, b3)) {
+    // a & (b - 1)
+    const w0 = <u64>(b0 == 0);
+    const w1 = w0 & <u64>(b1 == 0);
+    const w2 = w1 & <u64>(b2 == 0);
+    store<u64>(r, a0 & (b0 - 1));
+    store<u64>(r, a1 & (b1 - w0), 8);
+    store<u64>(r, a2 & (b2 - w1), 16);
+    store<u64>(r, a3 & (b3 - w2), 24);
+    return;
+  }
+  if (lt(a, b)) {
+    copy(a, r);
     return;
   }
   loadDivOperands(a, b);
@@ -539,24 +861,69 @@ export function addmod(a: usize, b: usize, n: usize, r: usize): void {
   copy(R, r);
 }
 
+/**
+ * The normalised remainder (x << s) mod d of the word at p, for d = n << s normalised
+ * and v = reciprocal(d): Knuth D with one-limb divisor (x mod n is the result >> s).
+ */
+@inline function modLimb(p: usize, d: u64, s: u64, v: u64): u64 {
+  const x0 = load<u64>(p), x1 = load<u64>(p, 8), x2 = load<u64>(p, 16), x3 = load<u64>(p, 24);
+  let r: u64;
+  if ((x1 | x2 | x3) == 0) {
+    r = hiBits(x0, s);
+  } else {
+    udivrem2by1(hiBits(x3, s), (x3 << s) | hiBits(x2, s), d, v);
+    udivrem2by1(rem0, (x2 << s) | hiBits(x1, s), d, v);
+    udivrem2by1(rem0, (x1 << s) | hiBits(x0, s), d, v);
+    r = rem0;
+  }
+  udivrem2by1(r, x0 << s, d, v);
+  return rem0;
+}
+
+/** MULMOD with 0 < n < 2^64: reduce both factors, then their 128-bit product. */
+function mulmod1(a: usize, b: usize, n: u64, r: usize): void {
+  const s = i64.clz(n);
+  const d = n << s;
+  const v = reciprocal(d);
+  const x = modLimb(a, d, s, v) >>> s;
+  const y = modLimb(b, d, s, v) >>> s;
+  // x * y < n^2, so the normalised product's top limb is below d.
+  const lo = x * y, hi = umulh(x, y);
+  udivrem2by1((hi << s) | hiBits(lo, s), lo << s, d, v);
+  setU64(r, rem0 >>> s);
+}
+
+/**
+ * The dividend size m for Knuth D on the shifted product U[0..9): one above its top
+ * nonzero limb, at least n - 1 (so the top limb U[m] is zero, or U[8] < 2^s: below
+ * the divisor's top limb either way). Small products then take fewer steps.
+ */
+@inline function productLimbs(n: i32): i32 {
+  let t = 8;
+  while (t > 0 && limb(U, t) == 0) t--;
+  const m = t == 8 ? 8 : t + 1;
+  return m > n - 1 ? m : n - 1;
+}
+
 /** r = (a * b) % n on the exact 512-bit product; n == 0 gives 0. */
 export function mulmod(a: usize, b: usize, n: usize, r: usize): void {
-  if (isZero(n)) {
+  const n0 = load<u64>(n), n1 = load<u64>(n, 8), n2 = load<u64>(n, 16), n3 = load<u64>(n, 24);
+  if ((n1 | n2 | n3) == 0) {
+    if (n0 == 0) setZero(r);
+    else mulmod1(a, b, n0, r);
+    return;
+  }
+  if (isZero(a) || isZero(b)) {
     setZero(r);
     return;
   }
-  if ((load<u64>(a, 8) | load<u64>(a, 16) | load<u64>(a, 24) |
-       load<u64>(b, 8) | load<u64>(b, 16) | load<u64>(b, 24) |
-       load<u64>(n, 8) | load<u64>(n, 16) | load<u64>(n, 24)) == 0) {
-    const x = load<u64>(a), y = load<u64>(b);
-    if (umulh(x, y) == 0) {
-      setU64(r, (x * y) % load<u64>(n));
-      return;
-    }
-  }
-  mulFull(a, b);
-  copy(n, V);
-  udivrem(8);
+  // The product, normalised for the modulus's top limb, then Knuth D (the quotient unused).
+  const s = i64.clz(n3 != 0 ? n3 : n2 != 0 ? n2 : n1);
+  mulShifted(a, b, s);
+  const d0 = n0 << s, d1 = (n1 << s) | hiBits(n0, s), d2 = (n2 << s) | hiBits(n1, s), d3 = (n3 << s) | hiBits(n2, s);
+  if (n3 != 0) knuth4(productLimbs(4), d3, d2, d1, d0, s);
+  else if (n2 != 0) knuth3(productLimbs(3), d2, d1, d0, s);
+  else knuth2(productLimbs(2), d1, d0, s);
   copy(R, r);
 }
 

@@ -12,3 +12,5 @@ export { logsHash, logsBloom } from './state/logs.js';
 export { forkByName, FORK_NAMES, DEFAULT_FORK } from './fork/table.js';
 export type { Fork, ForkName } from './fork/table.js';
 export { hexToBytes, bytesToHex, InputError } from './util/hex.js';
+export type { TraceStep, Tracer } from './trace/step.js';
+export { formatStep } from './trace/step.js';

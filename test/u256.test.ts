@@ -281,6 +281,39 @@ test('addmod/mulmod: operands below the modulus', () => {
   }
 });
 
+test('mulmod: squares (their own product path)', () => {
+  const mulmod = OPS.find((o) => o.name === 'mulmod')!;
+  for (let i = 0; i < RANDOM_PER_OP; i++) {
+    const x = randWord(), n = randWord();
+    check(mulmod, x, x, i & 1 ? n : n | SIGN, i & 3);
+  }
+});
+
+test('division reciprocals: floor((2^128 - 1) / d) - 2^64 and floor((2^192 - 1) / d) - 2^64', () => {
+  const top = 1n << 63n;
+  const ds: bigint[] = [top, MASK64, MASK64 - 1n, top + 1n];
+  for (let k = 0n; k < 63n; k++) ds.push(top | (1n << k), MASK64 ^ (1n << k), top | ((1n << k) - 1n));
+  for (let t = 256n; t < 512n; t++) ds.push(t << 55n, ((t + 1n) << 55n) - 1n); // every table entry's ends
+  for (let i = 0; i < RANDOM_PER_OP; i++) ds.push(randBits(64) | top);
+  for (const d of ds) {
+    put(SLOT_A, d);
+    h.run(34, 0);
+    cases++;
+    const exact = ((1n << 128n) - 1n) / d - (1n << 64n);
+    if (get(SLOT_R) !== exact) assert.unreachable(`reciprocal(${hex(d)}): got ${hex(get(SLOT_R))}, want ${hex(exact)}`);
+  }
+  const lows = [0n, 1n, MASK64, MASK64 - 1n, top];
+  for (let i = 0; i < ds.length; i++) {
+    const d1 = ds[i], d0 = i < 2000 ? lows[i % lows.length] : randBits(64);
+    const d = (d1 << 64n) | d0;
+    put(SLOT_A, d);
+    h.run(35, 0);
+    cases++;
+    const exact = ((1n << 192n) - 1n) / d - (1n << 64n);
+    if (get(SLOT_R) !== exact) assert.unreachable(`reciprocal3by2(${hex(d)}): got ${hex(get(SLOT_R))}, want ${hex(exact)}`);
+  }
+});
+
 test('loadBE', () => {
   for (let i = 0; i < RANDOM_PER_OP; i++) {
     for (let k = 0; k < 96; k++) BYTES[k] = rnd() & 255; // garbage around the source bytes

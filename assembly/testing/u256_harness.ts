@@ -60,6 +60,9 @@ export function run(op: i32, alias: i32): i32 {
     case 32: u256.loadBE(BYTES + <usize>load<u64>(C), <usize>load<u64>(B), r); break;
     // storeBE: A -> BYTES + (C limb0); JS reads BYTES
     case 33: u256.storeBE(A, BYTES + <usize>load<u64>(C)); return 0;
+    // division reciprocals (Möller-Granlund): of A limb0, and of (A limb1, A limb0); top bit set
+    case 34: u256.setU64(r, u256.testReciprocal(load<u64>(A))); break;
+    case 35: u256.setU64(r, u256.testReciprocal3by2(load<u64>(A, 8), load<u64>(A))); break;
     default: return -2;
   }
   if (v >= 0) {

@@ -17,6 +17,7 @@ import { mutatedSpec } from './mutate.js';
 export type RunResult =
   | { kind: 'agree' }
   | { kind: 'unsupported'; why: string }
+  | { kind: 'known'; why: string[] }
   | { kind: 'mismatch'; lanes: Outcome | { threw: string }; reference: Outcome; diffs: string[] };
 
 export async function runCase(evm: () => Evm, f: FuzzCase): Promise<RunResult> {
@@ -40,6 +41,7 @@ export async function runSpec(evm: () => Evm, spec: CaseSpec, name: string): Pro
     return { kind: 'mismatch', lanes: { threw: msg }, reference, diffs: [`lanes threw: ${msg}`] };
   }
   const diffs = compareOutcomes(lanes, reference, spec.tx.to === null);
+  if (diffs.length && reference.known) return { kind: 'known', why: reference.known };
   return diffs.length ? { kind: 'mismatch', lanes, reference, diffs } : { kind: 'agree' };
 }
 
@@ -100,6 +102,8 @@ export interface BatchSummary {
   runs: number;
   agree: number;
   unsupported: number;
+  /** Differences explained by a known bug of the reference. */
+  known: number;
   mismatches: { seed: number; diffs: string[]; file?: string }[];
   ms: number;
 }
@@ -108,7 +112,7 @@ export async function runBatch(makeEvm: () => Promise<Evm>, opts: BatchOptions):
   let evm = await makeEvm();
   const get = () => evm;
   const t0 = performance.now();
-  const out: BatchSummary = { runs: 0, agree: 0, unsupported: 0, mismatches: [], ms: 0 };
+  const out: BatchSummary = { runs: 0, agree: 0, unsupported: 0, known: 0, mismatches: [], ms: 0 };
   for (let i = 0; i < opts.runs; i++) {
     const seed = (opts.seed + i) >>> 0;
     if (opts.corpus) {
@@ -121,6 +125,7 @@ export async function runBatch(makeEvm: () => Promise<Evm>, opts: BatchOptions):
       const r = await runSpec(get, m.spec, `mutant_${seed}`).catch((e: Error) => ({ kind: 'unsupported' as const, why: e.message }));
       if (r.kind === 'agree') out.agree++;
       else if (r.kind === 'unsupported') out.unsupported++;
+      else if (r.kind === 'known') out.known++;
       else {
         if ('threw' in r.lanes) evm = await makeEvm();
         const file = opts.saveDir ? saveSpec(opts.saveDir, `mutant_${seed}`, m.spec, r, r.diffs, m.origin) : undefined;
@@ -135,6 +140,7 @@ export async function runBatch(makeEvm: () => Promise<Evm>, opts: BatchOptions):
     out.runs++;
     if (r.kind === 'agree') out.agree++;
     else if (r.kind === 'unsupported') out.unsupported++;
+    else if (r.kind === 'known') out.known++;
     else {
       if ('threw' in r.lanes) evm = await makeEvm();
       let final = f, fr = r;
