@@ -11,7 +11,6 @@
 // imported; the decoded JSON fields (`blockHeader`, `transactions`) are only used to
 // name what a valid block should hash to.
 
-import { readFileSync } from 'node:fs';
 import type { Evm } from '../evm/evm.js';
 import { forkByName, withBlobSchedule, type BlobSchedule, type Fork } from '../fork/table.js';
 import { WorldState } from '../state/world.js';
@@ -22,6 +21,7 @@ import { InvalidBlockError, codeOf } from './errors.js';
 import { executeBlock } from './execute.js';
 import { headerHash, type BlockHeader } from './header.js';
 import { validateBlockSize, validateHeader, validateResult, validateUncles } from './validate.js';
+import { readJsonFile } from '../util/file.js';
 
 export interface BlockTestResult {
   file: string;
@@ -50,19 +50,7 @@ interface ChainBlock {
 const TEST_CHAIN_ID = 1n;
 
 export function readBlockTestFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`${file}: cannot read: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: invalid JSON: ${(e as Error).message}`);
-  }
-  return asObject(json, `${file}: top level (expected {testName: test})`);
+  return asObject(readJsonFile(file), `${file}: top level (expected {testName: test})`);
 }
 
 export function runBlockTest(evm: Evm, file: string, name: string, raw: unknown): BlockTestResult {

@@ -11,7 +11,6 @@
 // fixture may declare its pre-state complete: then absent means zero, and the state
 // root (and pre-Byzantium receipts) can be checked.
 
-import { readFileSync } from 'node:fs';
 import type { Evm } from '../evm/evm.js';
 import type { AccessListEntry, Authorization, Tx } from '../evm/types.js';
 import { MAINNET_DAO_FORK_BLOCK, forkByName, mainnetForkAt, type Fork } from '../fork/table.js';
@@ -24,6 +23,7 @@ import { InvalidBlockError } from './errors.js';
 import { executeBlock } from './execute.js';
 import { headerFromJSON, type BlockHeader } from './header.js';
 import type { Receipt } from './receipt.js';
+import { readJsonFile } from '../util/file.js';
 
 /** A fixture transaction: the Tx fields plus what JSON-RPC gives besides (signature, chain id, hash). */
 export type FixtureTx = Tx & TxSignature & { chainId: bigint | null; hash?: Uint8Array };
@@ -59,19 +59,7 @@ export interface BlockFixture {
 }
 
 export function readBlockFixture(file: string): BlockFixture {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`${file}: cannot read: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: invalid JSON: ${(e as Error).message}`);
-  }
-  return parseBlockFixture(json, file);
+  return parseBlockFixture(readJsonFile(file), file);
 }
 
 export function parseBlockFixture(json: unknown, file: string): BlockFixture {

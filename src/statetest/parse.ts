@@ -8,14 +8,14 @@
 // `expectException`. EEST's `txbytes` and `state` are not used: the transaction is
 // built from the fields, which agree with txbytes on the type in every vector.
 
-import { readFileSync } from 'node:fs';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { Authorization, AccessListEntry, BlockEnv, Tx } from '../evm/types.js';
 import { forkByName } from '../fork/table.js';
 import { WorldState } from '../state/world.js';
 import { InputError, bigintToBytes, hexToBytes, hexToFixed, parseQuantity } from '../util/hex.js';
-import { array, asObject } from '../util/json.js';
+import { array, asObject, parseJson } from '../util/json.js';
+import { readText } from '../util/file.js';
 
 export interface CaseIndexes { data: number; gas: number; value: number }
 
@@ -71,24 +71,12 @@ export function forkFilter(name: string): (forkKey: string) => boolean {
 
 /** Reads and parses one state-test file. */
 export function readStateTestFile(file: string, opts: ParseOptions = {}): StateTestCase[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`${file}: cannot read: ${(e as Error).message}`);
-  }
-  return parseStateTestFile(file, text, opts);
+  return parseStateTestFile(file, readText(file), opts);
 }
 
 /** Parses the text of one state-test file into cases, in file order. */
 export function parseStateTestFile(file: string, text: string, opts: ParseOptions = {}): StateTestCase[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: invalid JSON: ${(e as Error).message}`);
-  }
-  const tests = asObject(json, `${file}: top level (expected {testName: test})`);
+  const tests = asObject(parseJson(text, file), `${file}: top level (expected {testName: test})`);
   const cases: StateTestCase[] = [];
   for (const [name, raw] of Object.entries(tests)) {
     if (opts.run && !opts.run.test(name)) continue;

@@ -10,3 +10,12 @@ export function array(v: unknown, what: string): unknown[] {
   if (!Array.isArray(v)) throw new InputError(`${what}: expected an array`);
   return v;
 }
+
+/** Parses fixture text, naming the file on a syntax error. */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: invalid JSON: ${(e as Error).message}`);
+  }
+}
