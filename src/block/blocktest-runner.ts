@@ -1,10 +1,10 @@
 // Runs blockchain-test files in parallel on worker threads (blocktest-worker.ts).
 
 import { InputError } from '../util/hex.js';
-import type { Progress } from '../statetest/runner.js';
+import type { Progress } from '../util/file-pool.js';
 import type { BlockTestResult } from './blocktest.js';
 import type { BlockTestWorkerConfig } from './blocktest-worker.js';
-import { runFilesOnWorkers } from './pool.js';
+import { runFilesOnWorkers } from '../util/file-pool.js';
 
 export interface BlockTestRunOptions {
   /** Only tests whose name matches this regular expression. */

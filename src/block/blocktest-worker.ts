@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Evm } from '../evm/evm.js';
 import { InputError } from '../util/hex.js';
 import { readBlockTestFile, runBlockTest, type BlockTestResult } from './blocktest.js';
-import type { FromFileWorker } from './pool.js';
+import type { FromFileWorker } from '../util/file-pool.js';
 
 export interface BlockTestWorkerConfig { run?: string }
 

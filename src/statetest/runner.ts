@@ -1,28 +1,18 @@
-// Runs state-test files in parallel on worker threads (worker.ts). Files, not cases,
-// are the unit of work: a worker parses a file once and shares its pre-state among
-// the file's cases. Largest files go first so one big file does not finish last.
-// A worker that dies takes only its current file with it: that file is reported as
-// failed and a fresh worker carries on with the rest.
+// Runs state-test files in parallel on worker threads (worker.ts, through
+// util/file-pool.ts). Files, not cases, are the unit of work: a worker parses a file
+// once and shares its pre-state among the file's cases. A worker that dies takes only
+// its current file with it: that file is reported as failed.
 
 import { readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { forkByName } from '../fork/table.js';
+import { runFilesOnWorkers, type Progress } from '../util/file-pool.js';
 import { InputError } from '../util/hex.js';
 import { forkFilter } from './parse.js';
 import type { CaseResult } from './run.js';
-import type { FromWorker, ToWorker, WorkerConfig } from './worker.js';
+import type { WorkerConfig } from './worker.js';
 
-export interface Progress {
-  filesDone: number;
-  filesTotal: number;
-  cases: number;
-  failed: number;
-  elapsedMs: number;
-  /** Files being run right now. */
-  running: string[];
-}
+export type { Progress };
 
 export interface RunOptions {
   /** Only cases of this fork (ethereum/tests names accepted). */
@@ -86,98 +76,17 @@ export async function runStateTests(files: string[], opts: RunOptions = {}): Pro
       throw new InputError(`--run: invalid regular expression: ${(e as Error).message}`);
     }
   }
-  const start = performance.now();
-  const queue = [...files].sort((a, b) => sizeOf(b) - sizeOf(a) || cmp(a, b));
-  const nWorkers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), files.length));
-  const config: WorkerConfig = { fork: opts.fork, run: opts.run };
-  const results: CaseResult[] = [];
-  let filesDone = 0;
-  let failed = 0;
-  const fileMs = new Map<string, number>();
-
-  const finish = (): RunSummary => {
-    results.sort(compareResults);
-    return { results, passed: results.length - failed, failed, files: files.length, workers: nWorkers, elapsedMs: performance.now() - start, fileMs };
-  };
-  if (files.length === 0) return finish();
-
-  return new Promise<RunSummary>((resolve, reject) => {
-    const live = new Set<Worker>();
-    let settled = false;
-
-    const abort = (err: Error) => {
-      if (settled) return;
-      settled = true;
-      const ws = [...live];
-      live.clear();
-      for (const w of ws) void w.terminate();
-      reject(err);
-    };
-
-    const running = new Set<string>();
-    const dispatched = new Map<string, number>();
-    const add = (rs: CaseResult[]) => {
-      for (const r of rs) {
-        results.push(r);
-        if (!r.pass) failed++;
-      }
-      filesDone++;
-      opts.onProgress?.({ filesDone, filesTotal: files.length, cases: results.length, failed, elapsedMs: performance.now() - start, running: [...running] });
-    };
-
-    const spawn = () => {
-      const w = new Worker(WORKER_URL, { workerData: config });
-      live.add(w);
-      let current: string | undefined;
-      let crash: string | undefined;
-
-      const next = () => {
-        current = queue.shift();
-        if (current !== undefined) {
-          running.add(current);
-          dispatched.set(current, performance.now());
-          w.postMessage({ file: current } satisfies ToWorker);
-          return;
-        }
-        live.delete(w);
-        void w.terminate();
-        if (live.size === 0 && !settled) {
-          settled = true;
-          resolve(finish());
-        }
-      };
-
-      w.on('message', (m: FromWorker) => {
-        if (settled) return;
-        if (m.type === 'done') {
-          running.delete(m.file);
-          fileMs.set(m.file, performance.now() - (dispatched.get(m.file) ?? start));
-          add(m.results);
-          next();
-        } else if (m.type === 'input-error') abort(new InputError(m.message));
-        else abort(new Error(m.message));
-      });
-      w.on('error', (e) => {
-        crash = e instanceof Error ? e.message : String(e);
-      });
-      w.on('exit', (code) => {
-        if (!live.has(w) || settled) return; // finished or terminated on purpose
-        live.delete(w);
-        if (current !== undefined) {
-          running.delete(current);
-          add([crashResult(current, `worker crashed: ${crash ?? `exit code ${code}`}`)]);
-        }
-        if (queue.length > 0) spawn();
-        else if (live.size === 0) {
-          settled = true;
-          resolve(finish());
-        }
-      });
-      next();
-    };
-
-    for (let i = 0; i < nWorkers; i++) spawn();
+  const run = await runFilesOnWorkers<CaseResult>(files, {
+    worker: WORKER_URL,
+    workerData: { fork: opts.fork, run: opts.run } satisfies WorkerConfig,
+    workers: opts.workers,
+    crashed: crashResult,
+    isFailure: (r) => !r.pass,
+    onProgress: opts.onProgress,
   });
+  const results = run.results.sort(compareResults);
+  const failed = results.filter((r) => !r.pass).length;
+  return { results, passed: results.length - failed, failed, files: files.length, workers: run.workers, elapsedMs: run.elapsedMs, fileMs: run.fileMs };
 }
 
 function crashResult(file: string, reason: string): CaseResult {
@@ -185,14 +94,6 @@ function crashResult(file: string, reason: string): CaseResult {
     file, name: '*', fork: '*', indexes: { data: -1, gas: -1, value: -1 },
     pass: false, expectedRoot: '', actualRoot: '', error: reason, reason,
   };
-}
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
 }
 
 function cmp(a: string, b: string): number {

@@ -7,17 +7,13 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Evm } from '../evm/evm.js';
+import type { FromFileWorker } from '../util/file-pool.js';
 import { InputError } from '../util/hex.js';
 import { forkFilter, readStateTestFile, type ParseOptions } from './parse.js';
 import { runCase, type CaseResult } from './run.js';
 
 export interface WorkerConfig { fork?: string; run?: string }
 
-export type ToWorker = { file: string };
-export type FromWorker =
-  | { type: 'done'; file: string; results: CaseResult[] }
-  | { type: 'input-error'; file: string; message: string }
-  | { type: 'fatal'; file: string; message: string };
 
 const config = workerData as WorkerConfig;
 const opts: ParseOptions = {
@@ -35,7 +31,7 @@ async function getEvm(): Promise<Evm> {
   return evm;
 }
 
-port.on('message', async ({ file }: ToWorker) => {
+port.on('message', async ({ file }: { file: string }) => {
   let cases;
   try {
     cases = readStateTestFile(file, opts);
@@ -63,6 +59,6 @@ port.on('message', async ({ file }: ToWorker) => {
   post({ type: 'done', file, results });
 });
 
-function post(m: FromWorker): void {
+function post(m: FromFileWorker<CaseResult>): void {
   port.postMessage(m);
 }

@@ -1,16 +1,23 @@
-// Runs test files on worker threads, largest first, one file per message; a worker
-// that dies takes only its current file with it (reported through `crashed`) and a
-// fresh worker carries on. The protocol is the state-test runner's
-// (src/statetest/runner.ts, worker.ts): the worker receives {file} and answers
+// Runs test files on worker threads (the state-test and block-test runners), largest
+// first, one file per message, so one big file does not finish last. A worker that
+// dies takes only its current file with it (reported through `crashed`) and a fresh
+// worker carries on with the rest. The worker receives {file} and answers
 // {type: 'done', results} | {type: 'input-error', message} | {type: 'fatal', message}.
-// That runner's pool is bound to its own worker; this one takes the worker as a
-// parameter, so the two could share it.
 
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { InputError } from '../util/hex.js';
-import type { Progress } from '../statetest/runner.js';
+import { InputError } from './hex.js';
+
+export interface Progress {
+  filesDone: number;
+  filesTotal: number;
+  cases: number;
+  failed: number;
+  elapsedMs: number;
+  /** Files being run right now. */
+  running: string[];
+}
 
 export type FromFileWorker<R> =
   | { type: 'done'; file: string; results: R[] }
@@ -32,6 +39,8 @@ export interface PoolRun<R> {
   results: R[];
   workers: number;
   elapsedMs: number;
+  /** Wall time per file (ms), from dispatch to result. */
+  fileMs: Map<string, number>;
 }
 
 export function runFilesOnWorkers<R>(files: string[], opts: PoolOptions<R>): Promise<PoolRun<R>> {
@@ -41,12 +50,14 @@ export function runFilesOnWorkers<R>(files: string[], opts: PoolOptions<R>): Pro
   const results: R[] = [];
   let filesDone = 0;
   let failed = 0;
-  const finish = (): PoolRun<R> => ({ results, workers: nWorkers, elapsedMs: performance.now() - start });
+  const fileMs = new Map<string, number>();
+  const finish = (): PoolRun<R> => ({ results, workers: nWorkers, elapsedMs: performance.now() - start, fileMs });
   if (files.length === 0) return Promise.resolve(finish());
 
   return new Promise((resolve, reject) => {
     const live = new Set<Worker>();
     const running = new Set<string>();
+    const dispatched = new Map<string, number>();
     let settled = false;
     const abort = (err: Error) => {
       if (settled) return;
@@ -73,6 +84,7 @@ export function runFilesOnWorkers<R>(files: string[], opts: PoolOptions<R>): Pro
         current = queue.shift();
         if (current !== undefined) {
           running.add(current);
+          dispatched.set(current, performance.now());
           w.postMessage({ file: current });
           return;
         }
@@ -87,6 +99,7 @@ export function runFilesOnWorkers<R>(files: string[], opts: PoolOptions<R>): Pro
         if (settled) return;
         if (m.type === 'done') {
           running.delete(m.file);
+          fileMs.set(m.file, performance.now() - (dispatched.get(m.file) ?? start));
           add(m.results);
           next();
         } else if (m.type === 'input-error') abort(new InputError(m.message));
@@ -96,7 +109,7 @@ export function runFilesOnWorkers<R>(files: string[], opts: PoolOptions<R>): Pro
         crash = e instanceof Error ? e.message : String(e);
       });
       w.on('exit', (code) => {
-        if (!live.has(w) || settled) return;
+        if (!live.has(w) || settled) return; // finished or terminated on purpose
         live.delete(w);
         if (current !== undefined) running.delete(current);
         if (current !== undefined) add([opts.crashed(current, `worker crashed: ${crash ?? `exit code ${code}`}`)]);
