@@ -181,10 +181,16 @@ function stackFor(d: u32): usize {
   return s;
 }
 
+const TRIM_ABOVE: u32 = 16 << 20;
+let bigBuffers = false; // a per-depth buffer grew past TRIM_ABOVE since the last trim
+
 function bufEnsure(table: usize, d: u32, need: u32): usize {
   const e = table + (<usize>d << 3);
   const p = ensureCapacity(<usize>load<u32>(e), <usize>load<u32>(e, 4), <usize>need);
-  if (capResult != 0) store<u32>(e, <u32>capResult, 4);
+  if (capResult != 0) {
+    store<u32>(e, <u32>capResult, 4);
+    if (<u32>capResult > TRIM_ABOVE) bigBuffers = true;
+  }
   store<u32>(e, <u32>p);
   return p;
 }
@@ -193,11 +199,13 @@ function bufEnsure(table: usize, d: u32, need: u32): usize {
 
 /** Returns large per-depth buffers to the allocator between transactions. */
 export function trimBuffers(): void {
+  if (!bigBuffers) return;
+  bigBuffers = false;
   for (let d: u32 = 0; d <= MAX_DEPTH; d++) {
     const m = memBufs + (<usize>d << 3);
-    if (load<u32>(m, 4) > (16 << 20)) { heap.free(<usize>load<u32>(m)); store<u64>(m, 0); }
+    if (load<u32>(m, 4) > TRIM_ABOVE) { heap.free(<usize>load<u32>(m)); store<u64>(m, 0); }
     const r = rdBufs + (<usize>d << 3);
-    if (load<u32>(r, 4) > (16 << 20)) { heap.free(<usize>load<u32>(r)); store<u64>(r, 0); }
+    if (load<u32>(r, 4) > TRIM_ABOVE) { heap.free(<usize>load<u32>(r)); store<u64>(r, 0); }
   }
 }
 @inline function rdBuf(d: u32): usize { return <usize>load<u32>(rdBufs + (<usize>d << 3)); }
@@ -213,8 +221,11 @@ export function trimBuffers(): void {
 const MEM_LIMIT: u64 = (1 << 30) - (1 << 16);
 
 /** Charges and performs expansion of the current frame's memory to `end` bytes; returns gas left or -1. */
-function memExpand(gas: i64, end: u64): i64 {
-  if (end <= gMemSize) return gas;
+@inline function memExpand(gas: i64, end: u64): i64 {
+  return end <= gMemSize ? gas : memGrow(gas, end); // most accesses need no growth: no call
+}
+
+function memGrow(gas: i64, end: u64): i64 {
   if (end > MEM_LIMIT) return -1;
   const newWords = (end + 31) >> 5;
   const oldWords = gMemSize >> 5;

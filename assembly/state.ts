@@ -461,11 +461,41 @@ export function stateInit(): void {
   tsTable = tableAlloc(tsMask + 1);
 }
 
+// Emptying a table: a transaction typically uses a few of its slots (and a table
+// grown by one big transaction stays big), so zero the used slots when there are
+// few, found by probing as a lookup does, and the whole table otherwise.
+@inline
+function clearSlot(table: usize, mask: u32, s: u32, v: u32): void {
+  while (load<u32>(table + (<usize>s << 2)) != v) s = (s + 1) & mask;
+  store<u32>(table + (<usize>s << 2), 0);
+}
+
+function accTableClear(): void {
+  if (accCount * 16 > accMask) { memory.fill(accTable, 0, <usize>(accMask + 1) * 4); return; }
+  for (let i: u32 = 0; i < accCount; i++) clearSlot(accTable, accMask, hashAddress(accPtr(i)) & accMask, i + 1);
+}
+
+function slTableClear(): void {
+  if (slCount * 16 > slMask) { memory.fill(slTable, 0, <usize>(slMask + 1) * 4); return; }
+  for (let i: u32 = 0; i < slCount; i++) {
+    const p = slotPtr(i);
+    clearSlot(slTable, slMask, hashSlot(load<u32>(p + SL_ACC), p + SL_KEY) & slMask, i + 1);
+  }
+}
+
+function tsTableClear(): void {
+  if (tsCount * 16 > tsMask) { memory.fill(tsTable, 0, <usize>(tsMask + 1) * 4); return; }
+  for (let i: u32 = 0; i < tsCount; i++) {
+    const p = tslotPtr(i);
+    clearSlot(tsTable, tsMask, hashSlot(load<u32>(p + SL_ACC), p + SL_KEY) & tsMask, i + 1);
+  }
+}
+
 /** Forgets everything of the previous transaction. */
 export function stateReset(): void {
-  memory.fill(accTable, 0, <usize>(accMask + 1) * 4);
-  memory.fill(slTable, 0, <usize>(slMask + 1) * 4);
-  memory.fill(tsTable, 0, <usize>(tsMask + 1) * 4);
+  accTableClear();
+  slTableClear();
+  tsTableClear();
   accCount = 0;
   slCount = 0;
   tsCount = 0;

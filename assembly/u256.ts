@@ -240,91 +240,18 @@ let rem0: u64 = 0, rem1: u64 = 0;
 
 /**
  * U[0..9) = (a * b) << s (s < 64): the full 512-bit product, shifted as Knuth D
- * normalises a dividend. The product is formed in locals, row by row; each
- * x * y + z + c fits in 128 bits. A square takes ten 128-bit products, not sixteen.
+ * normalises a dividend. WASM has no 64x64->128 multiply (a high half costs four
+ * multiplies and a dozen other operations), so the product is formed from 32-bit
+ * limbs, column by column (Comba): each 32x32-bit product is one i64.mul whose low
+ * and high halves are summed apart (s and k: no carries to track, as a column has
+ * at most eight products); the column's low 32 bits are a result limb and the rest
+ * carries into the next. A square sums each cross product once and doubles the
+ * sums: 36 multiplies instead of 64.
  */
 @inline function mulShifted(a: usize, b: usize, s: u64): void {
-  const a0 = load<u64>(a), a1 = load<u64>(a, 8), a2 = load<u64>(a, 16), a3 = load<u64>(a, 24);
-  const b0 = load<u64>(b), b1 = load<u64>(b, 8), b2 = load<u64>(b, 16), b3 = load<u64>(b, 24);
-  let l: u64, h: u64, c: u64;
-  let p0: u64, p1: u64, p2: u64, p3: u64, p4: u64, p5: u64, p6: u64, p7: u64;
-  if (((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2) | (a3 ^ b3)) == 0) {
-    // The products ai aj (i < j), doubled, plus the squares ai ai.
-    p1 = a0 * a1;
-    c = umulh(a0, a1);
-    p2 = a0 * a2 + c;
-    c = umulh(a0, a2) + <u64>(p2 < c);
-    p3 = a0 * a3 + c;
-    p4 = umulh(a0, a3) + <u64>(p3 < c);
-    l = a1 * a2; h = umulh(a1, a2);
-    p3 += l; c = h + <u64>(p3 < l);
-    l = a1 * a3 + c; h = umulh(a1, a3) + <u64>(l < c);
-    p4 += l;
-    p5 = h + <u64>(p4 < l);
-    l = a2 * a3; h = umulh(a2, a3);
-    p5 += l;
-    p6 = h + <u64>(p5 < l);
-    p7 = p6 >>> 63;
-    p6 = (p6 << 1) | (p5 >>> 63);
-    p5 = (p5 << 1) | (p4 >>> 63);
-    p4 = (p4 << 1) | (p3 >>> 63);
-    p3 = (p3 << 1) | (p2 >>> 63);
-    p2 = (p2 << 1) | (p1 >>> 63);
-    p1 <<= 1;
-    p0 = a0 * a0;
-    h = umulh(a0, a0);
-    p1 += h; c = <u64>(p1 < h);
-    l = a1 * a1 + c; h = umulh(a1, a1) + <u64>(l < c);
-    p2 += l; c = <u64>(p2 < l);
-    h += c;
-    p3 += h; c = <u64>(p3 < h);
-    l = a2 * a2 + c; h = umulh(a2, a2) + <u64>(l < c);
-    p4 += l; c = <u64>(p4 < l);
-    h += c;
-    p5 += h; c = <u64>(p5 < h);
-    l = a3 * a3 + c; h = umulh(a3, a3) + <u64>(l < c);
-    p6 += l; c = <u64>(p6 < l);
-    p7 += h + c;
-  } else {
-    p0 = a0 * b0;
-    c = umulh(a0, b0);
-    p1 = a1 * b0 + c;
-    c = umulh(a1, b0) + <u64>(p1 < c);
-    p2 = a2 * b0 + c;
-    c = umulh(a2, b0) + <u64>(p2 < c);
-    p3 = a3 * b0 + c;
-    p4 = umulh(a3, b0) + <u64>(p3 < c);
-
-    l = a0 * b1; h = umulh(a0, b1);
-    p1 += l; c = h + <u64>(p1 < l);
-    l = a1 * b1 + c; h = umulh(a1, b1) + <u64>(l < c);
-    p2 += l; c = h + <u64>(p2 < l);
-    l = a2 * b1 + c; h = umulh(a2, b1) + <u64>(l < c);
-    p3 += l; c = h + <u64>(p3 < l);
-    l = a3 * b1 + c; h = umulh(a3, b1) + <u64>(l < c);
-    p4 += l;
-    p5 = h + <u64>(p4 < l);
-
-    l = a0 * b2; h = umulh(a0, b2);
-    p2 += l; c = h + <u64>(p2 < l);
-    l = a1 * b2 + c; h = umulh(a1, b2) + <u64>(l < c);
-    p3 += l; c = h + <u64>(p3 < l);
-    l = a2 * b2 + c; h = umulh(a2, b2) + <u64>(l < c);
-    p4 += l; c = h + <u64>(p4 < l);
-    l = a3 * b2 + c; h = umulh(a3, b2) + <u64>(l < c);
-    p5 += l;
-    p6 = h + <u64>(p5 < l);
-
-    l = a0 * b3; h = umulh(a0, b3);
-    p3 += l; c = h + <u64>(p3 < l);
-    l = a1 * b3 + c; h = umulh(a1, b3) + <u64>(l < c);
-    p4 += l; c = h + <u64>(p4 < l);
-    l = a2 * b3 + c; h = umulh(a2, b3) + <u64>(l < c);
-    p5 += l; c = h + <u64>(p5 < l);
-    l = a3 * b3 + c; h = umulh(a3, b3) + <u64>(l < c);
-    p6 += l;
-    p7 = h + <u64>(p6 < l);
-  }
+  productOf(a, b);
+  const p0 = load<u64>(U), p1 = load<u64>(U, 8), p2 = load<u64>(U, 16), p3 = load<u64>(U, 24);
+  const p4 = load<u64>(U, 32), p5 = load<u64>(U, 40), p6 = load<u64>(U, 48), p7 = load<u64>(U, 56);
   store<u64>(U, p0 << s);
   store<u64>(U, (p1 << s) | hiBits(p0, s), 8);
   store<u64>(U, (p2 << s) | hiBits(p1, s), 16);
@@ -334,6 +261,60 @@ let rem0: u64 = 0, rem1: u64 = 0;
   store<u64>(U, (p6 << s) | hiBits(p5, s), 48);
   store<u64>(U, (p7 << s) | hiBits(p6, s), 56);
   store<u64>(U, hiBits(p7, s), 64);
+}
+
+/** U[0..8) = a * b (512 bits), U[8] = 0. See mulShifted. */
+function productOf(a: usize, b: usize): void {
+  const a0 = <u64>load<u32>(a), a1 = <u64>load<u32>(a, 4), a2 = <u64>load<u32>(a, 8), a3 = <u64>load<u32>(a, 12);
+  const a4 = <u64>load<u32>(a, 16), a5 = <u64>load<u32>(a, 20), a6 = <u64>load<u32>(a, 24), a7 = <u64>load<u32>(a, 28);
+  let p0: u64, p1: u64, p2: u64, p3: u64, p4: u64, p5: u64, p6: u64, p7: u64;
+  let t: u64, s: u64, k: u64, c: u64 = 0, w: u64 = 0;
+  if (load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8) && load<u64>(a, 16) == load<u64>(b, 16) && load<u64>(a, 24) == load<u64>(b, 24)) {
+    s = c; k = 0; t = a0 * a0; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = 0; k = 0; t = a0 * a1; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; p0 = w | (s << 32); c = (s >>> 32) + k;
+    s = 0; k = 0; t = a0 * a2; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; t = a1 * a1; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = 0; k = 0; t = a0 * a3; s += t & M32; k += t >>> 32; t = a1 * a2; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; p1 = w | (s << 32); c = (s >>> 32) + k;
+    s = 0; k = 0; t = a0 * a4; s += t & M32; k += t >>> 32; t = a1 * a3; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; t = a2 * a2; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = 0; k = 0; t = a0 * a5; s += t & M32; k += t >>> 32; t = a1 * a4; s += t & M32; k += t >>> 32; t = a2 * a3; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; p2 = w | (s << 32); c = (s >>> 32) + k;
+    s = 0; k = 0; t = a0 * a6; s += t & M32; k += t >>> 32; t = a1 * a5; s += t & M32; k += t >>> 32; t = a2 * a4; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; t = a3 * a3; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = 0; k = 0; t = a0 * a7; s += t & M32; k += t >>> 32; t = a1 * a6; s += t & M32; k += t >>> 32; t = a2 * a5; s += t & M32; k += t >>> 32; t = a3 * a4; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; p3 = w | (s << 32); c = (s >>> 32) + k;
+    s = 0; k = 0; t = a1 * a7; s += t & M32; k += t >>> 32; t = a2 * a6; s += t & M32; k += t >>> 32; t = a3 * a5; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; t = a4 * a4; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = 0; k = 0; t = a2 * a7; s += t & M32; k += t >>> 32; t = a3 * a6; s += t & M32; k += t >>> 32; t = a4 * a5; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; p4 = w | (s << 32); c = (s >>> 32) + k;
+    s = 0; k = 0; t = a3 * a7; s += t & M32; k += t >>> 32; t = a4 * a6; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; t = a5 * a5; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = 0; k = 0; t = a4 * a7; s += t & M32; k += t >>> 32; t = a5 * a6; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; p5 = w | (s << 32); c = (s >>> 32) + k;
+    s = 0; k = 0; t = a5 * a7; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; t = a6 * a6; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = 0; k = 0; t = a6 * a7; s += t & M32; k += t >>> 32; k <<= 1; s <<= 1; s += c; p6 = w | (s << 32); c = (s >>> 32) + k;
+    s = c; k = 0; t = a7 * a7; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    p7 = w | (c << 32);
+  } else {
+    const b0 = <u64>load<u32>(b), b1 = <u64>load<u32>(b, 4), b2 = <u64>load<u32>(b, 8), b3 = <u64>load<u32>(b, 12);
+    const b4 = <u64>load<u32>(b, 16), b5 = <u64>load<u32>(b, 20), b6 = <u64>load<u32>(b, 24), b7 = <u64>load<u32>(b, 28);
+    s = c; k = 0; t = a0 * b0; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = c; k = 0; t = a0 * b1; s += t & M32; k += t >>> 32; t = a1 * b0; s += t & M32; k += t >>> 32; p0 = w | (s << 32); c = (s >>> 32) + k;
+    s = c; k = 0; t = a0 * b2; s += t & M32; k += t >>> 32; t = a1 * b1; s += t & M32; k += t >>> 32; t = a2 * b0; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = c; k = 0; t = a0 * b3; s += t & M32; k += t >>> 32; t = a1 * b2; s += t & M32; k += t >>> 32; t = a2 * b1; s += t & M32; k += t >>> 32; t = a3 * b0; s += t & M32; k += t >>> 32; p1 = w | (s << 32); c = (s >>> 32) + k;
+    s = c; k = 0; t = a0 * b4; s += t & M32; k += t >>> 32; t = a1 * b3; s += t & M32; k += t >>> 32; t = a2 * b2; s += t & M32; k += t >>> 32; t = a3 * b1; s += t & M32; k += t >>> 32; t = a4 * b0; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = c; k = 0; t = a0 * b5; s += t & M32; k += t >>> 32; t = a1 * b4; s += t & M32; k += t >>> 32; t = a2 * b3; s += t & M32; k += t >>> 32; t = a3 * b2; s += t & M32; k += t >>> 32; t = a4 * b1; s += t & M32; k += t >>> 32; t = a5 * b0; s += t & M32; k += t >>> 32; p2 = w | (s << 32); c = (s >>> 32) + k;
+    s = c; k = 0; t = a0 * b6; s += t & M32; k += t >>> 32; t = a1 * b5; s += t & M32; k += t >>> 32; t = a2 * b4; s += t & M32; k += t >>> 32; t = a3 * b3; s += t & M32; k += t >>> 32; t = a4 * b2; s += t & M32; k += t >>> 32; t = a5 * b1; s += t & M32; k += t >>> 32; t = a6 * b0; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = c; k = 0; t = a0 * b7; s += t & M32; k += t >>> 32; t = a1 * b6; s += t & M32; k += t >>> 32; t = a2 * b5; s += t & M32; k += t >>> 32; t = a3 * b4; s += t & M32; k += t >>> 32; t = a4 * b3; s += t & M32; k += t >>> 32; t = a5 * b2; s += t & M32; k += t >>> 32; t = a6 * b1; s += t & M32; k += t >>> 32; t = a7 * b0; s += t & M32; k += t >>> 32; p3 = w | (s << 32); c = (s >>> 32) + k;
+    s = c; k = 0; t = a1 * b7; s += t & M32; k += t >>> 32; t = a2 * b6; s += t & M32; k += t >>> 32; t = a3 * b5; s += t & M32; k += t >>> 32; t = a4 * b4; s += t & M32; k += t >>> 32; t = a5 * b3; s += t & M32; k += t >>> 32; t = a6 * b2; s += t & M32; k += t >>> 32; t = a7 * b1; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = c; k = 0; t = a2 * b7; s += t & M32; k += t >>> 32; t = a3 * b6; s += t & M32; k += t >>> 32; t = a4 * b5; s += t & M32; k += t >>> 32; t = a5 * b4; s += t & M32; k += t >>> 32; t = a6 * b3; s += t & M32; k += t >>> 32; t = a7 * b2; s += t & M32; k += t >>> 32; p4 = w | (s << 32); c = (s >>> 32) + k;
+    s = c; k = 0; t = a3 * b7; s += t & M32; k += t >>> 32; t = a4 * b6; s += t & M32; k += t >>> 32; t = a5 * b5; s += t & M32; k += t >>> 32; t = a6 * b4; s += t & M32; k += t >>> 32; t = a7 * b3; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = c; k = 0; t = a4 * b7; s += t & M32; k += t >>> 32; t = a5 * b6; s += t & M32; k += t >>> 32; t = a6 * b5; s += t & M32; k += t >>> 32; t = a7 * b4; s += t & M32; k += t >>> 32; p5 = w | (s << 32); c = (s >>> 32) + k;
+    s = c; k = 0; t = a5 * b7; s += t & M32; k += t >>> 32; t = a6 * b6; s += t & M32; k += t >>> 32; t = a7 * b5; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    s = c; k = 0; t = a6 * b7; s += t & M32; k += t >>> 32; t = a7 * b6; s += t & M32; k += t >>> 32; p6 = w | (s << 32); c = (s >>> 32) + k;
+    s = c; k = 0; t = a7 * b7; s += t & M32; k += t >>> 32; w = s & M32; c = (s >>> 32) + k;
+    p7 = w | (c << 32);
+  }
+  store<u64>(U, p0);
+  store<u64>(U, p1, 8);
+  store<u64>(U, p2, 16);
+  store<u64>(U, p3, 24);
+  store<u64>(U, p4, 32);
+  store<u64>(U, p5, 40);
+  store<u64>(U, p6, 48);
+  store<u64>(U, p7, 56);
+  store<u64>(U, 0, 64);
 }
 
 // --------------------------------------------------------------- division
@@ -905,6 +886,107 @@ function mulmod1(a: usize, b: usize, n: u64, r: usize): void {
   return m > n - 1 ? m : n - 1;
 }
 
+// Barrett reduction (Handbook of Applied Cryptography, Alg. 14.42, with base 2^32 and
+// k = 8) for moduli of 225 to 256 bits: mu = floor((2^512 - 1) / n) is computed once
+// per modulus (EVM code reduces by the same field prime again and again), and then
+// x mod n for a 512-bit x takes two partial products with mu and n, all independent
+// 32x32-bit multiplies, where Knuth D would take five dependent quotient digits.
+// Nine 32-bit limbs of mu (below 2^288, as n >= 2^224), and the modulus they are for.
+let bn0: u64 = 0, bn1: u64 = 0, bn2: u64 = 0, bn3: u64 = 0;
+let mu0: u64 = 0, mu1: u64 = 0, mu2: u64 = 0, mu3: u64 = 0, mu4: u64 = 0;
+let mu5: u64 = 0, mu6: u64 = 0, mu7: u64 = 0, mu8: u64 = 0;
+
+function barrettSetup(n0: u64, n1: u64, n2: u64, n3: u64): void {
+  for (let i = 0; i < 8; i++) setLimb(U, i, ~(<u64>0));
+  store<u64>(V, n0);
+  store<u64>(V, n1, 8);
+  store<u64>(V, n2, 16);
+  store<u64>(V, n3, 24);
+  udivrem(8); // quotient in Q[0..5)
+  mu0 = <u64>load<u32>(Q); mu1 = <u64>load<u32>(Q, 4); mu2 = <u64>load<u32>(Q, 8); mu3 = <u64>load<u32>(Q, 12);
+  mu4 = <u64>load<u32>(Q, 16); mu5 = <u64>load<u32>(Q, 20); mu6 = <u64>load<u32>(Q, 24); mu7 = <u64>load<u32>(Q, 28);
+  mu8 = <u64>load<u32>(Q, 32);
+  bn0 = n0; bn1 = n1; bn2 = n2; bn3 = n3;
+}
+
+/**
+ * r = x mod n for x = U[0..8) and n (32-bit limbs d0..d7, n >= 2^224) after
+ * barrettSetup(n). With b = 2^32: q = floor(floor(x / b^7) * mu / b^9), from the
+ * product's columns 7 and up only (the columns left out change q by at most one),
+ * is at most four below x / n, so r = (x - q * n) mod b^9 is below 5n; it is then
+ * brought under n by subtracting n.
+ */
+function barrettReduce(n: usize, r: usize): void {
+  const x7 = <u64>load<u32>(U, 28), x8 = <u64>load<u32>(U, 32), x9 = <u64>load<u32>(U, 36), x10 = <u64>load<u32>(U, 40);
+  const x11 = <u64>load<u32>(U, 44), x12 = <u64>load<u32>(U, 48), x13 = <u64>load<u32>(U, 52), x14 = <u64>load<u32>(U, 56);
+  const x15 = <u64>load<u32>(U, 60);
+  const d0 = <u64>load<u32>(n), d1 = <u64>load<u32>(n, 4), d2 = <u64>load<u32>(n, 8), d3 = <u64>load<u32>(n, 12);
+  const d4 = <u64>load<u32>(n, 16), d5 = <u64>load<u32>(n, 20), d6 = <u64>load<u32>(n, 24), d7 = <u64>load<u32>(n, 28);
+  const m0 = mu0, m1 = mu1, m2 = mu2, m3 = mu3, m4 = mu4, m5 = mu5, m6 = mu6, m7 = mu7, m8 = mu8;
+  let t: u64, s: u64, k: u64, c: u64;
+  c = 0;
+  s = c; k = 0; t = x7 * m7; s += t & M32; k += t >>> 32; t = x8 * m6; s += t & M32; k += t >>> 32; t = x9 * m5; s += t & M32; k += t >>> 32; t = x10 * m4; s += t & M32; k += t >>> 32; t = x11 * m3; s += t & M32; k += t >>> 32; t = x12 * m2; s += t & M32; k += t >>> 32; t = x13 * m1; s += t & M32; k += t >>> 32; t = x14 * m0; s += t & M32; k += t >>> 32; c = (s >>> 32) + k;
+  s = c; k = 0; t = x7 * m8; s += t & M32; k += t >>> 32; t = x8 * m7; s += t & M32; k += t >>> 32; t = x9 * m6; s += t & M32; k += t >>> 32; t = x10 * m5; s += t & M32; k += t >>> 32; t = x11 * m4; s += t & M32; k += t >>> 32; t = x12 * m3; s += t & M32; k += t >>> 32; t = x13 * m2; s += t & M32; k += t >>> 32; t = x14 * m1; s += t & M32; k += t >>> 32; t = x15 * m0; s += t & M32; k += t >>> 32; c = (s >>> 32) + k;
+  s = c; k = 0; t = x8 * m8; s += t & M32; k += t >>> 32; t = x9 * m7; s += t & M32; k += t >>> 32; t = x10 * m6; s += t & M32; k += t >>> 32; t = x11 * m5; s += t & M32; k += t >>> 32; t = x12 * m4; s += t & M32; k += t >>> 32; t = x13 * m3; s += t & M32; k += t >>> 32; t = x14 * m2; s += t & M32; k += t >>> 32; t = x15 * m1; s += t & M32; k += t >>> 32; const q0: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = x9 * m8; s += t & M32; k += t >>> 32; t = x10 * m7; s += t & M32; k += t >>> 32; t = x11 * m6; s += t & M32; k += t >>> 32; t = x12 * m5; s += t & M32; k += t >>> 32; t = x13 * m4; s += t & M32; k += t >>> 32; t = x14 * m3; s += t & M32; k += t >>> 32; t = x15 * m2; s += t & M32; k += t >>> 32; const q1: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = x10 * m8; s += t & M32; k += t >>> 32; t = x11 * m7; s += t & M32; k += t >>> 32; t = x12 * m6; s += t & M32; k += t >>> 32; t = x13 * m5; s += t & M32; k += t >>> 32; t = x14 * m4; s += t & M32; k += t >>> 32; t = x15 * m3; s += t & M32; k += t >>> 32; const q2: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = x11 * m8; s += t & M32; k += t >>> 32; t = x12 * m7; s += t & M32; k += t >>> 32; t = x13 * m6; s += t & M32; k += t >>> 32; t = x14 * m5; s += t & M32; k += t >>> 32; t = x15 * m4; s += t & M32; k += t >>> 32; const q3: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = x12 * m8; s += t & M32; k += t >>> 32; t = x13 * m7; s += t & M32; k += t >>> 32; t = x14 * m6; s += t & M32; k += t >>> 32; t = x15 * m5; s += t & M32; k += t >>> 32; const q4: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = x13 * m8; s += t & M32; k += t >>> 32; t = x14 * m7; s += t & M32; k += t >>> 32; t = x15 * m6; s += t & M32; k += t >>> 32; const q5: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = x14 * m8; s += t & M32; k += t >>> 32; t = x15 * m7; s += t & M32; k += t >>> 32; const q6: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = x15 * m8; s += t & M32; k += t >>> 32; const q7: u64 = s & M32; c = (s >>> 32) + k;
+  const q8 = c & M32;
+  c = 0;
+  s = c; k = 0; t = q0 * d0; s += t & M32; k += t >>> 32; const e0: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = q0 * d1; s += t & M32; k += t >>> 32; t = q1 * d0; s += t & M32; k += t >>> 32; const e1: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = q0 * d2; s += t & M32; k += t >>> 32; t = q1 * d1; s += t & M32; k += t >>> 32; t = q2 * d0; s += t & M32; k += t >>> 32; const e2: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = q0 * d3; s += t & M32; k += t >>> 32; t = q1 * d2; s += t & M32; k += t >>> 32; t = q2 * d1; s += t & M32; k += t >>> 32; t = q3 * d0; s += t & M32; k += t >>> 32; const e3: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = q0 * d4; s += t & M32; k += t >>> 32; t = q1 * d3; s += t & M32; k += t >>> 32; t = q2 * d2; s += t & M32; k += t >>> 32; t = q3 * d1; s += t & M32; k += t >>> 32; t = q4 * d0; s += t & M32; k += t >>> 32; const e4: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = q0 * d5; s += t & M32; k += t >>> 32; t = q1 * d4; s += t & M32; k += t >>> 32; t = q2 * d3; s += t & M32; k += t >>> 32; t = q3 * d2; s += t & M32; k += t >>> 32; t = q4 * d1; s += t & M32; k += t >>> 32; t = q5 * d0; s += t & M32; k += t >>> 32; const e5: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = q0 * d6; s += t & M32; k += t >>> 32; t = q1 * d5; s += t & M32; k += t >>> 32; t = q2 * d4; s += t & M32; k += t >>> 32; t = q3 * d3; s += t & M32; k += t >>> 32; t = q4 * d2; s += t & M32; k += t >>> 32; t = q5 * d1; s += t & M32; k += t >>> 32; t = q6 * d0; s += t & M32; k += t >>> 32; const e6: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; t = q0 * d7; s += t & M32; k += t >>> 32; t = q1 * d6; s += t & M32; k += t >>> 32; t = q2 * d5; s += t & M32; k += t >>> 32; t = q3 * d4; s += t & M32; k += t >>> 32; t = q4 * d3; s += t & M32; k += t >>> 32; t = q5 * d2; s += t & M32; k += t >>> 32; t = q6 * d1; s += t & M32; k += t >>> 32; t = q7 * d0; s += t & M32; k += t >>> 32; const e7: u64 = s & M32; c = (s >>> 32) + k;
+  s = c; k = 0; s += q1 * d7; s += q2 * d6; s += q3 * d5; s += q4 * d4; s += q5 * d3; s += q6 * d2; s += q7 * d1; s += q8 * d0; const e8: u64 = s & M32;
+  // r = x mod b^9 - q * n mod b^9, then the subtractions of n
+  let e = <i64>load<u32>(U) - <i64>e0;
+  const z0 = <u64>e & M32;
+  e = <i64>load<u32>(U, 4) - <i64>e1 + (e >> 32);
+  const z1 = <u64>e & M32;
+  e = <i64>load<u32>(U, 8) - <i64>e2 + (e >> 32);
+  const z2 = <u64>e & M32;
+  e = <i64>load<u32>(U, 12) - <i64>e3 + (e >> 32);
+  const z3 = <u64>e & M32;
+  e = <i64>load<u32>(U, 16) - <i64>e4 + (e >> 32);
+  const z4 = <u64>e & M32;
+  e = <i64>load<u32>(U, 20) - <i64>e5 + (e >> 32);
+  const z5 = <u64>e & M32;
+  e = <i64>load<u32>(U, 24) - <i64>e6 + (e >> 32);
+  const z6 = <u64>e & M32;
+  e = <i64>x7 - <i64>e7 + (e >> 32);
+  const z7 = <u64>e & M32;
+  e = <i64>x8 - <i64>e8 + (e >> 32);
+  let r0 = z0 | (z1 << 32), r1 = z2 | (z3 << 32), r2 = z4 | (z5 << 32), r3 = z6 | (z7 << 32), r4 = <u64>e & M32;
+  const n0 = d0 | (d1 << 32), n1 = d2 | (d3 << 32), n2 = d4 | (d5 << 32), n3 = d6 | (d7 << 32);
+  while (r4 != 0 || r3 > n3 || (r3 == n3 && (r2 > n2 || (r2 == n2 && (r1 > n1 || (r1 == n1 && r0 >= n0)))))) {
+    const s0 = r0 - n0;
+    let bw = <u64>(r0 < n0);
+    const s1 = r1 - n1 - bw;
+    bw = <u64>(r1 < n1) | (<u64>(r1 == n1) & bw);
+    const s2 = r2 - n2 - bw;
+    bw = <u64>(r2 < n2) | (<u64>(r2 == n2) & bw);
+    const s3 = r3 - n3 - bw;
+    bw = <u64>(r3 < n3) | (<u64>(r3 == n3) & bw);
+    r4 -= bw;
+    r0 = s0;
+    r1 = s1;
+    r2 = s2;
+    r3 = s3;
+  }
+  store<u64>(r, r0);
+  store<u64>(r, r1, 8);
+  store<u64>(r, r2, 16);
+  store<u64>(r, r3, 24);
+}
+
 /** r = (a * b) % n on the exact 512-bit product; n == 0 gives 0. */
 export function mulmod(a: usize, b: usize, n: usize, r: usize): void {
   const n0 = load<u64>(n), n1 = load<u64>(n, 8), n2 = load<u64>(n, 16), n3 = load<u64>(n, 24);
@@ -917,7 +999,13 @@ export function mulmod(a: usize, b: usize, n: usize, r: usize): void {
     setZero(r);
     return;
   }
-  // The product, normalised for the modulus's top limb, then Knuth D (the quotient unused).
+  if ((n3 >>> 32) != 0) {
+    if (n0 != bn0 || n1 != bn1 || n2 != bn2 || n3 != bn3) barrettSetup(n0, n1, n2, n3);
+    productOf(a, b);
+    barrettReduce(n, r);
+    return;
+  }
+  // Below 2^224: the product, normalised for the modulus's top limb, then Knuth D (the quotient unused).
   const s = i64.clz(n3 != 0 ? n3 : n2 != 0 ? n2 : n1);
   mulShifted(a, b, s);
   const d0 = n0 << s, d1 = (n1 << s) | hiBits(n0, s), d2 = (n2 << s) | hiBits(n1, s), d3 = (n3 << s) | hiBits(n2, s);
@@ -925,6 +1013,32 @@ export function mulmod(a: usize, b: usize, n: usize, r: usize): void {
   else if (n2 != 0) knuth3(productLimbs(3), d2, d1, d0, s);
   else knuth2(productLimbs(2), d1, d0, s);
   copy(R, r);
+}
+
+/** r = a * a mod 2^256: the cross products once, doubled (four high halves, not six). */
+@inline function sqr(a: usize, r: usize): void {
+  const a0 = load<u64>(a), a1 = load<u64>(a, 8), a2 = load<u64>(a, 16), a3 = load<u64>(a, 24);
+  const r0 = a0 * a0, h00 = umulh(a0, a0);
+  const l01 = a0 * a1, h01 = umulh(a0, a1);
+  const l02 = a0 * a2, h02 = umulh(a0, a2);
+  const l11 = a1 * a1, h11 = umulh(a1, a1);
+  // column 1: h00 + 2 lo(a0 a1)
+  const d1 = l01 << 1;
+  const r1 = h00 + d1;
+  const c1 = (l01 >>> 63) + <u64>(r1 < d1);
+  // column 2: c1 + 2 (hi(a0 a1) + lo(a0 a2)) + lo(a1 a1)
+  const x = h01 + l02;
+  let c2 = (<u64>(x < l02) << 1) | (x >>> 63);
+  let r2 = (x << 1) + l11;
+  c2 += <u64>(r2 < l11);
+  r2 += c1;
+  c2 += <u64>(r2 < c1);
+  // column 3 wraps
+  const r3 = c2 + ((h02 + a0 * a3 + a1 * a2) << 1) + h11;
+  store<u64>(r, r0);
+  store<u64>(r, r1, 8);
+  store<u64>(r, r2, 16);
+  store<u64>(r, r3, 24);
 }
 
 /** r = a ** b mod 2^256 (left-to-right square-and-multiply). */
@@ -960,7 +1074,7 @@ export function exp(a: usize, b: usize, r: usize): void {
   copy(b, T2);
   copy(a, T1); // the exponent's top bit
   for (let i = <i32>bits - 2; i >= 0; i--) {
-    mul(T1, T1, T1);
+    sqr(T1, T1);
     if (((limb(T2, i >> 6) >>> (<u64>i & 63)) & 1) != 0) mul(T1, T0, T1);
   }
   copy(T1, r);

@@ -2,13 +2,19 @@
 // Lanes' sequential block executor (src/block: runBlockFixture, which runs
 // executeBlock and checks gas used, receipts root and logs bloom against what mainnet
 // recorded). Lanes only: whole blocks on ethereumjs would need @ethereumjs/vm.
+// mainnetParallelBench: the same blocks sequentially and on worker threads (Block-STM),
+// beside the speedups `lanes block --analyze` predicts for them.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import type { Budget } from './measure.js';
-import { readBlockFixture, runBlockFixture } from '../src/block/fixture.js';
+import { readBlockFixture, runBlockFixture, type FixtureResult } from '../src/block/fixture.js';
 import { Evm } from '../src/evm/evm.js';
+import { analyzeBlockFixture } from '../src/parallel/analyze.js';
+import type { ParallelReport } from '../src/parallel/executor.js';
+import { runBlockFixtureParallel, type ParallelFixtureResult } from '../src/parallel/fixture.js';
+import { NodeWorkerPool } from '../src/parallel/pool.js';
 import { vectorsDir } from '../src/util/vectors.js';
 
 export interface BlockRow {
@@ -38,6 +44,10 @@ function printRow(cells: string[]): void {
   console.log(cells.map((c, i) => pad(c, WIDTHS[i], i === 1 || i === 6)).join('  '));
 }
 
+function blockFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => /^\d+\.json$/.test(f)).sort((x, y) => parseInt(x) - parseInt(y));
+}
+
 /** Runs the suite; returns its rows (empty when skipped). */
 export async function runBlocksSuite(b: Budget, filter?: RegExp): Promise<BlockRow[]> {
   console.log('\n## blocks (mainnet, sequential executor, Lanes only)');
@@ -50,7 +60,7 @@ export async function runBlocksSuite(b: Budget, filter?: RegExp): Promise<BlockR
   console.log('transactions, receipts), median of the runs; checks = gas used, receipts root, logs bloom as mainnet recorded.\n');
   printRow(COLS);
   printRow(WIDTHS.map((w) => '-'.repeat(w)));
-  const files = readdirSync(dir).filter((f) => /^\d+\.json$/.test(f)).sort((x, y) => parseInt(x) - parseInt(y));
+  const files = blockFiles(dir);
   const evm = await Evm.create();
   const rows: BlockRow[] = [];
   let gas = 0;
@@ -89,4 +99,76 @@ export async function runBlocksSuite(b: Budget, filter?: RegExp): Promise<BlockR
   }
   if (ms > 0) console.log(`\n${rows.length} blocks, ${(gas / 1e6).toFixed(0)} Mgas in ${(ms / 1e3).toFixed(2)} s: ${(gas / 1e3 / ms).toFixed(0)} Mgas/s overall`);
   return rows;
+}
+
+/** The issue's set of mainnet blocks for the parallel speedup: those of at least 4M gas. */
+export const MAINNET_PARALLEL_MIN_GAS = 4_000_000n;
+
+export interface MainnetParallelRow {
+  block: string;
+  transactions: number;
+  gasUsed: number;
+  sequentialMs: number;
+  parallelMs: number;
+  speedup: number;
+  report: ParallelReport;
+  predicted: { workers: number; speedup: number }[];
+}
+
+/**
+ * The mainnet blocks sequentially (runBlockFixture) and on `workers` threads
+ * (runBlockFixtureParallel), alternately `runs` times (medians), each beside the
+ * speedups --analyze predicts. Quick: the first four blocks of at least 4M gas.
+ */
+export async function mainnetParallelBench(opts: { workers: number; runs: number; quick?: boolean; evm?: Evm }): Promise<MainnetParallelRow[]> {
+  const dir = mainnetBlocksDir();
+  console.log(`\n## mainnet blocks of at least ${Number(MAINNET_PARALLEL_MIN_GAS) / 1e6}M gas, sequential and ${opts.workers} workers (medians of ${opts.runs} alternating runs)`);
+  if (!existsSync(dir)) {
+    console.log(`mainnet-blocks vectors not found at ${dir} (set LANES_VECTORS): skipping them`);
+    return [];
+  }
+  console.log('times: the fixture runner\'s (parallel: snapshot, workers and commit included); predicted: --analyze\'s list schedule\n');
+  console.log(['block', 'txs', 'Mgas', 'seq ms', 'par ms', 'speedup', 'mode', 'reexec', 'pred 2', 'pred 8', 'pred 32', 'why sequential'].join(' | '));
+  const evm = opts.evm ?? await Evm.create();
+  const pool = await NodeWorkerPool.create(opts.workers);
+  const rows: MainnetParallelRow[] = [];
+  try {
+    const fixtures = blockFiles(dir).map((f) => readBlockFixture(join(dir, f))).filter((f) => f.expected.gasUsed >= MAINNET_PARALLEL_MIN_GAS);
+    for (const f of opts.quick ? fixtures.slice(0, 4) : fixtures) {
+      const seq: FixtureResult[] = [];
+      const par: ParallelFixtureResult[] = [];
+      for (let i = 0; i < opts.runs; i++) {
+        seq.push(runBlockFixture(evm, f));
+        par.push(await runBlockFixtureParallel(pool, evm, f));
+      }
+      const s = medianBy(seq);
+      const p = medianBy(par);
+      if (!s.pass || !p.pass || s.gasUsed !== p.gasUsed) throw new Error(`block ${f.header.number}: sequential ${s.reason ?? 'pass'}, parallel ${p.reason ?? 'pass'}`);
+      const a = analyzeBlockFixture(evm, f, opts.runs);
+      const row: MainnetParallelRow = {
+        block: String(f.header.number), transactions: f.transactions.length, gasUsed: Number(s.gasUsed), sequentialMs: s.timeMs, parallelMs: p.timeMs,
+        speedup: s.timeMs / p.timeMs, report: p.parallel, predicted: a.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
+      };
+      rows.push(row);
+      const reexec = p.parallel.mode === 'parallel' ? String(Math.max(0, p.parallel.stats.executions - row.transactions)) : '-';
+      console.log([row.block, row.transactions, (row.gasUsed / 1e6).toFixed(1), s.timeMs.toFixed(1), p.timeMs.toFixed(1), `${row.speedup.toFixed(2)}x`,
+        p.parallel.mode, reexec, ...row.predicted.map((x) => `${x.speedup.toFixed(2)}x`), p.parallel.reason ?? ''].join(' | '));
+    }
+  } finally {
+    await pool.close();
+  }
+  if (rows.length > 0) {
+    const mean = (f: (r: MainnetParallelRow) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
+    const seqMs = rows.reduce((s, r) => s + r.sequentialMs, 0);
+    const parMs = rows.reduce((s, r) => s + r.parallelMs, 0);
+    const parallel = rows.filter((r) => r.report.mode === 'parallel').length;
+    console.log(`\n${rows.length} blocks (${parallel} run in parallel, the rest given up for sequential execution): mean speedup ${mean((r) => r.speedup).toFixed(2)}x ` +
+      `(target >= 1.3x), all together ${(seqMs / parMs).toFixed(2)}x; mean predicted ` +
+      [0, 1, 2].map((k) => `${rows[0].predicted[k].workers} workers ${mean((r) => r.predicted[k].speedup).toFixed(2)}x`).join(', '));
+  }
+  return rows;
+}
+
+function medianBy<R extends { timeMs: number }>(xs: R[]): R {
+  return [...xs].sort((a, b) => a.timeMs - b.timeMs)[xs.length >> 1];
 }

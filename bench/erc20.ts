@@ -1,82 +1,49 @@
-// A minimal ERC-20 token, hand-assembled (no compiler): Solidity's storage layout
-// (balances mapping in slot 0, so balanceOf[a] lives at keccak256(a . 0); total
-// supply in slot 1), transfer(address,uint256) with the checks Solidity 0.8 makes
-// (calldata length, clean address, balance, overflow) and the Transfer event, plus
-// balanceOf(address) and totalSupply(). The constructor mints the supply to its
-// deployer.
+// A real ERC-20: OpenZeppelin Contracts 4.9.6's ERC20PresetFixedSupply, the compiled
+// bytecode the npm package ships in its artifact
+// (node_modules/@openzeppelin/contracts/build/contracts/ERC20PresetFixedSupply.json).
+// Its constructor(name, symbol, initialSupply, owner) mints the supply to `owner`.
 //
 // Two workloads deploy it with a CREATE and then time transfers: one transfer call
 // to an existing holder (a transaction's worth of work), and a driver contract that
 // makes 100 transfers to new holders in one call.
 
-import { asm, deployCode, type Asm } from './asm.js';
+import { createRequire } from 'node:module';
+import { asm } from './asm.js';
 import type { Call, Workload } from './engines.js';
 import { createAddress } from '../src/evm/evm.js';
 import type { BlockEnv } from '../src/evm/types.js';
 import { WorldState, createAccount } from '../src/state/world.js';
-import { bigintToBytes, bytesToBigint, bytesToKey, concatBytes } from '../src/util/hex.js';
+import { bigintToBytes, bytesToBigint, bytesToKey, concatBytes, hexToBytes } from '../src/util/hex.js';
 
 export const SEL_TRANSFER = 0xa9059cbbn;
-export const SEL_BALANCE_OF = 0x70a08231n;
-export const SEL_TOTAL_SUPPLY = 0x18160dddn;
-/** keccak256("Transfer(address,address,uint256)") */
-const TRANSFER_TOPIC = 0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3efn;
 const SUPPLY = 10n ** 27n;
 
-/** Leaves keccak256(word . 0) on the stack for the address on top (balances slot). */
-function balanceSlot(a: Asm): Asm {
-  return a.push(0).op('MSTORE').push(0).push(32).op('MSTORE').push(64).push(0).op('KECCAK256');
+/** The artifact's creation bytecode (constructor arguments go after it). */
+function presetFixedSupplyBytecode(): Uint8Array {
+  const require = createRequire(import.meta.url);
+  const artifact = require('@openzeppelin/contracts/build/contracts/ERC20PresetFixedSupply.json') as { bytecode: string };
+  return hexToBytes(artifact.bytecode);
 }
 
-export function erc20Runtime(): Uint8Array {
-  const a = asm();
-  a.push(0).op('CALLDATALOAD').push(0xe0).op('SHR');
-  a.op('DUP1').push(SEL_TRANSFER, 4).op('EQ').pushLabel('transfer').op('JUMPI');
-  a.op('DUP1').push(SEL_BALANCE_OF, 4).op('EQ').pushLabel('balanceOf').op('JUMPI');
-  a.op('DUP1').push(SEL_TOTAL_SUPPLY, 4).op('EQ').pushLabel('totalSupply').op('JUMPI');
-  a.pushLabel('revert').op('JUMP');
+const word = (n: bigint | Uint8Array) => bigintToBytes(typeof n === 'bigint' ? n : bytesToBigint(n), 32);
 
-  a.label('balanceOf');
-  a.push(36).op('CALLDATASIZE', 'LT').pushLabel('revert').op('JUMPI');
-  a.push(4).op('CALLDATALOAD', 'DUP1').push(160).op('SHR').pushLabel('revert').op('JUMPI');
-  balanceSlot(a).op('SLOAD').pushLabel('return word').op('JUMP');
-
-  a.label('totalSupply');
-  a.push(1).op('SLOAD').pushLabel('return word').op('JUMP');
-
-  a.label('transfer'); // stack: selector
-  a.push(68).op('CALLDATASIZE', 'LT').pushLabel('revert').op('JUMPI');
-  a.push(4).op('CALLDATALOAD'); // to
-  a.op('DUP1').push(160).op('SHR').pushLabel('revert').op('JUMPI');
-  a.push(36).op('CALLDATALOAD'); // amount, to
-  a.op('CALLER');
-  balanceSlot(a); // fromSlot, amount, to
-  a.op('DUP1', 'SLOAD'); // fromBal, fromSlot, amount, to
-  a.op('DUP3', 'DUP2', 'LT').pushLabel('revert').op('JUMPI'); // fromBal < amount
-  a.op('DUP3', 'SWAP1', 'SUB'); // fromBal - amount, fromSlot, amount, to
-  a.op('SWAP1', 'SSTORE'); // amount, to
-  a.op('DUP2');
-  balanceSlot(a); // toSlot, amount, to
-  a.op('DUP1', 'SLOAD'); // toBal, toSlot, amount, to
-  a.op('DUP3', 'ADD'); // sum, toSlot, amount, to
-  a.op('DUP3', 'DUP2', 'LT').pushLabel('revert').op('JUMPI'); // sum < amount: overflow
-  a.op('SWAP1', 'SSTORE'); // amount, to
-  a.push(0).op('MSTORE'); // to
-  a.op('CALLER').push(TRANSFER_TOPIC, 32).push(32).push(0).op('LOG3');
-  a.push(1).pushLabel('return word').op('JUMP');
-
-  a.label('return word'); // value
-  a.push(0).op('MSTORE').push(32).push(0).op('RETURN');
-  a.label('revert');
-  a.push(0).op('DUP1', 'REVERT');
-  return a.bytes();
+/** ABI encoding of a string as a tail: length word, then the bytes padded to whole words. */
+function abiString(s: string): Uint8Array {
+  const b = new TextEncoder().encode(s);
+  const padded = new Uint8Array(Math.ceil(b.length / 32) * 32);
+  padded.set(b);
+  return concatBytes(word(BigInt(b.length)), padded);
 }
 
-export function erc20InitCode(): Uint8Array {
-  const ctor = asm().push(SUPPLY).op('DUP1', 'CALLER');
-  balanceSlot(ctor).op('SSTORE'); // supply
-  ctor.push(1).op('SSTORE');
-  return deployCode(erc20Runtime(), ctor);
+/** Creation code plus ABI-encoded (string name, string symbol, uint256 supply, address owner). */
+export function erc20InitCode(name: string, symbol: string, supply: bigint, owner: Uint8Array): Uint8Array {
+  const nameTail = abiString(name);
+  const head = 4 * 32;
+  return concatBytes(
+    presetFixedSupplyBytecode(),
+    word(BigInt(head)), word(BigInt(head + nameTail.length)), word(supply), word(owner),
+    nameTail, abiString(symbol),
+  );
 }
 
 /**
@@ -100,7 +67,6 @@ const addr = (byte: number) => new Uint8Array(20).fill(byte);
 const HOLDER = addr(0x5a);
 const DEPLOYER = addr(0x5d);
 const DRIVER = addr(0xd7);
-const word = (n: bigint | Uint8Array) => bigintToBytes(typeof n === 'bigint' ? n : bytesToBigint(n), 32);
 
 export function transferCalldata(to: Uint8Array, amount: bigint): Uint8Array {
   return concatBytes(bigintToBytes(SEL_TRANSFER, 4), word(to), word(amount));
@@ -115,7 +81,7 @@ export function erc20Workloads(fork: string, block: BlockEnv, batch = 100): Work
   const gasLimit = 30_000_000n;
   const call = (caller: Uint8Array, to: Uint8Array | null, data: Uint8Array): Call => ({ caller, to, data, value: 0n, gasLimit });
   const setup = [
-    call(DEPLOYER, null, erc20InitCode()),
+    call(DEPLOYER, null, erc20InitCode('Lanes Bench Token', 'LBT', SUPPLY, DEPLOYER)),
     call(DEPLOYER, token, transferCalldata(HOLDER, 10n ** 24n)),
     call(DEPLOYER, token, transferCalldata(DRIVER, 10n ** 24n)),
   ];

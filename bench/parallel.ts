@@ -1,101 +1,176 @@
-// Parallel block execution against sequential on generated blocks: independent heavy
-// transactions (the case Block-STM exists for), plain transfers (light: overheads
-// show), deposits into one address, a fully dependent chain and a random mix.
-// `parallelBench()` prints a table; run alone with `node dist/bench/parallel.js [N...]`.
+// Parallel block execution against sequential, side by side in one process, on the
+// issue's workloads (a)-(f) and a few more generated blocks; then the mainnet blocks
+// (bench/blocks.ts, mainnetParallelBench). Per row: sequential and 2-worker times
+// (runs alternate, medians), the speedup against the row's target, re-executions and
+// aborts, the executor's reason when it ran the block sequentially, Block-STM forced
+// on (no fallback), one worker through the parallel path (its overhead over plain
+// sequential execution), and the speedups `lanes block --analyze` predicts at 2, 8
+// and 32 workers. `npm run bench -- blocks` runs it; alone:
+//   node dist/bench/parallel.js [WORKERS] [--quick] [--filter REGEX] [--no-mainnet]
 
 import { availableParallelism } from 'node:os';
 import { executeBlock } from '../src/block/execute.js';
 import { Evm } from '../src/evm/evm.js';
-import { executeBlockParallel, type ParallelReport } from '../src/parallel/executor.js';
+import { analyzeBlock } from '../src/parallel/analyze.js';
+import { executeBlockParallel, type ParallelOptions, type ParallelReport } from '../src/parallel/executor.js';
 import { NodeWorkerPool } from '../src/parallel/pool.js';
 import * as W from '../src/parallel/workloads.js';
+import { bytesToHex } from '../src/util/hex.js';
+import { mainnetParallelBench } from './blocks.js';
+import * as C from './parallel-workloads.js';
 
 export interface ParallelBenchOptions {
-  /** Worker counts to measure (default [2], and the core count if larger). */
-  workers?: number[];
-  /** Timed runs per configuration; the median is reported (default 7). */
+  /** Workers of the parallel runs (default 2). */
+  workers?: number;
+  /** Timed runs per configuration after one warm-up; the median is reported (default 5, 3 with quick). */
   runs?: number;
-  /** Smaller blocks and fewer runs. */
+  /** Smaller blocks, fewer runs, a few mainnet blocks. */
   quick?: boolean;
+  /** Only the workloads whose name or label matches. */
+  filter?: RegExp;
+  /** Also the mainnet blocks (default true). */
+  mainnet?: boolean;
+}
+
+export interface BenchWorkload {
+  /** The issue's letter, or '-' for the other rows. */
+  label: string;
+  /** The issue's speedup target on 2 workers, if any. */
+  target?: number;
+  make: () => W.Workload | Promise<W.Workload>;
 }
 
 export interface ParallelBenchRow {
+  label: string;
   workload: string;
   transactions: number;
-  gas: bigint;
+  gas: number;
+  generationMs: number;
   sequentialMs: number;
-  parallel: { workers: number; ms: number; speedup: number; report: ParallelReport }[];
+  /** The executor as shipped (its fallbacks included). */
+  parallel: { workers: number; ms: number; speedup: number; report: ParallelReport };
+  target?: number;
+  meetsTarget?: boolean;
+  /** Block-STM to the end whatever happens (force, adaptive: false). */
+  forced: { ms: number; speedup: number; report: ParallelReport };
+  /** One worker through the parallel path (force): its cost over plain sequential execution. */
+  oneWorker: { ms: number; overhead: number };
+  predicted: { workers: number; speedup: number }[];
 }
 
-export function benchWorkloads(quick = false): W.Workload[] {
-  const k = quick ? 4 : 1;
+/** The rows: (a)-(f) at the issue's sizes (a tenth with quick), then the other generated blocks. */
+export function benchWorkloads(quick = false): BenchWorkload[] {
+  const k = quick ? 10 : 1;
   return [
-    W.independentWorkload(64 / k, 6000),
-    W.mixedWorkload(200 / k, 7, 3000, undefined, 64),
-    W.chainWorkload(64 / k, 3000),
-    W.transfersWorkload(400 / k),
-    W.hotRecipientWorkload(400 / k),
+    { label: 'a', target: 1.4, make: () => W.transfersWorkload(10_000 / k) },
+    { label: 'b', target: 1.7, make: () => C.erc20TransfersWorkload(5_000 / k) },
+    { label: 'c', target: 1.7, make: () => C.ownPairSwapsWorkload(2_000 / k) },
+    { label: 'd', target: 1.4, make: () => C.hotMixWorkload(4_000 / k, 0.3) },
+    { label: 'e', target: 0.95, make: () => C.onePairSwapsWorkload(2_000 / k) },
+    { label: 'f', target: 0.95, make: () => W.transferChainWorkload(2_000 / k) },
+    { label: '-', make: () => W.independentWorkload(quick ? 16 : 64, 6000) },
+    { label: '-', make: () => W.mixedWorkload(quick ? 50 : 200, 7, 3000, undefined, 64) },
+    { label: '-', make: () => W.chainWorkload(quick ? 16 : 64, 3000) },
+    { label: '-', make: () => W.hotRecipientWorkload(quick ? 100 : 400) },
   ];
 }
 
+interface Run {
+  ms: number;
+  gas: bigint;
+  receiptsRoot: string;
+  report?: ParallelReport;
+}
+
 export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<ParallelBenchRow[]> {
-  const cores = availableParallelism();
-  const counts = opts.workers ?? [...new Set([2, cores])].filter((n) => n >= 2);
-  const runs = opts.runs ?? (opts.quick ? 3 : 7);
+  const workers = opts.workers ?? 2;
+  const runs = opts.runs ?? (opts.quick ? 3 : 5);
   const evm = await Evm.create();
-  const pools = new Map<number, NodeWorkerPool>();
-  for (const n of counts) pools.set(n, await NodeWorkerPool.create(n));
+  const pool = await NodeWorkerPool.create(workers);
+  const single = await NodeWorkerPool.create(1);
   const rows: ParallelBenchRow[] = [];
   try {
-    console.log(`\n## parallel blocks (Block-STM), ${cores} cores, median of ${runs} alternating runs after 2 warm-ups`);
-    const head = ['workload', 'txs', 'Mgas', 'sequential ms', ...counts.flatMap((n) => [`${n} workers ms`, 'speedup']), 'notes'];
+    console.log(`\n## parallel blocks (Block-STM), ${workers} workers on ${availableParallelism()} cores; medians of ${runs} alternating runs after a warm-up`);
+    console.log('speedup = sequential / parallel time of the whole block (executeBlock vs executeBlockParallel, fee recipient and state root');
+    console.log('excluded from neither); forced = Block-STM without fallbacks; 1w ovh = one worker through the parallel path (force) over');
+    console.log('sequential; predicted = --analyze\'s list schedule of the dependency graph (transaction execution only).\n');
+    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', `${workers}w ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', '1w ovh', 'pred 2/8/32', 'notes'];
     console.log(head.join(' | '));
-    for (const w of benchWorkloads(opts.quick)) {
-      const seqRun = () => {
+    for (const bw of benchWorkloads(opts.quick)) {
+      const g0 = performance.now();
+      const w = await bw.make();
+      const generationMs = performance.now() - g0;
+      if (opts.filter && !opts.filter.test(w.name) && !opts.filter.test(bw.label)) continue;
+      const seqRun = (): Run => {
         const s = w.pre.copy();
         const t = performance.now();
         const r = executeBlock(evm, s, w.block, { fork: w.fork, stateRoot: false });
-        return { ms: performance.now() - t, gas: r.gasUsed, failed: r.results.filter((x) => x.status !== 'success').length };
+        return { ms: performance.now() - t, gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot) };
       };
-      const parRun = (n: number) => async () => {
+      const parRun = async (p: NodeWorkerPool, extra: Partial<ParallelOptions>): Promise<Run> => {
         const s = w.pre.copy();
         const t = performance.now();
-        const r = await executeBlockParallel(pools.get(n)!, evm, s, w.block, { fork: w.fork, stateRoot: false });
-        return { ms: performance.now() - t, gas: r.gasUsed, report: r.parallel };
+        const r = await executeBlockParallel(p, evm, s, w.block, { fork: w.fork, stateRoot: false, ...extra });
+        return { ms: performance.now() - t, gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot), report: r.parallel };
       };
-      // Sequential and parallel runs alternate, so that drift in the machine's load hits both alike.
-      const seq: ReturnType<typeof seqRun>[] = [];
-      const par = new Map(counts.map((n) => [n, [] as Awaited<ReturnType<ReturnType<typeof parRun>>>[]]));
-      for (let i = -2; i < runs; i++) {
-        const a = seqRun();
-        if (i >= 0) seq.push(a);
-        for (const n of counts) {
-          const b = await parRun(n)();
-          if (b.gas !== a.gas) throw new Error(`${w.name}: parallel gas ${b.gas}, sequential ${a.gas}`);
-          if (i >= 0) par.get(n)!.push(b);
+      const configs: [string, () => Run | Promise<Run>][] = [
+        ['sequential', seqRun],
+        ['parallel', () => parRun(pool, {})],
+        ['forced', () => parRun(pool, { force: true, adaptive: false })],
+        ['one worker', () => parRun(single, { force: true })],
+      ];
+      // The configurations alternate, so that drift in the machine's load hits them alike.
+      const results = new Map<string, Run[]>(configs.map(([name]) => [name, []]));
+      for (let i = -1; i < runs; i++) {
+        let reference: Run | undefined;
+        for (const [name, run] of configs) {
+          const r = await run();
+          reference ??= r;
+          if (r.gas !== reference.gas || r.receiptsRoot !== reference.receiptsRoot) {
+            throw new Error(`${w.name}: ${name} gives gas ${r.gas}, receipts root ${r.receiptsRoot}; sequential ${reference.gas}, ${reference.receiptsRoot}`);
+          }
+          if (i >= 0) results.get(name)!.push(r);
         }
       }
-      const s = median(seq);
-      const row: ParallelBenchRow = { workload: w.name, transactions: w.block.transactions.length, gas: s.gas, sequentialMs: s.ms, parallel: [] };
-      for (const n of counts) {
-        const p = median(par.get(n)!);
-        row.parallel.push({ workers: n, ms: p.ms, speedup: s.ms / p.ms, report: p.report });
-      }
+      const [s, p, f, one] = configs.map(([name]) => median(results.get(name)!));
+      const analysis = analyzeBlock(evm, w.pre, w.block, { fork: w.fork }, opts.quick ? 1 : 3);
+      const row: ParallelBenchRow = {
+        label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
+        parallel: { workers, ms: p.ms, speedup: s.ms / p.ms, report: p.report! },
+        ...(bw.target === undefined ? {} : { target: bw.target, meetsTarget: s.ms / p.ms >= bw.target }),
+        forced: { ms: f.ms, speedup: s.ms / f.ms, report: f.report! },
+        oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
+        predicted: analysis.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
+      };
       rows.push(row);
-      const r0 = row.parallel[0]?.report;
-      const notes = (r0 === undefined ? '' : r0.mode === 'sequential' ? `sequential: ${r0.reason}`
-        : `${r0.stats.executions} executions, ${r0.stats.validationAborts} aborts${r0.feesDeferred ? '' : ', fees not deferred'}`) +
-        (s.failed ? `; ${s.failed} transactions revert` : '');
-      console.log([w.name, row.transactions, (Number(row.gas) / 1e6).toFixed(1), row.sequentialMs.toFixed(1),
-        ...row.parallel.flatMap((p) => [p.ms.toFixed(1), `${p.speedup.toFixed(2)}x`]), notes].join(' | '));
+      console.log(formatRow(row));
     }
-    if (rows.some((r) => r.parallel.some((p) => p.report.mode === 'parallel' && !p.report.feesDeferred))) {
-      console.log('(fees not deferred: this Evm.executeTx has no deferCoinbaseFee, so every transaction conflicts on the fee recipient)');
-    }
+    const wasm = rows.reduce((m, r) => Math.max(m, r.parallel.report.stats.wasmMemoryBytes, r.forced.report.stats.wasmMemoryBytes), 0);
+    console.log(`\nlargest worker WASM memory: ${(wasm / 2 ** 20).toFixed(1)} MiB; workload generation (set-up through Lanes): ` +
+      rows.map((r) => `${r.label === '-' ? r.workload : r.label} ${(r.generationMs / 1000).toFixed(1)} s`).join(', '));
   } finally {
-    for (const p of pools.values()) await p.close();
+    await pool.close();
+    await single.close();
   }
+  if (opts.mainnet !== false) await mainnetParallelBench({ workers, runs: opts.quick ? 1 : 3, quick: opts.quick, evm });
   return rows;
+}
+
+function formatRow(r: ParallelBenchRow): string {
+  const p = r.parallel.report;
+  const reexec = (rep: ParallelReport) => (rep.mode === 'parallel' ? String(Math.max(0, rep.stats.executions - r.transactions)) : '-');
+  const notes = p.mode === 'sequential' ? `ran sequentially: ${p.reason}` : '';
+  return [
+    r.label, r.workload, r.transactions, (r.gas / 1e6).toFixed(1), r.sequentialMs.toFixed(1), r.parallel.ms.toFixed(1),
+    `${r.parallel.speedup.toFixed(2)}x`,
+    // A block the executor ran sequentially compares two sequential runs: say so beside the verdict.
+    r.target === undefined ? '' : `>=${r.target}x ${r.meetsTarget ? 'met' : 'NOT met'}${p.mode === 'sequential' ? ' (ran sequentially)' : ''}`,
+    reexec(p), p.mode === 'parallel' ? String(p.stats.validationAborts + p.stats.dependencyAborts) : '-',
+    `${r.forced.speedup.toFixed(2)}x`, reexec(r.forced.report),
+    `${r.oneWorker.overhead >= 0 ? '+' : ''}${(r.oneWorker.overhead * 100).toFixed(0)}%`,
+    r.predicted.map((x) => x.speedup.toFixed(2)).join(' / '),
+    notes,
+  ].join(' | ');
 }
 
 function median<M extends { ms: number }>(xs: M[]): M {
@@ -103,6 +178,11 @@ function median<M extends { ms: number }>(xs: M[]): M {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const workers = process.argv.slice(2).filter((a) => /^\d+$/.test(a)).map(Number);
-  await parallelBench({ workers: workers.length > 0 ? workers : undefined, quick: process.argv.includes('--quick') });
+  const args = process.argv.slice(2);
+  const n = args.find((a) => /^\d+$/.test(a));
+  const f = args.indexOf('--filter');
+  await parallelBench({
+    workers: n === undefined ? undefined : Number(n), quick: args.includes('--quick'),
+    filter: f >= 0 ? new RegExp(args[f + 1], 'i') : undefined, mainnet: !args.includes('--no-mainnet'),
+  });
 }

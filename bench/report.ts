@@ -21,7 +21,8 @@ const sig = (n: number | undefined) => {
   if (n === undefined || !Number.isFinite(n)) return '-';
   if (n >= 100) return n.toFixed(0);
   if (n >= 10) return n.toFixed(1);
-  return n.toFixed(2);
+  if (n >= 1) return n.toFixed(2);
+  return n.toPrecision(3); // a 7 µs row reads 0.00700 ms, not 0.01
 };
 const grouped = (n: number) => n.toLocaleString('en-US');
 const mark = (r: RowResult) => (r.error ? 'ERROR' : r.agree ? 'yes' : 'NO');

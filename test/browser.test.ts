@@ -241,11 +241,13 @@ if (chromiumPresent) {
         const { pre, block } = P.sampleBlock(spec);
         const b = await L.executeBlockParallel(pool, evm, pre, block, { fork: L.forkByName('Cancun') });
         await pool.close();
-        return { output: L.bytesToHex(r.output), ops, mode: b.parallel.mode as string, root: L.bytesToHex(b.stateRoot) as string };
+        return { output: L.bytesToHex(r.output), ops, mode: b.parallel.mode as string, reason: (b.parallel.reason ?? '') as string, root: L.bytesToHex(b.stateRoot) as string };
       }, BLOCK_SPEC);
       assert.is(BigInt(embed.output), 3n);
       assert.equal(embed.ops, ['PUSH1', 'PUSH1', 'ADD', 'PUSH1', 'MSTORE', 'PUSH1', 'PUSH1', 'RETURN']);
-      assert.is(embed.mode, 'parallel');
+      // With the executor's defaults a block of light transactions may run sequentially
+      // (the main thread's probe decides; the page's own run above forces Block-STM).
+      assert.ok(embed.mode === 'parallel' || embed.reason.startsWith('light transactions'), `${embed.mode}: ${embed.reason}`);
       assert.is(embed.root, want.stateRoot);
       await runInPage(page, { sample: 'revert' }); // the screenshot shows a trace
       await screenshot(page, 'browser.png');

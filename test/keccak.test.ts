@@ -6,8 +6,8 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 
 interface Harness {
   memory: WebAssembly.Memory;
-  inputPtr(): number;
-  outPtr(): number;
+  input(): number;
+  output(): number;
   reserve(len: number): number;
   hash(len: number): void;
   hashInPlace(len: number): void;
@@ -26,14 +26,14 @@ function hex(b: Uint8Array): string {
 /** Hashes `data` in WASM; returns the 32-byte digest as hex. */
 function wasmKeccak(data: Uint8Array, inPlace = false): string {
   assert.is(h.reserve(data.length), 1, 'memory.grow failed');
-  const ptr = h.inputPtr();
+  const ptr = h.input();
   new Uint8Array(h.memory.buffer, ptr, data.length).set(data); // view re-created after growth
   if (inPlace) {
     h.hashInPlace(data.length);
     return hex(new Uint8Array(h.memory.buffer, ptr, 32).slice());
   }
   h.hash(data.length);
-  return hex(new Uint8Array(h.memory.buffer, h.outPtr(), 32).slice());
+  return hex(new Uint8Array(h.memory.buffer, h.output(), 32).slice());
 }
 
 /** Deterministic bytes (xorshift32), so failures reproduce. */

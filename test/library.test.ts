@@ -1,5 +1,8 @@
 // The library API as the README shows it. Expected gas is worked out by hand from
 // the Cancun schedule (EIP-2929 cold SLOAD 2100, SSTORE 0 -> 1 20000, memory 3/word).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createEVM, hexToBytes, bytesToHex, InputError } from '../src/index.js';
@@ -45,6 +48,30 @@ test('errors are statuses, not exceptions; bad addresses are input errors', asyn
   assert.is(loop.error, 'out of gas');
   assert.is(loop.gasUsed, 1000n);
   assert.throws(() => evm.setAccount(new Uint8Array(3)), (e: unknown) => e instanceof InputError);
+});
+
+
+// The README's examples, run as a user would (node examples/*.mjs against the build).
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+// The test runner forces colours on; console.log would colour the bigints.
+const PLAIN = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+
+test('examples/library.mjs runs and prints what the README says', () => {
+  const r = spawnSync(process.execPath, [join(EXAMPLES, 'library.mjs')], { encoding: 'utf8', env: PLAIN });
+  assert.is(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.is(lines[0], `success 22130n 0x${'00'.repeat(31)}01`);
+  assert.is(lines[1], 'slot 0 = 1n');
+  assert.is(lines[3], 'success 24n 3n');
+});
+
+test('examples/block.mjs: the parallel block equals the sequential one', () => {
+  const r = spawnSync(process.execPath, [join(EXAMPLES, 'block.mjs')], { encoding: 'utf8', env: PLAIN });
+  assert.is(r.status, 0, r.stderr);
+  const pairs = r.stdout.trim().split('\n').slice(0, 3).map((l) => l.split(' ').slice(-2));
+  for (const [a, b] of pairs) assert.is(b, a);
+  assert.ok(/^gas used [1-9][0-9]*n /.test(r.stdout), r.stdout);
+  assert.ok(/parallel run: (parallel|sequential)/.test(r.stdout), r.stdout);
 });
 
 test.run();

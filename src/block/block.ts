@@ -2,7 +2,7 @@
 // decoding from RLP and the roots a header commits to about its body.
 
 import { RLP } from '@ethereumjs/rlp';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../util/keccak.js';
 import { orderedTrieRoot } from '../state/trie.js';
 import { decodeTxItem, rlpAddress, rlpDecode, rlpInt, rlpList, type SignedTx } from '../tx/decode.js';
 import type { Tx } from '../evm/types.js';
@@ -74,5 +74,5 @@ export function transactionsRoot(encoded: Uint8Array[]): Uint8Array {
 
 /** keccak256(RLP(uncle headers)). */
 export function ommersHash(uncles: BlockHeader[]): Uint8Array {
-  return keccak_256(RLP.encode(uncles.map(headerFields)));
+  return keccak256(RLP.encode(uncles.map(headerFields)));
 }

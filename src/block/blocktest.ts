@@ -18,7 +18,7 @@ import { InputError, bytesToHex, bytesToKey, equalBytes, hexToBytes, hexToFixed,
 import { asObject } from '../util/json.js';
 import { decodeBlock, type DecodedBlock } from './block.js';
 import { InvalidBlockError, codeOf } from './errors.js';
-import { executeBlock } from './execute.js';
+import { executeBlock, type ExecuteOptions } from './execute.js';
 import { headerHash, type BlockHeader } from './header.js';
 import { validateBlockSize, validateHeader, validateResult, validateUncles } from './validate.js';
 import { readJsonFile } from '../util/file.js';
@@ -46,6 +46,15 @@ interface ChainBlock {
   parentKey: string | null;
 }
 
+export interface BlockTestOptions {
+  /**
+   * Called before each block is executed, with its parent's state (which it must not
+   * change), the block and executeBlock's options: test/parallel.test.ts runs the same
+   * blocks through the parallel executor.
+   */
+  onBlock?: (parentState: WorldState, block: DecodedBlock, options: ExecuteOptions) => void;
+}
+
 /** The chain id blockchain tests run with. */
 const TEST_CHAIN_ID = 1n;
 
@@ -53,7 +62,7 @@ export function readBlockTestFile(file: string): Record<string, unknown> {
   return asObject(readJsonFile(file), `${file}: top level (expected {testName: test})`);
 }
 
-export function runBlockTest(evm: Evm, file: string, name: string, raw: unknown): BlockTestResult {
+export function runBlockTest(evm: Evm, file: string, name: string, raw: unknown, opts: BlockTestOptions = {}): BlockTestResult {
   const ctx = `${file}: test ${JSON.stringify(name)}`;
   const t = asObject(raw, ctx);
   const network = typeof t.network === 'string' ? t.network : '?';
@@ -68,7 +77,7 @@ export function runBlockTest(evm: Evm, file: string, name: string, raw: unknown)
   }
   fork = configuredFork(fork, network, t.config, ctx);
   try {
-    return runChecked(evm, ctx, t, fork, result);
+    return runChecked(evm, ctx, t, fork, result, opts);
   } catch (e) {
     if (e instanceof InputError) throw e;
     const message = e instanceof Error ? e.message : String(e);
@@ -78,7 +87,7 @@ export function runBlockTest(evm: Evm, file: string, name: string, raw: unknown)
 
 function runChecked(
   evm: Evm, ctx: string, t: Record<string, unknown>, fork: Fork,
-  result: (pass: boolean, reason: string | null, stateRoot?: string) => BlockTestResult,
+  result: (pass: boolean, reason: string | null, stateRoot?: string) => BlockTestResult, opts: BlockTestOptions,
 ): BlockTestResult {
   const config = t.config === undefined ? {} : asObject(t.config, `${ctx}: config`);
   const chainId = config.chainid === undefined ? TEST_CHAIN_ID : parseQuantity(config.chainid, `${ctx}: config.chainid`, 64);
@@ -125,8 +134,10 @@ function runChecked(
       }
       validateHeader(decoded.header, parent.header, fork);
       validateUncles(decoded, fork);
+      const options: ExecuteOptions = { fork, chainId, blockHash: blockHash(parentKey) };
+      opts.onBlock?.(parent.state, decoded, options);
       const state = parent.state.copy();
-      const r = executeBlock(evm, state, decoded, { fork, chainId, blockHash: blockHash(parentKey) });
+      const r = executeBlock(evm, state, decoded, options);
       validateResult(decoded, r, decoded.transactions.map((tx) => tx.encoded));
       chain.set(bytesToKey(decoded.hash), { header: decoded.header, state, parentKey });
     } catch (e) {

@@ -26,7 +26,7 @@ import type { Block, Withdrawal } from './block.js';
 import { applyDaoFork } from './dao.js';
 import { InvalidBlockError, codeOf } from './errors.js';
 import type { BlockHeader } from './header.js';
-import { BloomCache, receiptsRoot, type Receipt } from './receipt.js';
+import { logsBloomOf, receiptsRoot, type Receipt } from './receipt.js';
 import { depositRequests, requestsHash, type Request } from './requests.js';
 
 /** EIP-4788: the beacon roots contract and the caller of system calls. */
@@ -121,7 +121,6 @@ export function executeBlock(evm: Evm, state: WorldState, block: Block, opts: Ex
   const receipts: Receipt[] = [];
   const results: FullTxResult[] = [];
   const bloom = new Uint8Array(256);
-  const blooms = new BloomCache();
   const maxBlobGas = fork.blobs ? BigInt(fork.blobs.max) * GAS_PER_BLOB : 0n;
   let gasUsed = 0n;
   let blobGasUsed = 0n;
@@ -139,8 +138,8 @@ export function executeBlock(evm: Evm, state: WorldState, block: Block, opts: Ex
     if (r.invalid !== undefined) throw new InvalidBlockError(codeOf(r.invalid), `transaction ${i}: ${r.invalid}`, i);
     gasUsed += r.gasUsed;
     blobGasUsed += txBlobGas;
-    const txBloom = blooms.bloom(r.logs);
-    orBloom(bloom, txBloom);
+    const txBloom = logsBloomOf(r.logs);
+    if (r.logs.length > 0) orBloom(bloom, txBloom);
     const receipt: Receipt = { type: tx.type, cumulativeGasUsed: gasUsed, logs: r.logs, logsBloom: txBloom };
     if (byzantium) receipt.status = r.status === 'success' ? 1 : 0;
     else receipt.postState = opts.intermediateStateRoots === false ? new Uint8Array(32) : state.stateRoot();

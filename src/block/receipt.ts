@@ -1,10 +1,9 @@
 // Transaction receipts (Yellow Paper, section 4.3.1; EIP-658 status; EIP-2718 typed
 // envelopes) and the receipts root.
 
-import { RLP } from '@ethereumjs/rlp';
-import { orderedTrieRoot } from '../state/trie.js';
-import { addToBloom, type Log } from '../state/logs.js';
-import { bigintToMinimalBytes, bytesToKey, concatBytes } from '../util/hex.js';
+import { orderedTrieRoot, rlpHeaderSize, writeRlpHeader } from '../state/trie.js';
+import { encodeLogs, logsBloom, stringSize, writeString, type Log } from '../state/logs.js';
+import { bigintToMinimalBytes } from '../util/hex.js';
 
 export interface Receipt {
   /** The transaction type (0 legacy). */
@@ -18,11 +17,25 @@ export interface Receipt {
   logsBloom: Uint8Array;
 }
 
+const STATUS_OK = Uint8Array.of(1);
+const STATUS_FAILED = new Uint8Array(0);
+const NO_LOGS = Uint8Array.of(0xc0);
+
 /** RLP([status or post-state root, cumulative gas, bloom, logs]), behind the type byte for typed transactions. */
 export function encodeReceipt(r: Receipt): Uint8Array {
-  const first = r.postState ?? (r.status === 1 ? Uint8Array.of(1) : new Uint8Array(0));
-  const body = RLP.encode([first, bigintToMinimalBytes(r.cumulativeGasUsed), r.logsBloom, r.logs.map((l) => [l.address, l.topics, l.data])]);
-  return r.type === 0 ? body : concatBytes(Uint8Array.of(r.type), body);
+  const first = r.postState ?? (r.status === 1 ? STATUS_OK : STATUS_FAILED);
+  const gas = bigintToMinimalBytes(r.cumulativeGasUsed);
+  const logs = encodedLogsOf(r.logs);
+  const payload = stringSize(first) + stringSize(gas) + stringSize(r.logsBloom) + logs.length;
+  const typed = r.type === 0 ? 0 : 1;
+  const out = new Uint8Array(typed + rlpHeaderSize(payload) + payload);
+  if (typed) out[0] = r.type;
+  let o = writeRlpHeader(out, typed, payload, 0xc0);
+  o = writeString(out, o, first);
+  o = writeString(out, o, gas);
+  o = writeString(out, o, r.logsBloom);
+  out.set(logs, o);
+  return out;
 }
 
 export function receiptsRoot(receipts: Receipt[]): Uint8Array {
@@ -30,33 +43,24 @@ export function receiptsRoot(receipts: Receipt[]): Uint8Array {
 }
 
 /**
- * Logs blooms for the receipts of one block. Blocks repeat the same addresses and
- * topics (one token, one event signature, thousands of logs), and each bloom entry
- * costs a keccak256, so the bits of each distinct item are remembered: a block with
- * 10,000 logs of one event then hashes a handful of items instead of 50,000.
+ * Blooms and RLP encodings of log lists computed before the commit (by Block-STM
+ * workers, in parallel), by list: both are functions of the logs alone, so whoever
+ * computed them, the receipt is the same.
  */
-export class BloomCache {
-  private bits = new Map<string, number[]>(); // item -> [byte index, mask, ...]
+const logsParts = new WeakMap<Log[], { bloom: Uint8Array; encoded: Uint8Array }>();
 
-  bloom(logs: Log[]): Uint8Array {
-    const bloom = new Uint8Array(256);
-    for (const l of logs) {
-      this.add(bloom, l.address);
-      for (const t of l.topics) this.add(bloom, t);
-    }
-    return bloom;
-  }
+/** Hands over a log list's bloom and encoding (encodeLogs), computed elsewhere. */
+export function rememberLogsParts(logs: Log[], bloom: Uint8Array, encoded: Uint8Array): void {
+  if (logs.length > 0) logsParts.set(logs, { bloom, encoded });
+}
 
-  private add(bloom: Uint8Array, item: Uint8Array): void {
-    const key = bytesToKey(item);
-    let b = this.bits.get(key);
-    if (b === undefined) {
-      const one = new Uint8Array(256);
-      addToBloom(one, item);
-      b = [];
-      for (let i = 0; i < 256; i++) if (one[i] !== 0) b.push(i, one[i]);
-      this.bits.set(key, b);
-    }
-    for (let i = 0; i < b.length; i += 2) bloom[b[i]] |= b[i + 1];
-  }
+/** The bloom of a transaction's logs (a new array). */
+export function logsBloomOf(logs: Log[]): Uint8Array {
+  if (logs.length === 0) return new Uint8Array(256);
+  return logsParts.get(logs)?.bloom ?? logsBloom(logs);
+}
+
+function encodedLogsOf(logs: Log[]): Uint8Array {
+  if (logs.length === 0) return NO_LOGS;
+  return logsParts.get(logs)?.encoded ?? encodeLogs(logs);
 }

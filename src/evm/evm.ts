@@ -18,6 +18,10 @@ import { recoverAddress, SECP256K1_N } from '../tx/signature.js';
 import { toTraceStep, type Tracer } from '../trace/step.js';
 
 const MAX_NONCE = (1n << 64n) - 1n;
+// new Uint8Array(0) takes V8's slow path (a fresh backing store, ~0.5 µs): empty
+// results are views of one empty buffer instead.
+const EMPTY_BUFFER = new ArrayBuffer(0);
+const noBytes = () => new Uint8Array(EMPTY_BUFFER, 0, 0);
 /**
  * The interpreter counts gas in a signed 64-bit integer: gas limits from 2^63 on
  * are refused as input errors rather than run with a different GAS reading.
@@ -97,8 +101,8 @@ class SourceHost implements HostCallbacks {
     if (!a) return;
     out.exists = true;
     out.nonce = a.nonce;
-    out.balance.set(bigintToBytes(a.balance, 32));
-    out.codeHash.set(a.codeHash);
+    out.balance = a.balance;
+    out.codeHash = a.codeHash;
     out.codeSize = a.code.length;
     out.hasStorage = a.hasStorage;
   }
@@ -165,6 +169,11 @@ export class Evm {
     return new Evm(await WasmInstance.create(module), module, opts);
   }
 
+  /** Bytes of the WASM instance's linear memory (it grows, never shrinks; a trap replaces the instance). */
+  get memoryBytes(): number {
+    return this.wasm.exports.memory.buffer.byteLength;
+  }
+
   /** From a module compiled elsewhere (worker threads receive it). */
   static async fromModule(module: WebAssembly.Module, opts: EvmOptions = {}): Promise<Evm> {
     return new Evm(await WasmInstance.create(module), module, opts);
@@ -215,24 +224,40 @@ export class Evm {
     w.host = host;
     w.exports.txBegin();
     const E = C.ENV;
-    const usesRandao = fork.eips.has(4399);
-    w.writeAddressWord(E + C.E_COINBASE, block.coinbase);
-    w.writeWord(E + C.E_TIMESTAMP, block.timestamp);
-    w.writeWord(E + C.E_NUMBER, block.number);
-    if (usesRandao) w.writeWordBE(E + C.E_PREVRANDAO, block.prevRandao);
-    else w.writeWord(E + C.E_PREVRANDAO, block.difficulty);
-    w.writeWord(E + C.E_GASLIMIT, block.gasLimit);
-    w.writeWord(E + C.E_BASEFEE, block.baseFee);
-    w.writeWord(E + C.E_BLOBBASEFEE, blobBaseFee(block.excessBlobGas, fork));
-    w.writeWord(E + C.E_CHAINID, block.chainId);
+    if (!this.blockEnvWritten(block, fork)) {
+      w.writeAddressWord(E + C.E_COINBASE, block.coinbase);
+      w.writeWord(E + C.E_TIMESTAMP, block.timestamp);
+      w.writeWord(E + C.E_NUMBER, block.number);
+      if (fork.eips.has(4399)) w.writeWordBE(E + C.E_PREVRANDAO, block.prevRandao);
+      else w.writeWord(E + C.E_PREVRANDAO, block.difficulty);
+      w.writeWord(E + C.E_GASLIMIT, block.gasLimit);
+      w.writeWord(E + C.E_BASEFEE, block.baseFee);
+      w.writeWord(E + C.E_BLOBBASEFEE, blobBaseFee(block.excessBlobGas, fork));
+      w.writeWord(E + C.E_CHAINID, block.chainId);
+      w.writeBytes(E + C.E_COINBASE_BYTES, block.coinbase);
+      this.blockEnv = { wasm: w, fork, ...block, coinbase: block.coinbase.slice(), prevRandao: block.prevRandao.slice() };
+    }
     w.writeAddressWord(E + C.E_ORIGIN, origin);
     w.writeWord(E + C.E_GASPRICE, gasPrice);
     if (blobHashes.length > C.MAX_BLOB_HASHES) throw new Error(`too many blob hashes (${blobHashes.length})`);
     w.view.setUint32(E + C.E_BLOB_COUNT, blobHashes.length, true);
     blobHashes.forEach((h, i) => w.writeBytes(C.BLOB_HASHES + 32 * i, h));
-    w.writeBytes(E + C.E_COINBASE_BYTES, block.coinbase);
     w.writeBytes(E + C.E_ORIGIN_BYTES, origin);
     return host;
+  }
+
+  /**
+   * The block's fields as begin() last wrote them into this WASM instance (the
+   * WASM only reads them), so that the transactions of one block write them once.
+   * Compared by value: a BlockEnv may be changed in place between calls.
+   */
+  private blockEnv: (BlockEnv & { wasm: WasmInstance; fork: Fork }) | null = null;
+
+  private blockEnvWritten(b: BlockEnv, fork: Fork): boolean {
+    const e = this.blockEnv;
+    return e !== null && e.wasm === this.wasm && e.fork === fork && e.number === b.number && e.timestamp === b.timestamp
+      && e.gasLimit === b.gasLimit && e.baseFee === b.baseFee && e.difficulty === b.difficulty && e.chainId === b.chainId
+      && e.excessBlobGas === b.excessBlobGas && equalBytes(e.coinbase, b.coinbase) && equalBytes(e.prevRandao, b.prevRandao);
   }
 
   private readAccount(address: Uint8Array): { exists: boolean; nonce: bigint; balance: bigint; codeHash: Uint8Array } {
@@ -327,7 +352,7 @@ export class Evm {
     v.setInt32(M + C.M_KIND, kind, true);
     w.writeBytes(M + C.M_CALLER, caller);
     w.writeBytes(M + C.M_TO, to);
-    w.writeBytes(M + C.M_VALUE, bigintToBytes(value, 32));
+    w.writeBigEndian(M + C.M_VALUE, value);
     v.setBigInt64(M + C.M_GAS, gas, true); // callers keep gas below MAX_GAS
     v.setUint32(M + C.M_INPUT_PTR, inPtr, true);
     v.setUint32(M + C.M_INPUT_LEN, data.length, true);
@@ -340,7 +365,8 @@ export class Evm {
     const v2 = w.view;
     const gasLeft = v2.getBigInt64(M + C.M_GAS_LEFT, true);
     const refund = v2.getBigInt64(M + C.M_REFUND, true);
-    const output = w.readBytes(v2.getUint32(M + C.M_OUTPUT_PTR, true), v2.getUint32(M + C.M_OUTPUT_LEN, true));
+    const outLen = v2.getUint32(M + C.M_OUTPUT_LEN, true);
+    const output = outLen === 0 ? noBytes() : w.readBytes(v2.getUint32(M + C.M_OUTPUT_PTR, true), outLen);
     w.exports.free(inPtr);
     if (codePtr) w.exports.free(codePtr);
     return { status, gasLeft, refund, output };
@@ -349,19 +375,21 @@ export class Evm {
   private collectLogs(): Log[] {
     const w = this.wasm;
     const n = w.exports.logsCount();
-    const base = w.exports.logsPtr();
-    const m = w.mem;
-    const v = w.view;
-    const logs: Log[] = [];
-    let o = base;
+    if (n === 0) return [];
+    // One copy of the whole log buffer, and views into it: a copy per field costs
+    // more than the log itself when a transaction emits thousands.
+    const m = w.readBytes(w.exports.logsPtr(), w.exports.logsLength());
+    const v = new DataView(m.buffer, m.byteOffset, m.byteLength);
+    const logs: Log[] = new Array(n);
+    let o = 0;
     for (let i = 0; i < n; i++) {
-      const address = m.slice(o, o + 20);
+      const address = m.subarray(o, o + 20);
       const nt = v.getUint32(o + 20, true);
       const len = v.getUint32(o + 24, true);
-      const topics: Uint8Array[] = [];
-      for (let t = 0; t < nt; t++) topics.push(m.slice(o + 28 + 32 * t, o + 60 + 32 * t));
-      const data = m.slice(o + 28 + 32 * nt, o + 28 + 32 * nt + len);
-      logs.push({ address, topics, data });
+      const topics: Uint8Array[] = new Array(nt);
+      for (let t = 0; t < nt; t++) topics[t] = m.subarray(o + 28 + 32 * t, o + 60 + 32 * t);
+      const data = m.subarray(o + 28 + 32 * nt, o + 28 + 32 * nt + len);
+      logs[i] = { address, topics, data };
       o += 28 + 32 * nt + len;
     }
     return logs;
@@ -370,7 +398,7 @@ export class Evm {
   private finish(): WriteSet {
     const w = this.wasm;
     const len = w.exports.finalize();
-    const ws = parseWriteSet(w.readBytes(w.exports.writeSetPtr(), len));
+    const ws = parseWriteSet(w.mem, w.exports.writeSetPtr(), len);
     w.host = null;
     return ws;
   }
@@ -397,9 +425,10 @@ export class Evm {
   private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork, trace: Tracer | undefined, deferFee: boolean): FullTxResult {
     const intrinsic = intrinsicGas(tx, fork);
     const blobFee = blobBaseFee(block.excessBlobGas, fork);
-    const empty = { status: 'halt' as const, gasUsed: 0n, output: new Uint8Array(0), logs: [], readSet: { accounts: [], storage: [], blockHashes: [] }, writeSet: [] };
+    const invalidResult = (invalid: string, readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] }): FullTxResult =>
+      ({ status: 'halt', gasUsed: 0n, output: noBytes(), logs: [], readSet, writeSet: [], invalid });
     const bad = staticInvalidity(tx, block, fork, intrinsic, blobFee);
-    if (bad) return { ...empty, invalid: bad };
+    if (bad) return invalidResult(bad);
     checkGas(tx.gasLimit, 'transaction');
     const price = fork.eips.has(1559) ? effectiveGasPrice(tx, block.baseFee) : tx.gasPrice!;
     const host = this.begin(state, block, fork, tx.sender, price, tx.blobVersionedHashes ?? []);
@@ -412,7 +441,7 @@ export class Evm {
     else if (sender.balance < maxCost(tx)) invalid = `INSUFFICIENT_ACCOUNT_FUNDS: balance ${sender.balance} below ${maxCost(tx)}`;
     if (invalid) {
       this.wasm.host = null;
-      return { ...empty, invalid, readSet: host.readSet };
+      return invalidResult(invalid, host.readSet);
     }
     const blobGas = BigInt(tx.blobVersionedHashes?.length ?? 0) * GAS_PER_BLOB;
     this.addBalance(tx.sender, -(tx.gasLimit * price + blobGas * blobFee));
@@ -486,7 +515,7 @@ export class Evm {
       this.warm(caller);
       this.warm(to);
     }
-    const r = this.message(kind, caller, to, value, opts.data ?? new Uint8Array(0), gasLimit, opts.code, 0n, opts.trace);
+    const r = this.message(kind, caller, to, value, opts.data ?? noBytes(), gasLimit, opts.code, 0n, opts.trace);
     const logs = r.status === C.S_SUCCESS ? this.collectLogs() : [];
     const writeSet = this.finish();
     applyWriteSet(this.state, writeSet);
@@ -521,6 +550,12 @@ export function createAddress(sender: Uint8Array, nonce: bigint): Uint8Array {
 
 function statusOf(s: number): ExecStatus {
   return s === C.S_SUCCESS ? 'success' : s === C.S_REVERT ? 'revert' : 'halt';
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function equal32(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,7 +1,7 @@
 // Read and write sets: the two outputs of a transaction's execution that
 // commit, parallel validation and tracing consume.
 import * as C from '../../assembly/shared/config.js';
-import { bytesToBigint, bytesToKey } from '../util/hex.js';
+import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import type { WorldState } from '../state/world.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
 
@@ -27,33 +27,42 @@ export interface AccountWrite {
 
 export type WriteSet = AccountWrite[];
 
-/** Parses the WASM's write-set buffer (format in assembly/shared/config.ts). */
-export function parseWriteSet(buf: Uint8Array): WriteSet {
+/**
+ * Parses the WASM's write-set buffer (format in assembly/shared/config.ts): `len`
+ * bytes of `buf` from `start` (WASM memory itself: values are copied out).
+ */
+export function parseWriteSet(buf: Uint8Array, start = 0, len = buf.length - start): WriteSet {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out: WriteSet = [];
-  let o = 0;
-  while (o < buf.length) {
-    const address = bytesToKey(buf.subarray(o, o + 20));
+  let o = start;
+  const end = start + len;
+  while (o < end) {
+    const address = addressKeyAt(buf, o);
     const flags = dv.getUint32(o + 20, true);
     if (flags & C.W_DELETED) {
       out.push({ address, deleted: true, storageCleared: true, storage: [] });
       o += 24;
       continue;
     }
-    const nonce = dv.getBigUint64(o + 24, true);
-    const balance = bytesToBigint(buf.subarray(o + 32, o + 64));
-    const codeHash = buf.slice(o + 64, o + 96);
-    const codeLen = dv.getUint32(o + 96, true);
     const w: AccountWrite = { address, deleted: false, storageCleared: (flags & C.W_STORAGE_CLEARED) !== 0, storage: [] };
-    if (flags & C.W_ACCOUNT) w.account = { nonce, balance, codeHash };
+    if (flags & C.W_ACCOUNT) w.account = { nonce: dv.getBigUint64(o + 24, true), balance: wordAt(dv, o + 32), codeHash: buf.slice(o + 64, o + 96) };
+    const codeLen = dv.getUint32(o + 96, true);
     if (flags & C.W_CODE) w.code = buf.slice(o + 100, o + 100 + codeLen);
     o += 100 + codeLen;
     const n = dv.getUint32(o, true);
     o += 4;
-    for (let i = 0; i < n; i++, o += 64) w.storage.push([bytesToKey(buf.subarray(o, o + 32)), buf.slice(o + 32, o + 64)]);
+    for (let i = 0; i < n; i++, o += 64) w.storage.push([slotKeyAt(buf, o), buf.slice(o + 32, o + 64)]);
     out.push(w);
   }
   return out;
+}
+
+/** The 32-byte big-endian word at `o`. */
+function wordAt(dv: DataView, o: number): bigint {
+  const lo = dv.getBigUint64(o + 24);
+  const rest = dv.getBigUint64(o) | dv.getBigUint64(o + 8) | dv.getBigUint64(o + 16);
+  if (rest === 0n) return lo;
+  return (dv.getBigUint64(o) << 192n) | (dv.getBigUint64(o + 8) << 128n) | (dv.getBigUint64(o + 16) << 64n) | lo;
 }
 
 /** Applies a write set to a world state. */

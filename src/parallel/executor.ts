@@ -22,11 +22,14 @@ import { createAccount, type WorldState } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
 import type { Block } from '../block/block.js';
 import { executeBlock, type BlockResult, type ExecuteOptions } from '../block/execute.js';
-import { C_ARENA_TOP, C_ERROR, C_LOC_COUNT, C_NTX, C_WAKE, C_WORKER_SLOTS, MAX_WORKERS, controlWords } from './layout.js';
+import { rememberLogsParts } from '../block/receipt.js';
+import { C_ARENA_TOP, C_LOC_COUNT, C_NTX, C_WORKER_SLOTS, MAX_WORKERS, controlWords } from './layout.js';
 import { acquireMvBuffers, releaseMvBuffers } from './mvmemory.js';
 import type { WorkerPool } from './pool.js';
 import { emptyStats, type BlockJob, type TxOutcome, type WorkerStats } from './protocol.js';
 import { serializeSnapshot } from './snapshot.js';
+import { encodeTxs } from './tx-codec.js';
+import { decodeOutcomes } from './outcome-codec.js';
 
 export interface ParallelOptions extends ExecuteOptions {
   /** Use Block-STM even where the executor would choose sequential execution (tests, benchmarks). */
@@ -123,19 +126,35 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
   }
 
   const t0 = performance.now();
+  // The probe: unless forced, the first transactions run here, sequentially, for real
+  // (their results are the reference's). Too light on average, and the block stays
+  // sequential before any worker starts; otherwise the workers take the rest.
+  const adaptive = opts.adaptive !== false && !opts.force;
+  const probe = adaptive ? Math.min(n - 1, PROBE_PER_WORKER * workers + 2) : 0;
+  const probed: FullTxResult[] = [];
+  let probeMs = 0;
   let start: Captured | undefined;
   try {
-    capture(standIn(evm, (state, env, _tx, fork) => {
-      throw new Captured(state, env, fork);
+    capture(standIn(evm, (state, env, tx, fork) => {
+      if (probed.length === probe) throw new Captured(state, env, fork);
+      const t = performance.now();
+      const r = evm.runTx(state, env, tx, fork);
+      probeMs += performance.now() - t;
+      probed.push(r);
+      return r;
     }));
   } catch (e) {
     if (e instanceof Captured) start = e;
   }
-  if (start === undefined) return sequential('the block stopped before its first transaction');
+  if (start === undefined) return sequential(probe === 0 ? 'the block stopped before its first transaction' : `the block stopped within its first ${probe} transactions`);
+  const micros = probe === 0 ? Infinity : (1000 * probeMs) / probe;
+  if (micros < LIGHT_MICROS) {
+    return sequential(`light transactions: the first ${probe} took ${Math.round(micros)} us each on average, below ${LIGHT_MICROS}`);
+  }
   const snapshot = serializeSnapshot(start.state);
   const t1 = performance.now();
 
-  const job = makeJob(txs, start.env, start.fork, snapshot, workers, opts.adaptive !== false, opts.readSets !== false);
+  const job = makeJob(txs.slice(probe), start.env, start.fork, snapshot, workers, opts.adaptive !== false, opts.readSets !== false);
   let outcomes: TxOutcome[];
   const stats = emptyStats();
   try {
@@ -148,14 +167,12 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
     if (gaveUp) return sequential(`${gaveUp.message}; ran sequentially`, stats);
     if (failures.length > 0) return sequential(`parallel execution failed (${failures[0].message}); ran sequentially`, stats);
     outcomes = new Array(n);
-    for (const r of replies) if (r.type === 'block-done') for (const o of r.outcomes) outcomes[o.tx] = o;
+    for (let i = 0; i < probe; i++) outcomes[i] = { tx: i, result: probed[i] };
+    for (const r of replies) if (r.type === 'block-done') decodeOutcomes(r.outcomes, outcomes, probe);
     for (let i = 0; i < n; i++) if (outcomes[i] === undefined) return sequential(`parallel execution lost transaction ${i}; ran sequentially`, stats);
   } catch (e) {
-    // A worker died: stop the others' loops on this block.
-    const c = new Int32Array(job.ctrl);
-    Atomics.store(c, C_ERROR, 1);
-    Atomics.add(c, C_WAKE, 1);
-    Atomics.notify(c, C_WAKE);
+    // A worker died, failed or stalled: the pool has stopped this block's workers. Its
+    // buffers are dropped, not released for reuse.
     return sequential(`worker pool failed (${e instanceof Error ? e.message : String(e)}); ran sequentially`, stats);
   }
   const t2 = performance.now();
@@ -172,8 +189,14 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
 
 /** Conflicts among the first executions that send a block to sequential execution (see stm-worker.ts, conflict()). */
 const CONFLICT_SHARE = 0.5;
-/** Executions shorter than this on average (the first few) send a block to sequential execution. */
+/**
+ * Transactions shorter than this on average (the probe's, on a warm main thread) keep
+ * a block sequential: per transaction, multi-version memory, validation, the outcome's
+ * transport and the commit would cost about what sharing the execution saves.
+ */
 const LIGHT_MICROS = 300;
+/** The probe runs this many transactions per worker, plus two. */
+const PROBE_PER_WORKER = 2;
 
 function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuffer, workers: number, adaptive: boolean, readSets: boolean): BlockJob {
   const n = txs.length;
@@ -196,17 +219,16 @@ function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuff
   }
   const { blockHash: _, ...envData } = env;
   return {
-    type: 'block', id: nextJobId++, ctrl, mv: acquireMvBuffers(locations, arenaBytes), snapshot, txs,
+    type: 'block', id: nextJobId++, ctrl, mv: acquireMvBuffers(locations, arenaBytes), snapshot, txs: encodeTxs(txs),
     env: { ...envData, blockHashes: hashes }, fork: fork.name, deferFees: true, workers, readSets,
     // Decide early (what ran before giving up is lost), but late enough for the first
     // validations: light transactions run far ahead of them.
     conflictWindow: adaptive ? Math.min(64, Math.max(8 * workers, Math.ceil(n / 4))) : 0,
     conflictShare: CONFLICT_SHARE,
-    lightMicros: adaptive ? LIGHT_MICROS : 0,
   };
 }
 
-/** Thrown by the capturing stand-in at the first transaction: where the transactions start. */
+/** Thrown by the capturing stand-in after the probe: where the workers' transactions start. */
 class Captured {
   constructor(readonly state: WorldState, readonly env: BlockEnv, readonly fork: Fork) {}
 }
@@ -218,6 +240,7 @@ function replayer(evm: Evm, txs: Tx[], outcomes: TxOutcome[]): Evm {
     const i = next++;
     if (txs[i] !== tx) throw new Error(`replay out of order at transaction ${i}`);
     const o = outcomes[i];
+    if (o.encodedLogs !== undefined) rememberLogsParts(o.result.logs, o.logsBloom!, o.encodedLogs);
     applyWriteSet(state, o.result.writeSet);
     if (o.credit !== undefined) credit(state, tx.to!, o.credit, fork.eips.has(161));
     if (o.fee !== undefined) credit(state, env.coinbase, o.fee, fork.eips.has(161));
@@ -229,7 +252,7 @@ function replayer(evm: Evm, txs: Tx[], outcomes: TxOutcome[]): Evm {
  * The part of Evm that executeBlock uses, with runTx replaced and the rest (system
  * calls through runCall) forwarded. executeBlock takes an Evm; this stands in for one.
  */
-function standIn(evm: Evm, runTx: (state: WorldState, env: BlockEnv, tx: Tx, fork: Fork) => FullTxResult): Evm {
+export function standIn(evm: Evm, runTx: (state: WorldState, env: BlockEnv, tx: Tx, fork: Fork) => FullTxResult): Evm {
   const s = {
     get state() { return evm.state; },
     set state(v: WorldState) { evm.state = v; },
@@ -260,5 +283,5 @@ export function credit(state: WorldState, address: Uint8Array, amount: bigint, e
 }
 
 function addStats(into: WorkerStats, s: WorkerStats): void {
-  for (const k of Object.keys(into) as (keyof WorkerStats)[]) into[k] += s[k];
+  for (const k of Object.keys(into) as (keyof WorkerStats)[]) into[k] = k === 'wasmMemoryBytes' ? Math.max(into[k], s[k]) : into[k] + s[k];
 }

@@ -14,7 +14,6 @@ export const C_LOC_COUNT = 8; // locations allocated
 export const C_NTX = 9;
 export const C_EXECUTIONS = 10; // incarnations started (the conflict check)
 export const C_CONFLICTS = 11; // executions that waited for another transaction, and aborts
-export const C_EXEC_MICROS = 12; // microseconds spent executing, summed (the lightness check)
 export const C_WORKER_SLOTS = 32; // + worker index: transaction it is executing, -1 none
 export const MAX_WORKERS = 64;
 export const C_TX_BASE = C_WORKER_SLOTS + MAX_WORKERS;

@@ -100,7 +100,10 @@ const spare: MvBuffers[] = [];
 
 /** Buffers at least this large, reused when a finished block left some. */
 export function acquireMvBuffers(locations: number, arenaBytes: number): MvBuffers {
-  const i = spare.findIndex((b) => b.locRecords.byteLength >= locations * LOC_WORDS * 4 && b.locTable.byteLength >= locations * 8 && b.arena.byteLength >= arenaBytes);
+  // The smallest that fits (spare is largest first): releasing clears the whole table.
+  const fits = (b: MvBuffers) => b.locRecords.byteLength >= locations * LOC_WORDS * 4 && b.locTable.byteLength >= locations * 8 && b.arena.byteLength >= arenaBytes;
+  let i = -1;
+  for (let k = 0; k < spare.length; k++) if (fits(spare[k])) i = k;
   if (i >= 0) return spare.splice(i, 1)[0];
   return allocateMvBuffers(locations, arenaBytes);
 }
@@ -114,7 +117,10 @@ export function releaseMvBuffers(b: MvBuffers, used: number): void {
   new Int32Array(b.locTable).fill(0);
   const recs = new Int32Array(b.locRecords);
   recs.fill(0, 0, Math.min(recs.length, used * LOC_WORDS));
-  if (spare.length < 2) spare.push(b);
+  // Keep the largest: a big block after two small ones would otherwise allocate afresh every time.
+  spare.push(b);
+  spare.sort((x, y) => y.arena.byteLength + y.locRecords.byteLength - (x.arena.byteLength + x.locRecords.byteLength));
+  spare.length = Math.min(spare.length, 2);
 }
 
 /** Thrown when a block outgrows its buffers; the executor falls back to sequential execution. */
@@ -175,7 +181,8 @@ export class MvMemory {
   storeList(words: ArrayLike<number>): number {
     const at = this.alloc(words.length + 1);
     this.a32[at] = words.length;
-    for (let i = 0; i < words.length; i++) this.a32[at + 1 + i] = words[i];
+    if (words instanceof Int32Array) this.a32.set(words, at + 1);
+    else for (let i = 0; i < words.length; i++) this.a32[at + 1 + i] = words[i];
     return at;
   }
 
@@ -534,17 +541,34 @@ export function applyDelta(out: Int32Array, amount: bigint, eip161: boolean): vo
   writeBE(bytes, 4 * AV_BALANCE, balance);
 }
 
+/** The 32-byte big-endian number at b[at]. */
 export function readBE(b: Uint8Array, at: number): bigint {
+  let i = 0;
+  while (i < 32 && b[at + i] === 0) i++;
+  if (i >= 26) {
+    // Six bytes or fewer (nonces, small amounts): no string.
+    let x = 0;
+    for (; i < 32; i++) x = x * 256 + b[at + i];
+    return BigInt(x);
+  }
   let hex = '0x';
-  for (let i = 0; i < 32; i++) hex += HEX2[b[at + i]];
+  for (; i < 32; i++) hex += HEX2[b[at + i]];
   return BigInt(hex);
 }
 
+/** Writes `n` (below 2^256) as 32 bytes big-endian at b[at]. */
 export function writeBE(b: Uint8Array, at: number, n: bigint): void {
-  for (let i = 31; i >= 0; i--) {
-    b[at + i] = Number(n & 0xffn);
-    n >>= 8n;
+  if (n < TWO48) {
+    let x = Number(n);
+    for (let i = 31; i >= 0; i--, x = Math.floor(x / 256)) b[at + i] = x % 256;
+    return;
   }
+  const h = n.toString(16);
+  let e = h.length;
+  let i = 31;
+  for (; e > 0 && i >= 0; e -= 2, i--) b[at + i] = parseInt(h.substring(e < 2 ? 0 : e - 2, e), 16);
+  for (; i >= 0; i--) b[at + i] = 0;
 }
 
+const TWO48 = 1n << 48n;
 const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -2,8 +2,9 @@
 // data and SharedArrayBuffers only, so a Web Worker pool can carry them as well.
 
 import type { FullTxResult } from '../evm/evm.js';
-import type { BlockEnv, Tx } from '../evm/types.js';
+import type { BlockEnv } from '../evm/types.js';
 import type { MvBuffers } from './mvmemory.js';
+import type { EncodedOutcomes } from './outcome-codec.js';
 
 /** BlockEnv without its function: BLOCKHASH answers as a list. */
 export type EnvData = Omit<BlockEnv, 'blockHash'> & { blockHashes: [bigint, Uint8Array][] };
@@ -14,7 +15,8 @@ export interface BlockJob {
   ctrl: SharedArrayBuffer;
   mv: MvBuffers;
   snapshot: SharedArrayBuffer;
-  txs: Tx[];
+  /** The transactions, encoded once for all workers (tx-codec.ts: encodeTxs, TxList). */
+  txs: SharedArrayBuffer;
   env: EnvData;
   fork: string;
   /** Pay the fee recipient as a commit-time delta (needs executeTx's deferCoinbaseFee). */
@@ -29,8 +31,6 @@ export interface BlockJob {
    */
   conflictWindow: number;
   conflictShare: number;
-  /** Give up when the first executions average less than this many microseconds (0: never). */
-  lightMicros: number;
 }
 
 export interface WorkerStats {
@@ -51,12 +51,14 @@ export interface WorkerStats {
   executeMs: number;
   /** Milliseconds in the block job (summed over workers like the rest). */
   jobMs: number;
+  /** Bytes of the worker's WASM memory after the block (the largest over the workers, not a sum). */
+  wasmMemoryBytes: number;
 }
 
 export function emptyStats(): WorkerStats {
   return {
     executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, estimateWaits: 0, hotWaits: 0,
-    coinbaseReexecutions: 0, executeMs: 0, jobMs: 0,
+    coinbaseReexecutions: 0, executeMs: 0, jobMs: 0, wasmMemoryBytes: 0,
   };
 }
 
@@ -67,12 +69,16 @@ export interface TxOutcome {
   fee?: bigint;
   /** The transfer's recipient (tx.to) is missing from the write set: the committer credits it `credit`. */
   credit?: bigint;
+  /** The bloom and RLP encoding of result.logs (when there are logs), computed by the worker for the commit. */
+  logsBloom?: Uint8Array;
+  encodedLogs?: Uint8Array;
 }
 
 export type BlockReply =
-  | { type: 'block-done'; id: number; outcomes: TxOutcome[]; stats: WorkerStats }
+  /** `outcomes`: the final incarnations this worker ran, encoded (outcome-codec.ts). */
+  | { type: 'block-done'; id: number; outcomes: EncodedOutcomes; stats: WorkerStats }
   /**
    * `cause`: this worker failed (also when absent), another did (this one stopped), or
-   * the block is better run sequentially (conflicts dominate, or transactions too light).
+   * the block is better run sequentially (conflicts dominate its first executions).
    */
   | { type: 'block-failed'; id: number; cause?: 'error' | 'stopped' | 'gave-up'; message: string; stats: WorkerStats };

@@ -3,7 +3,9 @@
 // block live in multi-version memory (mvmemory.ts).
 
 import type { WorldState } from '../state/world.js';
+import { bytesToKey } from '../util/hex.js';
 import { hashWords, hexToWords, nextPow2 } from './keys.js';
+import { writeBE } from './mvmemory.js';
 
 const MAGIC = 0x4c534e50; // "LSNP"
 
@@ -34,7 +36,7 @@ const SE_WORDS = 16;
 
 /** Serialises `state` (accounts, storage, code; identical code stored once). */
 export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
-  const accounts = [...state.accounts()];
+  const accounts = [...state.peekAccounts()];
   const accSlots = nextPow2(Math.max(16, accounts.length * 2));
   let words = HEADER_WORDS + accSlots + accounts.length * SA_WORDS;
   const storSlots: number[] = [];
@@ -48,7 +50,7 @@ export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
   let codeBytes = 0;
   for (const [, a] of accounts) {
     if (a.code.length === 0) continue;
-    const h = hashKey(a.codeHash);
+    const h = bytesToKey(a.codeHash);
     if (codeAt.has(h)) continue;
     codeAt.set(h, codeBytes);
     codeBytes += (a.code.length + 7) & ~7;
@@ -73,10 +75,10 @@ export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
     i32[r + SA_FLAGS] = a.storage.size > 0 ? SF_HAS_STORAGE : 0;
     i32[r + SA_NONCE_LO] = Number(a.nonce & 0xffffffffn) | 0;
     i32[r + SA_NONCE_HI] = Number(a.nonce >> 32n) | 0;
-    u8.set(bigintTo32(a.balance), 4 * (r + SA_BALANCE));
+    writeBE(u8, 4 * (r + SA_BALANCE), a.balance);
     u8.set(a.codeHash, 4 * (r + SA_CODE_HASH));
     if (a.code.length > 0) {
-      const h = hashKey(a.codeHash);
+      const h = bytesToKey(a.codeHash);
       const off = codeBase + codeAt.get(h)!;
       if (!written.has(h)) {
         u8.set(a.code, off);
@@ -150,19 +152,4 @@ export class Snapshot {
       p = (p + 1) & (slots - 1);
     }
   }
-}
-
-function hashKey(h: Uint8Array): string {
-  let s = '';
-  for (const b of h) s += b.toString(16).padStart(2, '0');
-  return s;
-}
-
-export function bigintTo32(n: bigint): Uint8Array {
-  const b = new Uint8Array(32);
-  for (let i = 31; i >= 0 && n > 0n; i--) {
-    b[i] = Number(n & 0xffn);
-    n >>= 8n;
-  }
-  return b;
 }

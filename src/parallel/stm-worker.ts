@@ -7,12 +7,13 @@ import type { BlockEnv, Tx } from '../evm/types.js';
 import { forkByName, type Fork } from '../fork/table.js';
 import type { AccountView, StateSource } from '../state/source.js';
 import type { AccountWrite } from '../evm/sets.js';
+import { encodeLogs, logsBloom } from '../state/logs.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
 import { waitWhile } from './atomics.js';
 import { hexToWords } from './keys.js';
 import {
-  C_CONFLICTS, C_ERROR, C_EXEC_MICROS, C_EXECUTIONS, C_WAKE, C_WORKER_SLOTS, ST_EXECUTING, T_FLAGS, T_READS, T_STATUS, T_WRITES, TF_EXACT_COINBASE, txWord,
+  C_CONFLICTS, C_ERROR, C_EXECUTIONS, C_WAKE, C_WORKER_SLOTS, ST_EXECUTING, T_FLAGS, T_READS, T_STATUS, T_WRITES, TF_EXACT_COINBASE, txWord,
 } from './layout.js';
 import {
   AV_BALANCE, AV_CODE_HASH, AV_CODE_LEN, AV_CODE_OFF, AV_CODE_SRC, AV_FLAGS, AV_HAS_STORAGE, AV_NONCE_HI, AV_NONCE_LO, AV_WORDS,
@@ -23,8 +24,10 @@ import type { BlockJob, BlockReply, TxOutcome, WorkerStats } from './protocol.js
 import { emptyStats } from './protocol.js';
 import { Scheduler, TASK_EXECUTE, type Task } from './scheduler.js';
 import { Snapshot } from './snapshot.js';
+import { TxList } from './tx-codec.js';
+import { encodeOutcomes } from './outcome-codec.js';
 
-/** The block is better run sequentially (conflicts dominate, or its transactions are too light). */
+/** The block is better run sequentially (conflicts dominate its first executions). */
 class GiveUp extends Error {}
 
 /** Another worker failed: this one stops. */
@@ -39,6 +42,12 @@ class DependencyAbort extends Error {
 
 type ExecuteWithOptions = (source: StateSource, block: BlockEnv, tx: Tx, fork: Fork, opts: { deferCoinbaseFee: boolean }) =>
   FullTxResult & { coinbaseFee?: bigint };
+
+interface AddressLocs {
+  account: number;
+  meta: number;
+  slots: Map<string, number>;
+}
 
 interface PendingWrite {
   kind: number;
@@ -56,6 +65,7 @@ export function runBlockJob(evm: Evm, job: BlockJob, workerIndex: number): Block
     return runBlockJob1(evm, job, workerIndex, stats);
   } finally {
     stats.jobMs = performance.now() - t0;
+    stats.wasmMemoryBytes = evm.memoryBytes;
   }
 }
 
@@ -65,7 +75,7 @@ function runBlockJob1(evm: Evm, job: BlockJob, workerIndex: number, stats: Worke
     ctx = new BlockContext(evm, job, workerIndex, stats);
     ctx.run();
     if (Atomics.load(ctx.ctrl, C_ERROR) !== 0) return { type: 'block-failed', id: job.id, cause: 'stopped', message: 'another worker stopped', stats };
-    return { type: 'block-done', id: job.id, outcomes: ctx.outcomes(), stats };
+    return { type: 'block-done', id: job.id, outcomes: encodeOutcomes(ctx.outcomes()), stats };
   } catch (e) {
     ctx?.sched.fail();
     const cause = e instanceof GiveUp ? 'gave-up' : e instanceof Stopped ? 'stopped' : 'error';
@@ -75,6 +85,7 @@ function runBlockJob1(evm: Evm, job: BlockJob, workerIndex: number, stats: Worke
 
 class BlockContext {
   readonly ctrl: Int32Array;
+  readonly txs: TxList;
   readonly sched: Scheduler;
   readonly mv: MvMemory;
   readonly snapshot: Snapshot;
@@ -84,15 +95,17 @@ class BlockContext {
   deferFees: boolean;
   private readonly results = new Map<number, { inc: number; result: FullTxResult; fee?: bigint; credit?: bigint }>();
   private readonly precompiles: Set<number>;
-  private readonly accountLocs = new Map<string, number>();
-  private readonly metaLocs = new Map<string, number>();
-  private readonly storageLocs = new Map<string, number>();
+  /** Per address: its ACCOUNT and META locations (found together: reads need both) and its STORAGE locations by slot. */
+  private readonly addressLocs = new Map<string, AddressLocs>();
+  /** The read log of the execution in progress (one at a time per worker). */
+  readonly readLog = new ReadLog();
   private readonly key = new Int32Array(13);
   private readonly slot: number;
 
   constructor(private readonly evm: Evm, readonly job: BlockJob, readonly worker: number, readonly stats: WorkerStats) {
     this.ctrl = new Int32Array(job.ctrl);
-    this.sched = new Scheduler(this.ctrl, job.txs.length);
+    this.txs = new TxList(job.txs);
+    this.sched = new Scheduler(this.ctrl, this.txs.length);
     this.snapshot = new Snapshot(job.snapshot);
     this.fork = forkByName(job.fork);
     this.mv = new MvMemory(job.mv, this.ctrl, this.snapshot, this.fork.eips.has(161));
@@ -107,34 +120,32 @@ class BlockContext {
 
   // ---------------------------------------------------------- locations
 
-  accountLoc(addr: string): number {
-    let l = this.accountLocs.get(addr);
+  locsOf(addr: string): AddressLocs {
+    let l = this.addressLocs.get(addr);
     if (l === undefined) {
       hexToWords(addr, this.key, 0, 5);
-      l = this.mv.locate(K_ACCOUNT, this.key);
-      this.accountLocs.set(addr, l);
+      l = { account: this.mv.locate(K_ACCOUNT, this.key), meta: this.mv.locate(K_META, this.key), slots: new Map() };
+      this.addressLocs.set(addr, l);
     }
     return l;
+  }
+
+  accountLoc(addr: string): number {
+    return this.locsOf(addr).account;
   }
 
   metaLoc(addr: string): number {
-    let l = this.metaLocs.get(addr);
-    if (l === undefined) {
-      hexToWords(addr, this.key, 0, 5);
-      l = this.mv.locate(K_META, this.key);
-      this.metaLocs.set(addr, l);
-    }
-    return l;
+    return this.locsOf(addr).meta;
   }
 
   storageLoc(addr: string, slot: string): number {
-    const k = addr + slot;
-    let l = this.storageLocs.get(k);
+    const slots = this.locsOf(addr).slots;
+    let l = slots.get(slot);
     if (l === undefined) {
       hexToWords(addr, this.key, 0, 5);
       hexToWords(slot, this.key, 5, 8);
       l = this.mv.locate(K_STORAGE, this.key);
-      this.storageLocs.set(k, l);
+      slots.set(slot, l);
     }
     return l;
   }
@@ -184,7 +195,7 @@ class BlockContext {
   private touches(tx: number, address: string): boolean {
     let k = this.txKeys[tx];
     if (k === undefined) {
-      const t = this.job.txs[tx];
+      const t = this.txs.get(tx);
       k = this.txKeys[tx] = t.to === null ? [bytesToKey(t.sender)] : [bytesToKey(t.sender), bytesToKey(t.to)];
     }
     return k[0] === address || k[1] === address;
@@ -215,18 +226,6 @@ class BlockContext {
     }
   }
 
-  /**
-   * Gives the block up when its first executions are light: per transaction, the
-   * commit and multi-version memory then cost as much as the execution saves.
-   */
-  private checkLight(executions: number, ms: number): void {
-    const micros = Atomics.add(this.ctrl, C_EXEC_MICROS, Math.round(ms * 1000)) + Math.round(ms * 1000);
-    const check = 2 * this.job.workers + 2;
-    if (this.job.lightMicros > 0 && executions === check && micros < this.job.lightMicros * check) {
-      throw new GiveUp(`light transactions: the first ${check} took ${Math.round(micros / check)} us each on average`);
-    }
-  }
-
   /** Sleeps until ctrl[i] is no longer `value`; gives up if another worker failed. */
   private waitChange(i: number, value: number): void {
     const c = this.ctrl;
@@ -254,7 +253,7 @@ class BlockContext {
     let credit: bigint | undefined;
     const t0 = performance.now();
     try {
-      const recipient = this.creditRecipient(this.job.txs[tx]);
+      const recipient = this.creditRecipient(this.txs.get(tx));
       if (recipient !== null && src.codeless(recipient)) src.placeholder = recipient;
       r = this.run1(src, tx, defer);
       if (defer && r.coinbaseFee === undefined && r.invalid === undefined) {
@@ -282,7 +281,6 @@ class BlockContext {
     } finally {
       this.stats.executeMs += performance.now() - t0;
     }
-    this.checkLight(started, performance.now() - t0);
     if (src.waited) this.conflict(started);
     const writes = this.collectWrites(src, r, fee);
     if (credit !== undefined) writes.set(this.accountLoc(src.placeholder!), { kind: EK_DELTA, val: amountWords(credit), bytes: null });
@@ -295,7 +293,7 @@ class BlockContext {
 
   private run1(src: MvSource, tx: number, defer: boolean): FullTxResult & { coinbaseFee?: bigint } {
     const exec = this.evm.executeTx as unknown as ExecuteWithOptions;
-    return exec.call(this.evm, src, this.env, this.job.txs[tx], this.fork, { deferCoinbaseFee: defer });
+    return exec.call(this.evm, src, this.env, this.txs.get(tx), this.fork, { deferCoinbaseFee: defer });
   }
 
   /** The locations a result writes, with their new entries. */
@@ -383,7 +381,7 @@ class BlockContext {
   }
 
   /** Writes the entries, drops those of the previous incarnation it no longer writes, publishes the logs. */
-  private record(tx: number, inc: number, writes: Map<number, PendingWrite>, reads: number[]): boolean {
+  private record(tx: number, inc: number, writes: Map<number, PendingWrite>, reads: ReadLog): boolean {
     const c = this.ctrl;
     const mv = this.mv;
     const prevAt = Atomics.load(c, txWord(tx, T_WRITES));
@@ -396,7 +394,7 @@ class BlockContext {
     }
     for (const loc of prev) if (!writes.has(loc)) mv.remove(loc, tx);
     Atomics.store(c, txWord(tx, T_WRITES), mv.storeList([...writes.keys()]));
-    Atomics.store(c, txWord(tx, T_READS), mv.storeList(reads));
+    Atomics.store(c, txWord(tx, T_READS), mv.storeList(reads.words.subarray(0, reads.length)));
     return wroteNew;
   }
 
@@ -427,6 +425,11 @@ class BlockContext {
       const o: TxOutcome = { tx, result: this.job.readSets ? r.result : { ...r.result, readSet: NO_READS } };
       if (r.fee !== undefined) o.fee = r.fee;
       if (r.credit !== undefined) o.credit = r.credit;
+      if (r.result.logs.length > 0) {
+        // The commit's per-transaction work that needs no order, done here in parallel.
+        o.logsBloom = logsBloom(r.result.logs);
+        o.encodedLogs = encodeLogs(r.result.logs);
+      }
       out.push(o);
     }
     return out;
@@ -441,7 +444,7 @@ class BlockContext {
     return {
       nonce: BigInt(words[AV_NONCE_LO] >>> 0) + (BigInt(words[AV_NONCE_HI] >>> 0) << 32n),
       balance: readBE(bytes, 4 * AV_BALANCE),
-      codeHash: bytes.slice(4 * AV_CODE_HASH, 4 * AV_CODE_HASH + 32),
+      codeHash: bytes.subarray(4 * AV_CODE_HASH, 4 * AV_CODE_HASH + 32), // the words are not changed once resolved
       code: src === CODE_SNAPSHOT ? this.snapshot.u8.subarray(off, off + len) : src === CODE_ARENA ? this.mv.a8.subarray(off, off + len) : EMPTY,
       hasStorage: words[AV_HAS_STORAGE] === 1,
     };
@@ -454,7 +457,7 @@ class BlockContext {
  * location reads the same throughout the execution.
  */
 class MvSource implements StateSource {
-  readonly reads: number[] = [];
+  readonly reads: ReadLog;
   private readonly accounts = new Map<string, { words: Int32Array; view: AccountView | undefined }>();
   private readonly slots = new Map<string, Uint8Array | undefined>();
   /** The fee recipient's account was read while its fee was deferred. */
@@ -468,7 +471,10 @@ class MvSource implements StateSource {
   private readonly value = new Uint8Array(32);
   private readonly value32 = new Int32Array(this.value.buffer);
 
-  constructor(private readonly ctx: BlockContext, private readonly tx: number, private readonly inc: number, public deferring: boolean) {}
+  constructor(private readonly ctx: BlockContext, private readonly tx: number, private readonly inc: number, public deferring: boolean) {
+    this.reads = ctx.readLog;
+    this.reads.length = 0;
+  }
 
   account(address: string): AccountView | undefined {
     return this.entry(address).view;
@@ -490,12 +496,10 @@ class MvSource implements StateSource {
     }
     const ctx = this.ctx;
     if (this.deferring && address === ctx.coinbaseKey) this.sawCoinbase = true;
-    const loc = ctx.accountLoc(address);
-    const meta = ctx.metaLoc(address);
+    const { account: loc, meta } = ctx.locsOf(address);
     const words = new Int32Array(RESOLVED_WORDS);
     this.resolve(address, loc, () => ctx.mv.readAccount(loc, meta, this.tx, words));
-    this.reads.push(Q_ACCOUNT, loc, meta);
-    for (let i = 0; i < RESOLVED_WORDS; i++) this.reads.push(words[i]);
+    this.reads.add(Q_ACCOUNT, loc, meta, words, RESOLVED_WORDS);
     e = { words, view: ctx.view(words) };
     this.accounts.set(address, e);
     return e;
@@ -507,8 +511,7 @@ class MvSource implements StateSource {
     const loc = ctx.accountLoc(address);
     const out = new Int32Array(9);
     this.resolve(address, loc, () => ctx.mv.readCode(loc, this.tx, out));
-    this.reads.push(Q_CODE, loc, 0);
-    for (let i = 0; i < 9; i++) this.reads.push(out[i]);
+    this.reads.add(Q_CODE, loc, 0, out, 9);
     return out[0] === 0;
   }
 
@@ -520,12 +523,9 @@ class MvSource implements StateSource {
     const meta = ctx.metaLoc(address);
     const v = this.value;
     this.resolve(address, loc, () => ctx.mv.readStorage(loc, meta, this.tx, v));
-    this.reads.push(Q_STORAGE, loc, meta);
+    this.reads.add(Q_STORAGE, loc, meta, this.value32, 8);
     let zero = true;
-    for (let i = 0; i < 8; i++) {
-      this.reads.push(this.value32[i]);
-      if (this.value32[i] !== 0) zero = false;
-    }
+    for (let i = 0; i < 8; i++) if (this.value32[i] !== 0) zero = false;
     const out = zero ? undefined : v.slice();
     this.slots.set(k, out);
     return out;
@@ -548,6 +548,27 @@ class MvSource implements StateSource {
 }
 
 const NO_READS = { accounts: [], storage: [], blockHashes: [] };
+
+/** A read log ([kind, location, meta location, value words...] records), in a buffer reused across executions. */
+class ReadLog {
+  words = new Int32Array(4096);
+  length = 0;
+
+  add(kind: number, loc: number, meta: number, values: Int32Array, n: number): void {
+    if (this.length + 3 + n > this.words.length) {
+      const w = new Int32Array(this.words.length * 2 + n);
+      w.set(this.words.subarray(0, this.length));
+      this.words = w;
+    }
+    const w = this.words;
+    let p = this.length;
+    w[p++] = kind;
+    w[p++] = loc;
+    w[p++] = meta;
+    for (let i = 0; i < n; i++) w[p++] = values[i];
+    this.length = p;
+  }
+}
 
 /** The balance a transfer recipient is shown: its credit is what the transaction adds to it. */
 const PLACEHOLDER = 1n << 255n;

@@ -15,9 +15,9 @@
 import { Evm } from '../evm/evm.js';
 import { loadModule } from '../wasm/module.js';
 import { MAX_WORKERS } from './layout.js';
-import type { WorkerPool } from './pool.js';
 import { emptyStats, type BlockJob, type BlockReply } from './protocol.js';
 import { runBlockJob } from './stm-worker.js';
+import { SupervisedPool, type PoolOptions, type SpawnWorker, type WorkerHandle } from './supervised-pool.js';
 
 /** Messages from the page to a worker, besides BlockJob. */
 export interface WebWorkerInit {
@@ -26,12 +26,12 @@ export interface WebWorkerInit {
   index: number;
 }
 
-export interface WebWorkerPoolOptions {
+export interface WebWorkerPoolOptions extends PoolOptions {
   /** The compiled Lanes WASM (default: loadModule()). */
   module?: WebAssembly.Module;
   /** The worker script (default: this module, for bundlers). */
   workerUrl?: string | URL;
-  /** Milliseconds to wait for the workers to start (default 30 s). */
+  /** Milliseconds to wait for a worker to start (default 30 s). */
   startTimeoutMs?: number;
 }
 
@@ -45,22 +45,11 @@ export function webPoolUnavailable(): string | null {
   return null;
 }
 
-export class WebWorkerPool implements WorkerPool {
-  private broken: Error | null = null;
-  private busy = false;
-  private readonly failListeners = new Set<(e: Error) => void>();
-
-  private constructor(private readonly workers: Worker[]) {
-    for (const w of workers) {
-      w.addEventListener('error', (e) => this.fail(new Error(`Block-STM web worker failed: ${e.message || 'error'}`)));
-      w.addEventListener('messageerror', () => this.fail(new Error('Block-STM web worker: a message could not be read')));
-    }
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
+/**
+ * A browser worker cannot exit on its own, only fail (an uncaught error) or stop
+ * answering (a loop, self.close()): the pool's watchdog finds the latter.
+ */
+export class WebWorkerPool extends SupervisedPool {
   /** Starts `size` Web Workers (default: the cores the browser reports), each with its own Evm. */
   static async create(size?: number, opts: WebWorkerPoolOptions = {}): Promise<WebWorkerPool> {
     const why = webPoolUnavailable();
@@ -68,80 +57,53 @@ export class WebWorkerPool implements WorkerPool {
     const n = size ?? Math.min(MAX_WORKERS, Math.max(1, navigator.hardwareConcurrency || 1));
     if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new RangeError(`worker pool size must be 1..${MAX_WORKERS}, got ${n}`);
     const module = opts.module ?? (await loadModule());
-    const workers: Worker[] = [];
-    const timeout = opts.startTimeoutMs ?? 30_000;
-    try {
-      await Promise.all(Array.from({ length: n }, (_, index) => {
-        const w = opts.workerUrl !== undefined
-          ? new Worker(opts.workerUrl, { type: 'module', name: `lanes-stm-${index}` })
-          : new Worker(new URL('./web-pool.js', import.meta.url), { type: 'module', name: `lanes-stm-${index}` });
-        workers.push(w);
-        return new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`Block-STM web worker ${index} did not start within ${timeout} ms`)), timeout);
-          const done = (err: Error | null) => {
-            clearTimeout(timer);
-            w.onmessage = null;
-            w.onerror = null;
-            if (err) reject(err);
-            else resolve();
-          };
-          w.onmessage = (e: MessageEvent) => {
-            const m = e.data as { type?: string; message?: string };
-            if (m?.type === 'ready') done(null);
-            else if (m?.type === 'init-failed') done(new Error(`Block-STM web worker ${index} could not start: ${m.message}`));
-          };
-          w.onerror = (e: ErrorEvent) => {
-            e.preventDefault();
-            done(new Error(`Block-STM web worker ${index} could not load (${e.message || 'script error'}); is the worker script self-contained?`));
-          };
-          w.postMessage({ type: 'init', module, index } satisfies WebWorkerInit);
-        });
-      }));
-    } catch (e) {
-      for (const w of workers) w.terminate();
-      throw e;
-    }
-    return new WebWorkerPool(workers);
+    const pool = new WebWorkerPool(spawnWebWorker(module, opts), n, opts);
+    await pool.start();
+    return pool;
   }
+}
 
-  private fail(e: Error): void {
-    this.broken ??= e;
-    for (const f of this.failListeners) f(e);
-  }
-
-  broadcast(job: BlockJob): Promise<BlockReply[]> {
-    if (this.broken) return Promise.reject(this.broken);
-    if (this.busy) return Promise.reject(new Error('worker pool busy: one block at a time'));
-    this.busy = true;
-    const replies: BlockReply[] = new Array(this.workers.length);
-    let pending = this.workers.length;
-    return new Promise<BlockReply[]>((resolve, reject) => {
-      const listeners = this.workers.map((_, i) => (e: MessageEvent) => {
-        const m = e.data as BlockReply;
-        if (m?.id !== job.id) return;
-        replies[i] = m;
-        if (--pending === 0) finish(null);
-      });
-      const onFail = (err: Error) => finish(err);
-      const finish = (err: Error | null) => {
-        this.failListeners.delete(onFail);
-        this.workers.forEach((w, i) => w.removeEventListener('message', listeners[i]));
-        this.busy = false;
-        if (err) reject(err);
-        else resolve(replies);
-      };
-      this.failListeners.add(onFail);
-      this.workers.forEach((w, i) => {
-        w.addEventListener('message', listeners[i]);
-        w.postMessage(job);
-      });
+function spawnWebWorker(module: WebAssembly.Module, opts: WebWorkerPoolOptions): SpawnWorker {
+  const timeout = opts.startTimeoutMs ?? 30_000;
+  return (index, events) => new Promise<WorkerHandle>((resolve, reject) => {
+    const w = opts.workerUrl !== undefined
+      ? new Worker(opts.workerUrl, { type: 'module', name: `lanes-stm-${index}` })
+      : new Worker(new URL('./web-pool.js', import.meta.url), { type: 'module', name: `lanes-stm-${index}` });
+    const handle: WorkerHandle = {
+      post: (job) => w.postMessage(job),
+      terminate: async () => w.terminate(),
+    };
+    let ready = false;
+    const startFailed = (err: Error) => {
+      clearTimeout(timer);
+      w.terminate();
+      reject(err);
+    };
+    const timer = setTimeout(() => startFailed(new Error(`Block-STM web worker ${index} did not start within ${timeout} ms`)), timeout);
+    w.addEventListener('message', (e: MessageEvent) => {
+      const m = e.data as BlockReply | { type: 'ready' } | { type: 'init-failed'; message: string };
+      if (ready) events.reply(m as BlockReply);
+      else if (m?.type === 'ready') {
+        ready = true;
+        clearTimeout(timer);
+        resolve(handle);
+      } else if (m?.type === 'init-failed') startFailed(new Error(`Block-STM web worker ${index} could not start: ${m.message}`));
     });
-  }
-
-  async close(): Promise<void> {
-    this.broken ??= new Error('worker pool closed');
-    for (const w of this.workers.splice(0)) w.terminate();
-  }
+    w.addEventListener('error', (e: ErrorEvent) => {
+      if (ready) {
+        events.failed(new Error(`Block-STM web worker ${index} failed: ${e.message || 'error'}`));
+        return;
+      }
+      e.preventDefault();
+      startFailed(new Error(`Block-STM web worker ${index} could not load (${e.message || 'script error'}); is the worker script self-contained?`));
+    });
+    w.addEventListener('messageerror', () => {
+      const err = new Error(`Block-STM web worker ${index}: a message could not be read`);
+      if (ready) events.failed(err);
+      else startFailed(err);
+    });
+    w.postMessage({ type: 'init', module, index } satisfies WebWorkerInit);
+  });
 }
 
 // ---- the worker side ----

@@ -27,6 +27,9 @@ const OP: Record<string, number> = {
   CALLVALUE: 0x34, CALLDATALOAD: 0x35, CALLDATASIZE: 0x36, CODECOPY: 0x39, COINBASE: 0x41, SELFBALANCE: 0x47, POP: 0x50,
   MLOAD: 0x51, MSTORE: 0x52, SLOAD: 0x54, SSTORE: 0x55, JUMP: 0x56, JUMPI: 0x57, GAS: 0x5a, JUMPDEST: 0x5b,
   DUP1: 0x80, DUP6: 0x85, SWAP1: 0x90, LOG1: 0xa1, CREATE2: 0xf5, CALL: 0xf1, RETURN: 0xf3, SELFDESTRUCT: 0xff,
+  // (for the random blocks of test/support/random-blocks.ts)
+  GT: 0x11, AND: 0x16, SHR: 0x1c, CALLDATACOPY: 0x37, EXTCODEHASH: 0x3f, TLOAD: 0x5c, TSTORE: 0x5d,
+  DUP2: 0x81, DUP3: 0x82, DUP4: 0x83, DUP8: 0x87, DUP9: 0x88, LOG2: 0xa2, CREATE: 0xf0, REVERT: 0xfd, INVALID: 0xfe,
 };
 
 /**
@@ -93,7 +96,7 @@ export const COINBASE_READER_CODE = asm(
 );
 
 /** A CREATE2 child: with calldata, copies slot 0 to slot 2 and stores the word in slot 0; without, self-destructs to the caller. */
-const CHILD_RUNTIME = asm(
+export const CHILD_RUNTIME = asm(
   'CALLDATASIZE', 'ISZERO', '>sd', 'JUMPI', 0, 'SLOAD', 2, 'SSTORE', 0, 'CALLDATALOAD', 0, 'SSTORE', 'STOP', '@sd', 'CALLER', 'SELFDESTRUCT',
 );
 
@@ -123,7 +126,7 @@ export const FACTORY_CODE = (() => {
 
 // ---------------------------------------------------------------- blocks
 
-const ETH = 10n ** 18n;
+export const ETH = 10n ** 18n;
 const COINBASE = address(0xc0, 0xffee);
 
 export function address(prefix: number, i: number): Uint8Array {
@@ -136,23 +139,24 @@ export function address(prefix: number, i: number): Uint8Array {
   return a;
 }
 
-function word(n: bigint | number): Uint8Array {
+export function word(n: bigint | number): Uint8Array {
   return bigintToBytes(BigInt(n), 32);
 }
 
-function header(fork: Fork, coinbase = COINBASE): BlockHeader {
+/** A header for `fork` with room for `gas` (at least 60M: the GASLIMIT existing workloads see). */
+function header(fork: Fork, gas: bigint, coinbase = COINBASE): BlockHeader {
   const london = fork.eips.has(1559);
   return {
     parentHash: new Uint8Array(32), ommersHash: EMPTY_OMMERS_HASH, coinbase, stateRoot: new Uint8Array(32),
     transactionsRoot: new Uint8Array(32), receiptsRoot: new Uint8Array(32), logsBloom: new Uint8Array(256),
-    difficulty: fork.eips.has(3675) ? 0n : 131072n, number: 20_000_000n, gasLimit: 60_000_000n, gasUsed: 0n,
+    difficulty: fork.eips.has(3675) ? 0n : 131072n, number: 20_000_000n, gasLimit: gas > 60_000_000n ? gas : 60_000_000n, gasUsed: 0n,
     timestamp: 1_720_000_000n, extraData: new Uint8Array(0), mixHash: new Uint8Array(32).fill(7), nonce: new Uint8Array(8),
     ...(london ? { baseFeePerGas: 7n } : {}),
   };
 }
 
-/** Builds transactions with per-sender nonces, in the fork's fee style. */
-class TxBuilder {
+/** Builds transactions with per-sender nonces, in the fork's fee style (max fee 1,000 wei per gas). */
+export class TxBuilder {
   private nonces = new Map<string, bigint>();
   readonly txs: Tx[] = [];
   constructor(private readonly fork: Fork, private readonly pre: WorldState) {}
@@ -170,7 +174,7 @@ class TxBuilder {
   }
 }
 
-function fund(pre: WorldState, a: Uint8Array, balance = 100n * ETH): Uint8Array {
+export function fund(pre: WorldState, a: Uint8Array, balance = 100n * ETH): Uint8Array {
   pre.putAccount(bytesToKey(a), createAccount({ balance }));
   return a;
 }
@@ -182,8 +186,10 @@ function deploy(pre: WorldState, a: Uint8Array, code: Uint8Array, storage: [bigi
   return a;
 }
 
-function block(fork: Fork, txs: Tx[], coinbase = COINBASE): Block {
-  return { header: header(fork, coinbase), transactions: txs, uncles: [] };
+/** A block of `txs` whose gas limit holds them all. */
+export function block(fork: Fork, txs: Tx[], coinbase = COINBASE): Block {
+  const gas = txs.reduce((s, tx) => s + tx.gasLimit, 0n);
+  return { header: header(fork, gas, coinbase), transactions: txs, uncles: [] };
 }
 
 /** `n` calls, each by its own sender to its own contract: no conflicts but the fee recipient. */
@@ -204,6 +210,21 @@ export function transfersWorkload(n: number, fork = forkByName('Cancun')): Workl
   const b = new TxBuilder(fork, pre);
   for (let i = 0; i < n; i++) b.add(fund(pre, address(0xee, i)), address(0xdd, i), { value: 1000n + BigInt(i), gas: 21_000n });
   return { name: `transfers-${n}`, description: `${n} value transfers, distinct senders and recipients`, fork, pre, block: block(fork, b.txs) };
+}
+
+/**
+ * A chain of `n` transfers: account i sends to account i + 1, which starts empty and
+ * sends on what it received less its gas (21,000 at the 1,000 wei maximum fee). Each
+ * transaction depends on the one before: its sender is funded only by it.
+ */
+export function transferChainWorkload(n: number, fork = forkByName('Cancun')): Workload {
+  const pre = new WorldState();
+  const b = new TxBuilder(fork, pre);
+  const gasCost = 21_000n * 1000n;
+  let value = ETH;
+  fund(pre, address(0xe0, 0), 2n * ETH);
+  for (let i = 0; i < n; i++, value -= gasCost) b.add(address(0xe0, i), address(0xe0, i + 1), { value, gas: 21_000n });
+  return { name: `transfer-chain-${n}`, description: `${n} transfers, each spending what the previous one received`, fork, pre, block: block(fork, b.txs) };
 }
 
 /**
@@ -354,11 +375,11 @@ export function invalidWorkload(kind: 'nonce' | 'balance', bad: number, fork = f
 
 // ---------------------------------------------------------------- helpers
 
-function create2Address(deployer: Uint8Array, salt: number, init: Uint8Array): Uint8Array {
+export function create2Address(deployer: Uint8Array, salt: number, init: Uint8Array): Uint8Array {
   return keccak(concat(Uint8Array.of(0xff), deployer, word(salt), keccak(init))).slice(12);
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {
@@ -369,7 +390,7 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** Mulberry32: a small seeded generator. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) | 0;

@@ -1,8 +1,8 @@
 // Logs: the hash ethereum/tests state tests compare ("logs" in each post entry) and
 // the 2048-bit bloom filter of receipts and block headers (Yellow Paper, section 4.3.1).
 
-import { keccak_256 } from '@noble/hashes/sha3.js';
-import { RLP } from '@ethereumjs/rlp';
+import { keccak256, keccak256View } from '../util/keccak.js';
+import { rlpHeaderSize, writeRlpHeader } from './trie.js';
 
 export interface Log {
   address: Uint8Array;
@@ -10,14 +10,61 @@ export interface Log {
   data: Uint8Array;
 }
 
-/** RLP of the log list [[address, [topics...], data], ...], as receipts carry it. */
+/**
+ * RLP of the log list [[address, [topics...], data], ...], as receipts carry it.
+ * Written directly into one buffer (sizes first): receipts of a busy block hold
+ * thousands of logs, and a generic encoder's nested arrays cost more than the hashing.
+ */
 export function encodeLogs(logs: Log[]): Uint8Array {
-  return RLP.encode(logs.map((l) => [l.address, l.topics, l.data]));
+  let payload = 0;
+  for (const l of logs) payload += logSize(l);
+  const out = new Uint8Array(rlpHeaderSize(payload) + payload);
+  let o = writeRlpHeader(out, 0, payload, 0xc0);
+  for (const l of logs) {
+    o = writeRlpHeader(out, o, logPayload(l), 0xc0);
+    o = writeString(out, o, l.address);
+    o = writeRlpHeader(out, o, topicsPayload(l), 0xc0);
+    for (const t of l.topics) o = writeString(out, o, t);
+    o = writeString(out, o, l.data);
+  }
+  return out;
+}
+
+function topicsPayload(l: Log): number {
+  let n = 0;
+  for (const t of l.topics) n += stringSize(t);
+  return n;
+}
+
+function logPayload(l: Log): number {
+  const topics = topicsPayload(l);
+  return stringSize(l.address) + rlpHeaderSize(topics) + topics + stringSize(l.data);
+}
+
+function logSize(l: Log): number {
+  const p = logPayload(l);
+  return rlpHeaderSize(p) + p;
+}
+
+/** Bytes of RLP(b) for a byte string. */
+export function stringSize(b: Uint8Array): number {
+  return b.length === 1 && b[0] < 0x80 ? 1 : rlpHeaderSize(b.length) + b.length;
+}
+
+/** Writes RLP(b) at out[at]; returns the offset after it. */
+export function writeString(out: Uint8Array, at: number, b: Uint8Array): number {
+  if (b.length === 1 && b[0] < 0x80) {
+    out[at] = b[0];
+    return at + 1;
+  }
+  at = writeRlpHeader(out, at, b.length, 0x80);
+  out.set(b, at);
+  return at + b.length;
 }
 
 /** keccak256(RLP(logs)); for no logs this is keccak256(0xc0). */
 export function logsHash(logs: Log[]): Uint8Array {
-  return keccak_256(encodeLogs(logs));
+  return keccak256(encodeLogs(logs));
 }
 
 /** The 256-byte bloom of the logs' addresses and topics. */
@@ -36,7 +83,7 @@ export function logsBloom(logs: Log[]): Uint8Array {
  * 2048-bit big-endian number, so bit i lives in byte 255 - (i >> 3).
  */
 export function addToBloom(bloom: Uint8Array, item: Uint8Array): void {
-  const h = keccak_256(item);
+  const h = keccak256View(item);
   for (let i = 0; i < 6; i += 2) {
     const bit = ((h[i] << 8) | h[i + 1]) & 2047;
     bloom[255 - (bit >> 3)] |= 1 << (bit & 7);

@@ -6,13 +6,13 @@
 // Keys are handled as lowercase hex strings, one character per nibble: sorting the
 // strings sorts the keys, and a nibble path is a (cheap, V8-sliced) substring.
 
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256, keccak256View, keccak256Written } from '../util/keccak.js';
 import { bytesToKey } from '../util/hex.js';
 
 const EMPTY_STRING_RLP = Uint8Array.of(0x80);
 
 /** keccak256(RLP("")): the root of a trie with no entries. */
-export const EMPTY_TRIE_ROOT: Uint8Array = keccak_256(EMPTY_STRING_RLP);
+export const EMPTY_TRIE_ROOT: Uint8Array = keccak256(EMPTY_STRING_RLP);
 
 /**
  * Root of the trie holding `entries` (raw keys, values already encoded by the caller).
@@ -27,15 +27,19 @@ export function trieRoot(entries: Iterable<[Uint8Array, Uint8Array]>): Uint8Arra
 /** Root of the "secure" trie: every key is replaced by its keccak256 (state and storage tries). */
 export function secureTrieRoot(entries: Iterable<[Uint8Array, Uint8Array]>): Uint8Array {
   const map = new Map<string, Uint8Array>();
-  for (const [k, v] of entries) map.set(bytesToKey(keccak_256(k)), v);
+  for (const [k, v] of entries) map.set(bytesToKey(keccak256(k)), v);
   return trieRootFromHexKeys(map);
 }
 
 /** Root of the trie with key RLP(i) for the i-th value (transactions, receipts, withdrawals). */
 export function orderedTrieRoot(values: Uint8Array[]): Uint8Array {
-  const map = new Map<string, Uint8Array>();
-  for (let i = 0; i < values.length; i++) map.set(bytesToKey(rlpIndex(i)), values[i]);
-  return trieRootFromHexKeys(map);
+  // Keys are distinct by construction: sort them with their values, no map needed.
+  const order: { key: string; value: Uint8Array }[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i].length > 0) order.push({ key: bytesToKey(rlpIndex(i)), value: values[i] });
+  if (order.length === 0) return EMPTY_TRIE_ROOT.slice();
+  order.sort((a, b) => (a.key < b.key ? -1 : 1));
+  const root = new Builder(order.map((e) => e.key), order.map((e) => e.value), undefined).node(0, order.length, 0);
+  return keccak256(root);
 }
 
 /**
@@ -55,11 +59,11 @@ export class NodeHashCache {
   hash(encoded: Uint8Array): Uint8Array {
     // Node encodings here are at most ~550 bytes (a full branch); longer ones are rare
     // values in generic tries and not worth a key string.
-    if (encoded.length > 1024) return keccak_256(encoded);
+    if (encoded.length > 1024) return keccak256(encoded);
     const key = String.fromCharCode.apply(null, encoded as unknown as number[]);
     let h = this.young.get(key);
     if (h !== undefined) return h;
-    h = this.old.get(key) ?? keccak_256(encoded);
+    h = this.old.get(key) ?? keccak256(encoded);
     if (this.young.size >= this.limit) {
       this.old = this.young;
       this.young = new Map();
@@ -91,7 +95,7 @@ export function trieRootFromHexKeys(entries: Iterable<[string, Uint8Array]>, cac
   const values = new Array<Uint8Array>(keys.length);
   for (let i = 0; i < keys.length; i++) values[i] = byKey.get(keys[i])!;
   const root = new Builder(keys, values, cache).node(0, keys.length, 0);
-  return cache ? cache.hash(root).slice() : keccak_256(root);
+  return cache ? cache.hash(root).slice() : keccak256(root);
 }
 
 /** RLP of a non-negative integer index (0 -> 0x80). */
@@ -140,17 +144,43 @@ class Builder {
       while (j < hi && keys[j].charCodeAt(depth) === c) j++;
       const n = c <= 57 ? c - 48 : c - 87;
       while (slot < n) items[slot++] = EMPTY_STRING_RLP;
-      items[slot++] = this.reference(this.node(i, j, depth + 1));
+      items[slot++] = j - i === 1 && this.cache === undefined ? this.leafReference(i, depth + 1) : this.reference(this.node(i, j, depth + 1));
       i = j;
     }
     while (slot < 16) items[slot++] = EMPTY_STRING_RLP;
     return encodeList(items);
   }
 
+  /**
+   * reference(node(i, i + 1, depth)) for a leaf, hashed as it is written into the
+   * hasher: a leaf holding a receipt is hundreds of bytes that would otherwise be
+   * copied into a node, and then into the hasher, only to be hashed.
+   */
+  private leafReference(i: number, depth: number): Uint8Array {
+    const path = hexPrefix(this.keys[i], depth, this.keys[i].length, true);
+    const value = this.values[i];
+    const pathSize = path.length === 1 && path[0] < 0x80 ? 1 : rlpHeaderSize(path.length) + path.length;
+    const valueSize = value.length === 1 && value[0] < 0x80 ? 1 : rlpHeaderSize(value.length) + value.length;
+    const payload = pathSize + valueSize;
+    const size = rlpHeaderSize(payload) + payload;
+    if (size < 32) return encodeList([encodeString(path), encodeString(value)]);
+    return encodeString(keccak256Written(size, (out, at) => {
+      at = writeRlpHeader(out, at, payload, 0xc0);
+      for (const b of [path, value]) {
+        if (b.length === 1 && b[0] < 0x80) out[at++] = b[0];
+        else {
+          at = writeRlpHeader(out, at, b.length, 0x80);
+          out.set(b, at);
+          at += b.length;
+        }
+      }
+    }));
+  }
+
   /** How a parent refers to a child: the node itself when its RLP is under 32 bytes, else its hash. */
   private reference(encoded: Uint8Array): Uint8Array {
     if (encoded.length < 32) return encoded;
-    return encodeString(this.cache ? this.cache.hash(encoded) : keccak_256(encoded));
+    return encodeString(this.cache ? this.cache.hash(encoded) : keccak256View(encoded));
   }
 }
 
@@ -198,8 +228,30 @@ function encodeList(items: Uint8Array[]): Uint8Array {
 }
 
 function header(len: number, base: number): Uint8Array {
-  if (len < 56) return Uint8Array.of(base + len);
-  const bytes: number[] = [];
-  for (let t = len; t > 0; t = Math.floor(t / 256)) bytes.unshift(t & 0xff);
-  return Uint8Array.of(base + 55 + bytes.length, ...bytes);
+  const out = new Uint8Array(rlpHeaderSize(len));
+  writeRlpHeader(out, 0, len, base);
+  return out;
+}
+
+/** Bytes of the RLP header of a string or list with a `len`-byte payload. */
+export function rlpHeaderSize(len: number): number {
+  if (len < 56) return 1;
+  let n = 1;
+  for (let t = len; t > 0; t = Math.floor(t / 256)) n++;
+  return n;
+}
+
+/**
+ * Writes the RLP header of a `len`-byte payload at out[at] (`base` 0x80 for a string,
+ * 0xc0 for a list); returns the offset after it.
+ */
+export function writeRlpHeader(out: Uint8Array, at: number, len: number, base: number): number {
+  if (len < 56) {
+    out[at] = base + len;
+    return at + 1;
+  }
+  const size = rlpHeaderSize(len) - 1;
+  out[at] = base + 55 + size;
+  for (let i = size, t = len; i >= 1; i--, t = Math.floor(t / 256)) out[at + i] = t & 0xff;
+  return at + 1 + size;
 }

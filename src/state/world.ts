@@ -10,7 +10,7 @@
 // an Account obtained from getAccount() may be mutated in place, and only that state
 // sees it.
 
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../util/keccak.js';
 import { RLP } from '@ethereumjs/rlp';
 import {
   InputError,
@@ -28,7 +28,7 @@ import { EMPTY_TRIE_ROOT, NodeHashCache, trieRootFromHexKeys } from './trie.js';
 export { EMPTY_TRIE_ROOT };
 
 /** keccak256 of empty code. */
-export const EMPTY_CODE_HASH: Uint8Array = keccak_256(new Uint8Array(0));
+export const EMPTY_CODE_HASH: Uint8Array = keccak256(new Uint8Array(0));
 
 export interface Account {
   nonce: bigint;
@@ -69,7 +69,7 @@ export function createAccount(fields: Partial<Omit<Account, 'codeHash'>> = {}): 
     nonce: fields.nonce ?? 0n,
     balance: fields.balance ?? 0n,
     code,
-    codeHash: code.length === 0 ? EMPTY_CODE_HASH : keccak_256(code),
+    codeHash: code.length === 0 ? EMPTY_CODE_HASH : keccak256(code),
     storage: toStorageMap(fields.storage),
   };
 }
@@ -108,7 +108,7 @@ function hashedKey(key: string): string {
   let h = hashedKeys.get(key);
   if (h === undefined) {
     if (hashedKeys.size >= HASHED_KEY_LIMIT) hashedKeys.clear();
-    h = bytesToKey(keccak_256(hexToBytes(key)));
+    h = bytesToKey(keccak256(hexToBytes(key)));
     hashedKeys.set(key, h);
   }
   return h;
@@ -180,7 +180,7 @@ export class WorldState {
   setCode(addr: string, code: Uint8Array): void {
     const a = this.ownOrCreate(addr);
     a.code = code;
-    a.codeHash = code.length === 0 ? EMPTY_CODE_HASH : keccak_256(code);
+    a.codeHash = code.length === 0 ? EMPTY_CODE_HASH : keccak256(code);
   }
 
   getStorage(addr: string, slot: string): Uint8Array | undefined {
@@ -208,6 +208,11 @@ export class WorldState {
       const a = this.own(addr);
       if (a !== undefined) yield [addr, a];
     }
+  }
+
+  /** All accounts, read-only (without taking ownership: no copy-on-write clone); callers must not mutate them. */
+  peekAccounts(): IterableIterator<[string, Readonly<Account>]> {
+    return this.map.entries();
   }
 
   get size(): number {

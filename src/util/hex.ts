@@ -98,9 +98,8 @@ export function bytesToBigint(b: Uint8Array): bigint {
 /** Minimal big-endian bytes of a bigint (0 -> empty), as RLP wants integers. */
 export function bigintToMinimalBytes(n: bigint): Uint8Array {
   if (n === 0n) return new Uint8Array(0);
-  let len = 0;
-  for (let t = n; t > 0n; t >>= 8n) len++;
-  return bigintToBytes(n, len);
+  // The length from the hex digits: a BigInt shift per byte costs more than the conversion.
+  return bigintToBytes(n, (n.toString(16).length + 1) >> 1);
 }
 
 /** Minimal hex of a quantity ("0x0" for zero), as EIP-3155 and JSON-RPC print numbers. */

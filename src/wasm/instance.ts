@@ -2,8 +2,7 @@
 // interpreter, views on its memory, and the host functions it imports.
 import * as C from '../../assembly/shared/config.js';
 import type { Fork } from '../fork/table.js';
-
-const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+import { addressKeyAt, slotKeyAt } from './keys.js';
 
 export interface WasmExports {
   memory: WebAssembly.Memory;
@@ -62,12 +61,14 @@ export interface HostCallbacks {
 export interface AccountOut {
   exists: boolean;
   nonce: bigint;
-  /** 32 bytes big-endian. */
-  balance: Uint8Array;
+  balance: bigint;
+  /** 32 bytes (read, not kept). */
   codeHash: Uint8Array;
   codeSize: number;
   hasStorage: boolean;
 }
+
+const NO_CODE_HASH = new Uint8Array(32);
 
 export class WasmInstance {
   readonly exports: WasmExports;
@@ -78,7 +79,7 @@ export class WasmInstance {
   private tracer: ((step: RawStep) => void) | null = null;
   private pending: RawStep | null = null;
   private readonly accountOut: AccountOut = {
-    exists: false, nonce: 0n, balance: new Uint8Array(32), codeHash: new Uint8Array(32), codeSize: 0, hasStorage: false,
+    exists: false, nonce: 0n, balance: 0n, codeHash: NO_CODE_HASH, codeSize: 0, hasStorage: false,
   };
 
   private constructor(instance: WebAssembly.Instance) {
@@ -152,8 +153,31 @@ export class WasmInstance {
   /** Writes a 256-bit value as a little-endian word (the WASM's limb order). */
   writeWord(at: number, n: bigint): void {
     const v = this.view;
+    if (n >= 0n && n <= 0xffffffffffffffffn) { // most environment values: one limb
+      v.setBigUint64(at, n, true);
+      v.setBigUint64(at + 8, 0n);
+      v.setBigUint64(at + 16, 0n);
+      v.setBigUint64(at + 24, 0n);
+      return;
+    }
     for (let i = 0; i < 4; i++) {
       v.setBigUint64(at + 8 * i, n & 0xffffffffffffffffn, true);
+      n >>= 64n;
+    }
+  }
+
+  /** Writes a 256-bit value as 32 big-endian bytes. */
+  writeBigEndian(at: number, n: bigint): void {
+    const v = this.view;
+    if (n >= 0n && n <= 0xffffffffffffffffn) {
+      v.setBigUint64(at, 0n);
+      v.setBigUint64(at + 8, 0n);
+      v.setBigUint64(at + 16, 0n);
+      v.setBigUint64(at + 24, n);
+      return;
+    }
+    for (let i = 24; i >= 0; i -= 8) {
+      v.setBigUint64(at + i, BigInt.asUintN(64, n));
       n >>= 64n;
     }
   }
@@ -170,12 +194,14 @@ export class WasmInstance {
     this.writeWordBE(at, address);
   }
 
-  /** Lowercase hex of `len` bytes of WASM memory (a state key), without copying them out. */
-  keyAt(at: number, len: number): string {
-    const m = this.mem;
-    let s = '';
-    for (let i = at; i < at + len; i++) s += HEX_PAIRS[m[i]];
-    return s;
+  /** The state key of the address at `at` in WASM memory. */
+  addressKeyAt(at: number): string {
+    return addressKeyAt(this.mem, at);
+  }
+
+  /** The state key of the 32-byte slot at `at` in WASM memory. */
+  slotKeyAt(at: number): string {
+    return slotKeyAt(this.mem, at);
   }
 
   writeBytes(at: number, b: Uint8Array): void {
@@ -223,13 +249,12 @@ export class WasmInstance {
 
   private onAccount(h: HostCallbacks): void {
     const o = this.accountOut;
-    o.exists = false; o.nonce = 0n; o.balance.fill(0); o.codeHash.fill(0); o.codeSize = 0; o.hasStorage = false;
-    h.account(this.keyAt(C.HOST_IO + C.H_ADDRESS, 20), o);
+    o.exists = false; o.nonce = 0n; o.balance = 0n; o.codeHash = NO_CODE_HASH; o.codeSize = 0; o.hasStorage = false;
+    h.account(this.addressKeyAt(C.HOST_IO + C.H_ADDRESS), o);
     const v = this.view;
-    const m = this.mem;
-    m.set(o.balance, C.HOST_IO + C.H_BALANCE);
+    this.writeBigEndian(C.HOST_IO + C.H_BALANCE, o.balance);
     v.setBigUint64(C.HOST_IO + C.H_NONCE, o.nonce, true);
-    m.set(o.codeHash, C.HOST_IO + C.H_CODE_HASH);
+    this.mem.set(o.codeHash, C.HOST_IO + C.H_CODE_HASH);
     v.setUint32(C.HOST_IO + C.H_CODE_SIZE, o.codeSize, true);
     v.setUint32(C.HOST_IO + C.H_ACCOUNT_FLAGS, (o.exists ? C.A_EXISTS : 0) | (o.hasStorage ? C.A_HAS_STORAGE : 0), true);
   }
@@ -237,12 +262,12 @@ export class WasmInstance {
   private readonly word = new Uint8Array(32);
   private onStorage(h: HostCallbacks): void {
     this.word.fill(0);
-    h.storage(this.keyAt(C.HOST_IO + C.H_ADDRESS, 20), this.keyAt(C.HOST_IO + C.H_SLOT, 32), this.word);
+    h.storage(this.addressKeyAt(C.HOST_IO + C.H_ADDRESS), this.slotKeyAt(C.HOST_IO + C.H_SLOT), this.word);
     this.mem.set(this.word, C.HOST_IO + C.H_WORD);
   }
 
   private onCode(h: HostCallbacks, dest: number, len: number): void {
-    const addr = this.keyAt(C.HOST_IO + C.H_ADDRESS, 20);
+    const addr = this.addressKeyAt(C.HOST_IO + C.H_ADDRESS);
     const hash = this.readBytes(C.HOST_IO + C.H_CODE_HASH, 32);
     const code = h.code(addr, hash);
     if (code.length !== len) throw new Error(`host code for 0x${addr} has ${code.length} bytes, account says ${len}`);

@@ -1,0 +1,149 @@
+// Byte-level writer and reader for the block's binary messages (tx-codec.ts,
+// outcome-codec.ts): structured clone of object graphs, one ArrayBuffer per byte
+// array, costs the main thread more than executing a light transaction does.
+// Numbers are a length byte and minimal big-endian bytes; counts and lengths u32.
+
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const TWO53 = 1n << 53n;
+
+export class Writer {
+  buf: Uint8Array;
+  at = 0;
+
+  constructor(size: number) {
+    this.buf = new Uint8Array(Math.max(64, size));
+  }
+
+  room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.at));
+    this.buf = b;
+  }
+
+  u8(v: number): void {
+    this.room(1);
+    this.buf[this.at++] = v;
+  }
+
+  u32(v: number): void {
+    this.room(4);
+    const b = this.buf;
+    b[this.at] = v & 0xff;
+    b[this.at + 1] = (v >>> 8) & 0xff;
+    b[this.at + 2] = (v >>> 16) & 0xff;
+    b[this.at + 3] = v >>> 24;
+    this.at += 4;
+  }
+
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.room(n);
+    // Most are addresses, hashes and words: a loop beats set()'s call for those.
+    if (n <= 64) for (let i = 0; i < n; i++) this.buf[this.at + i] = b[i];
+    else this.buf.set(b, this.at);
+    this.at += n;
+  }
+
+  /** u32 length, then the bytes. */
+  blob(b: Uint8Array): void {
+    this.u32(b.length);
+    this.bytes(b);
+  }
+
+  num(v: bigint): void {
+    if (v < 0n) throw new RangeError(`negative number in a message: ${v}`);
+    if (v < TWO53) {
+      let x = Number(v);
+      let len = 0;
+      for (let t = x; t > 0; t = Math.floor(t / 256)) len++;
+      this.room(1 + len);
+      this.buf[this.at] = len;
+      for (let i = len; i >= 1; i--, x = Math.floor(x / 256)) this.buf[this.at + i] = x % 256;
+      this.at += 1 + len;
+      return;
+    }
+    let h = v.toString(16);
+    if (h.length & 1) h = '0' + h;
+    const len = h.length >> 1;
+    if (len > 255) throw new RangeError(`number too large for a message: ${v}`);
+    this.room(1 + len);
+    this.buf[this.at++] = len;
+    for (let i = 0; i < len; i++) this.buf[this.at++] = parseInt(h.substr(2 * i, 2), 16);
+  }
+
+  str(s: string): void {
+    this.u32(s.length);
+    this.room(2 * s.length);
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      this.buf[this.at++] = c & 0xff;
+      this.buf[this.at++] = c >>> 8;
+    }
+  }
+
+  /** The bytes written, in a buffer of their own. */
+  finish(shared: boolean): ArrayBuffer | SharedArrayBuffer {
+    const out = shared ? new SharedArrayBuffer((this.at + 3) & ~3) : new ArrayBuffer(this.at);
+    new Uint8Array(out).set(this.buf.subarray(0, this.at));
+    return out;
+  }
+}
+
+export class Reader {
+  readonly u8: Uint8Array;
+  readonly dv: DataView;
+  p = 0;
+
+  constructor(buffer: ArrayBuffer | SharedArrayBuffer) {
+    this.u8 = new Uint8Array(buffer);
+    this.dv = new DataView(buffer);
+  }
+
+  u8v(): number {
+    return this.u8[this.p++];
+  }
+
+  u32(): number {
+    const v = this.dv.getUint32(this.p, true);
+    this.p += 4;
+    return v;
+  }
+
+  /** A copy (not a view: it may outlive the message, and some APIs refuse views on shared memory). */
+  bytes(n: number): Uint8Array {
+    const b = this.u8.slice(this.p, this.p + n);
+    this.p += n;
+    return b;
+  }
+
+  blob(): Uint8Array {
+    return this.bytes(this.u32());
+  }
+
+  num(): bigint {
+    const len = this.u8[this.p++];
+    const u8 = this.u8;
+    let v: bigint;
+    if (len <= 6) {
+      let x = 0;
+      for (let i = 0; i < len; i++) x = x * 256 + u8[this.p + i];
+      v = BigInt(x);
+    } else {
+      let hex = '0x';
+      for (let i = 0; i < len; i++) hex += HEX2[u8[this.p + i]];
+      v = BigInt(hex);
+    }
+    this.p += len;
+    return v;
+  }
+
+  str(): string {
+    const n = this.u32();
+    let s = '';
+    for (let i = 0; i < n; i++, this.p += 2) s += String.fromCharCode(this.u8[this.p] | (this.u8[this.p + 1] << 8));
+    return s;
+  }
+}

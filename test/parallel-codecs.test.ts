@@ -1,0 +1,91 @@
+// The binary messages of Block-STM: the transactions workers read their block from
+// (src/parallel/tx-codec.ts) and the outcomes they hand back (outcome-codec.ts). Every
+// field comes back as it went in, for generated transactions of every type, the
+// transactions of real mainnet blocks, and the results of executed blocks.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Tx } from '../src/evm/types.js';
+import { readBlockFixture } from '../src/block/fixture.js';
+import { encodeTxs, TxList } from '../src/parallel/tx-codec.js';
+import { decodeOutcomes, encodeOutcomes } from '../src/parallel/outcome-codec.js';
+import type { TxOutcome } from '../src/parallel/protocol.js';
+import { executeBlock } from '../src/block/execute.js';
+import { Evm } from '../src/evm/evm.js';
+import { encodeLogs, logsBloom } from '../src/state/logs.js';
+import * as W from '../src/parallel/workloads.js';
+import { forkByName } from '../src/fork/table.js';
+import { vectorsDir } from '../src/util/vectors.js';
+
+const TX_FIELDS = ['type', 'sender', 'nonce', 'gasLimit', 'to', 'value', 'data', 'gasPrice', 'maxFeePerGas', 'maxPriorityFeePerGas', 'accessList',
+  'maxFeePerBlobGas', 'blobVersionedHashes', 'authorizationList'] as const;
+
+function txFields(tx: Tx): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of TX_FIELDS) if (tx[k] !== undefined) out[k] = k === 'authorizationList' ? tx.authorizationList!.map(({ signer: _, ...a }) => a) : tx[k];
+  return out;
+}
+
+function roundTrip(txs: Tx[], what: string): void {
+  const list = new TxList(encodeTxs(txs));
+  assert.is(list.length, txs.length, what);
+  // Out of order: decoding is by index.
+  for (let i = txs.length - 1; i >= 0; i--) assert.equal(txFields(list.get(i)), txFields(txs[i]), `${what}: transaction ${i}`);
+}
+
+const b = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+
+test('every transaction type and field, extreme numbers included', () => {
+  const base = { sender: b(20, 1), nonce: 0n, gasLimit: 21_000n, value: 0n, data: new Uint8Array(0), accessList: [] };
+  roundTrip([
+    { ...base, type: 0, to: null, gasPrice: 0n, data: b(70_000, 0x60), value: (1n << 256n) - 1n },
+    { ...base, type: 1, to: b(20, 2), gasPrice: 1n << 80n, accessList: [{ address: b(20, 3), storageKeys: [b(32, 4), b(32, 5)] }, { address: b(20, 6), storageKeys: [] }] },
+    { ...base, type: 2, to: b(20, 2), maxFeePerGas: 10n ** 12n, maxPriorityFeePerGas: 0n, nonce: (1n << 64n) - 2n, gasLimit: 30_000_000n },
+    { ...base, type: 3, to: b(20, 2), maxFeePerGas: 7n, maxPriorityFeePerGas: 1n, maxFeePerBlobGas: 1n << 40n, blobVersionedHashes: [b(32, 1), b(32, 2)] },
+    { ...base, type: 4, to: b(20, 2), maxFeePerGas: 7n, maxPriorityFeePerGas: 1n, authorizationList: [
+      { chainId: 1n, address: b(20, 9), nonce: 3n, yParity: 1n, r: (1n << 255n) + 5n, s: 12345n },
+      { chainId: 0n, address: b(20, 0), nonce: 0n, yParity: 0n, r: 0n, s: 1n },
+    ] },
+  ], 'generated');
+});
+
+test('the transactions of mainnet blocks', () => {
+  const dir = join(vectorsDir(), 'mainnet-blocks');
+  if (!existsSync(dir)) return;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().slice(0, 12);
+  for (const f of files) roundTrip(readBlockFixture(join(dir, f)).transactions, f);
+});
+
+test('outcomes: results of executed blocks (logs, creations, self-destructs, reverts, invalid), with fees, credits and logs parts', async () => {
+  const evm = await Evm.create();
+  const workloads = [W.mixedWorkload(60, 3, 50), W.lifecycleWorkload(forkByName('Cancun')), W.coinbaseWorkload(forkByName('Cancun')), W.hotRecipientWorkload(20)];
+  let withLogs = 0;
+  for (const w of workloads) {
+    const { results } = executeBlock(evm, w.pre.copy(), w.block, { fork: w.fork, stateRoot: false });
+    const outcomes: TxOutcome[] = results.map((result, tx) => {
+      const o: TxOutcome = { tx, result: tx % 3 === 0 ? { ...result, coinbaseFee: BigInt(tx) * 10n ** 15n } : result };
+      if (tx % 2 === 0) o.fee = 21_000n * BigInt(tx);
+      if (tx % 5 === 1) o.credit = (1n << 130n) + BigInt(tx);
+      if (result.logs.length > 0) {
+        withLogs++;
+        o.logsBloom = logsBloom(result.logs);
+        o.encodedLogs = encodeLogs(result.logs);
+      }
+      return o;
+    });
+    // Two workers' halves, decoded into one list.
+    const decoded: TxOutcome[] = new Array(outcomes.length);
+    decodeOutcomes(encodeOutcomes(outcomes.filter((o) => o.tx % 2 === 0)), decoded);
+    decodeOutcomes(encodeOutcomes(outcomes.filter((o) => o.tx % 2 === 1)), decoded);
+    outcomes.forEach((o, i) => assert.equal(decoded[i], o, `${w.name}: outcome ${i}`));
+  }
+  assert.ok(withLogs > 0, 'some results have logs');
+});
+
+test('outcomes: an unknown result field is refused, not dropped', () => {
+  const result = { status: 'success', gasUsed: 1n, output: new Uint8Array(0), logs: [], readSet: { accounts: [], storage: [], blockHashes: [] }, writeSet: [], extra: 1 };
+  assert.throws(() => encodeOutcomes([{ tx: 0, result: result as unknown as TxOutcome['result'] }]), /unknown result field extra/);
+});
+
+test.run();
