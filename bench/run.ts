@@ -80,6 +80,12 @@ async function runSuite(rows: RowResult[], workloads: Workload[], budget: Budget
   if (g !== undefined) console.log(`\ngeometric mean of "x faster": ${g.toFixed(1)} over ${rows.filter((r) => r.ratio).length} rows`);
 }
 
+/** Both suites' rows emit logs (the LOG loops, ERC-20 Transfer events). */
+const LOGS_NOTE = [
+  'Logs: ethereumjs builds its log arrays while it executes; Lanes keeps one copy of its log buffer and builds Log',
+  'objects when result.logs is first read, which timed runs do not do (the agreement check reads and compares them).',
+];
+
 async function main() {
   const { suites, quick, filter } = parseArgs(process.argv.slice(2));
   const started = Date.now();
@@ -94,6 +100,7 @@ async function main() {
       'Each row: a loop of the opcode with stack-neutral setup (e.g. DUP3 DUP3 ADD POP), run to completion as a message call',
       '(runCall) on both engines. ns/op = median time of a run / executions of the measured opcode (setup ops included).',
       'x faster = ethereumjs median time / Lanes median time.',
+      ...LOGS_NOTE,
     ]);
     results.opcodes = [];
     await runSuite(results.opcodes, pick(opcodeWorkloads(quick ? 0.25 : 1)), BUDGETS.opcodes[quick ? 'quick' : 'full'], OPCODE_COLUMNS, byRow);
@@ -105,6 +112,7 @@ async function main() {
       'The state test\'s transaction as a message call (runCall) on its pre-state: same caller, to, data, value;',
       'gas limit = the transaction\'s less its intrinsic gas. No intrinsic gas, fees or nonce: the same work on both engines.',
       'x faster = ethereumjs median time / Lanes median time.',
+      ...LOGS_NOTE,
     ]);
     if (bench === null) console.log(`evm-benchmarks vectors not found at ${benchmarksDir()} (set LANES_VECTORS): skipping them`);
     const block = bench?.[0]?.block;
