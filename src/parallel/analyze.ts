@@ -34,6 +34,7 @@ import { worldSource } from '../state/source.js';
 import type { WorldState } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
 import { credit, standIn } from './executor.js';
+import { deferredCreditRecipient } from './stm-worker.js';
 
 /** Worker counts `lanes block --analyze` predicts for. */
 export const PREDICTED_WORKERS = [2, 4, 8, 16, 32] as const;
@@ -248,17 +249,10 @@ function executeRecorded(evm: Evm, state: WorldState, env: Env, tx: Tx, fork: Fo
   return { result: r, access };
 }
 
-/**
- * The recipient of a plain value transfer whose credit the executor defers (see
- * stm-worker.ts, creditRecipient): value below 2^200, no EIP-7702 authorizations, not
- * to itself, a precompile or the fee recipient, and to an account without code.
- */
+/** The recipient of a plain value transfer whose credit the executor defers, if it has no code. */
 function transferRecipient(state: WorldState, tx: Tx, coinbase: string, fork: Fork): string | null {
-  if (tx.to === null || tx.value === 0n || tx.value >= 1n << 200n || (tx.authorizationList?.length ?? 0) > 0) return null;
-  const to = bytesToKey(tx.to);
-  if (to === bytesToKey(tx.sender) || to === coinbase) return null;
-  if (/^0{36}/.test(to) && fork.precompiles.includes(parseInt(to.slice(36), 16))) return null;
-  return (state.peekAccount(to)?.code.length ?? 0) === 0 ? to : null;
+  const to = deferredCreditRecipient(tx, coinbase, new Set(fork.precompiles));
+  return to !== null && (state.peekAccount(to)?.code.length ?? 0) === 0 ? to : null;
 }
 
 /** A binary min-heap. */

@@ -253,7 +253,7 @@ class BlockContext {
     let credit: bigint | undefined;
     const t0 = performance.now();
     try {
-      const recipient = this.creditRecipient(this.txs.get(tx));
+      const recipient = deferredCreditRecipient(this.txs.get(tx), this.coinbaseKey, this.precompiles);
       if (recipient !== null && src.codeless(recipient)) src.placeholder = recipient;
       r = this.run1(src, tx, defer);
       if (defer && r.coinbaseFee === undefined && r.invalid === undefined) {
@@ -325,26 +325,6 @@ class BlockContext {
     }
     if (fee !== undefined) out.set(this.accountLoc(this.coinbaseKey), { kind: EK_DELTA, val: amountWords(fee), bytes: null });
     return out;
-  }
-
-  /**
-   * The recipient of a plain value transfer whose credit may become a delta (if it
-   * has no code: checked against multi-version memory by the caller), or null. Not for
-   * precompiles (a failing one touches its account), EIP-7702 transactions (they may
-   * give the recipient code), self-transfers or the fee recipient.
-   */
-  private creditRecipient(tx: Tx): string | null {
-    if (tx.to === null || tx.value === 0n || tx.value >= MAX_CREDIT || (tx.authorizationList?.length ?? 0) > 0) return null;
-    const to = tx.to;
-    let low = true;
-    let self = true;
-    for (let i = 0; i < 20; i++) {
-      if (i < 18 && to[i] !== 0) low = false;
-      if (to[i] !== tx.sender[i]) self = false;
-    }
-    if (self || (low && this.precompiles.has((to[18] << 8) | to[19]))) return null;
-    const key = bytesToKey(to);
-    return key === this.coinbaseKey ? null : key;
   }
 
   /** An account write as entry words; code as applyWriteSet keeps it. */
@@ -573,6 +553,27 @@ class ReadLog {
 /** The balance a transfer recipient is shown: its credit is what the transaction adds to it. */
 const PLACEHOLDER = 1n << 255n;
 const MAX_CREDIT = 1n << 200n;
+
+/**
+ * The recipient of a plain value transfer whose credit may become a delta (if it has
+ * no code: checked by the caller, against multi-version memory here, the state in
+ * analyze.ts), or null. Not for precompiles (a failing one touches its account),
+ * EIP-7702 transactions (they may give the recipient code), self-transfers or the fee
+ * recipient (`coinbaseKey`).
+ */
+export function deferredCreditRecipient(tx: Tx, coinbaseKey: string, precompiles: ReadonlySet<number>): string | null {
+  if (tx.to === null || tx.value === 0n || tx.value >= MAX_CREDIT || (tx.authorizationList?.length ?? 0) > 0) return null;
+  const to = tx.to;
+  let low = true;
+  let self = true;
+  for (let i = 0; i < 20; i++) {
+    if (i < 18 && to[i] !== 0) low = false;
+    if (to[i] !== tx.sender[i]) self = false;
+  }
+  if (self || (low && precompiles.has((to[18] << 8) | to[19]))) return null;
+  const key = bytesToKey(to);
+  return key === coinbaseKey ? null : key;
+}
 
 /** Takes the recipient's write out of a result: its balance change becomes the credit. */
 function takeCredit<R extends FullTxResult>(r: R, recipient: string): { result: R; credit?: bigint } {
