@@ -886,86 +886,296 @@ function mulmod1(a: usize, b: usize, n: u64, r: usize): void {
   return m > n - 1 ? m : n - 1;
 }
 
-// Barrett reduction (Handbook of Applied Cryptography, Alg. 14.42, with base 2^32 and
-// k = 8) for moduli of 225 to 256 bits: mu = floor((2^512 - 1) / n) is computed once
-// per modulus (EVM code reduces by the same field prime again and again), and then
-// x mod n for a 512-bit x takes two partial products with mu and n, all independent
-// 32x32-bit multiplies, where Knuth D would take five dependent quotient digits.
-// Nine 32-bit limbs of mu (below 2^288, as n >= 2^224), and the modulus they are for.
+// Barrett reduction (Handbook of Applied Cryptography, Alg. 14.42) for moduli of 242
+// to 256 bits, in base b = 2^30 with WASM SIMD: 30-bit limbs, two columns per
+// i64x2, and each 32x32->64-bit multiply (i64x2.extmul_low_i32x4_u) summed whole, as a
+// column of ten products of 30-bit limbs stays below 2^64 (32-bit limbs would need
+// every product split into halves). mu = floor(2^510 / n) is computed once per
+// modulus (EVM code reduces by the same field prime again and again); then
+// q = floor(floor(x / b^8) * mu / b^9), from the product's columns 7 and up, is at
+// most six below x / n (mu / b^9 <= 1/2 as n >= 2^241, floor(x / b^8) / b^9 < 4, one
+// each for the floors and the columns left out), so r = x - q * n is below 7n and
+// below b^9: it is computed mod b^9 and brought under n by subtracting n.
+//
+// Operands as 30-bit limbs (u32s) in RDX: RA (a, nine limbs), RB (b), RX (the product,
+// eighteen), RMU (mu, nine), RQ (q, ten), RN (n, nine). RB, RMU and RN keep a zero limb
+// either side, for the limb pairs that reach past their ends.
+const M30: u64 = 0x3fffffff;
+const RDX: usize = memory.data(320, 16);
+const RA: usize = RDX;
+const RB: usize = RDX + 52;
+const RX: usize = RDX + 96;
+const RMU: usize = RDX + 180;
+const RQ: usize = RDX + 224;
+const RN: usize = RDX + 276;
+// The modulus mu is for.
 let bn0: u64 = 0, bn1: u64 = 0, bn2: u64 = 0, bn3: u64 = 0;
-let mu0: u64 = 0, mu1: u64 = 0, mu2: u64 = 0, mu3: u64 = 0, mu4: u64 = 0;
-let mu5: u64 = 0, mu6: u64 = 0, mu7: u64 = 0, mu8: u64 = 0;
+
+/** The nine 30-bit limbs at dst of w0 + w1 * 2^64 + ... + w4 * 2^256 (below 2^270). */
+@inline function toRadix30(w0: u64, w1: u64, w2: u64, w3: u64, w4: u64, dst: usize): void {
+  store<u32>(dst, <u32>(w0 & M30));
+  store<u32>(dst, <u32>((w0 >>> 30) & M30), 4);
+  store<u32>(dst, <u32>(((w0 >>> 60) | (w1 << 4)) & M30), 8);
+  store<u32>(dst, <u32>((w1 >>> 26) & M30), 12);
+  store<u32>(dst, <u32>(((w1 >>> 56) | (w2 << 8)) & M30), 16);
+  store<u32>(dst, <u32>((w2 >>> 22) & M30), 20);
+  store<u32>(dst, <u32>(((w2 >>> 52) | (w3 << 12)) & M30), 24);
+  store<u32>(dst, <u32>((w3 >>> 18) & M30), 28);
+  store<u32>(dst, <u32>((w3 >>> 48) | (w4 << 16)), 32);
+}
+
+@inline function wordToRadix30(p: usize, dst: usize): void {
+  toRadix30(load<u64>(p), load<u64>(p, 8), load<u64>(p, 16), load<u64>(p, 24), 0, dst);
+}
+
+/** (x[0] * y[0], x[0] * y[1]) for limb pointers x and y: one limb times a pair. */
+@inline function pairTerm(x: usize, y: usize): v128 {
+  return i64x2.extmul_low_i32x4_u(v128.load32_splat(x), v128.load64_zero(y));
+}
+
+/** (x[0] * x[0], 0). */
+@inline function diagonalTerm(x: usize): v128 {
+  return i64x2.extmul_low_i32x4_u(v128.load32_splat(x), v128.load32_zero(x));
+}
 
 function barrettSetup(n0: u64, n1: u64, n2: u64, n3: u64): void {
-  for (let i = 0; i < 8; i++) setLimb(U, i, ~(<u64>0));
+  for (let i = 0; i < 7; i++) setLimb(U, i, 0);
+  setLimb(U, 7, <u64>1 << 62);
   store<u64>(V, n0);
   store<u64>(V, n1, 8);
   store<u64>(V, n2, 16);
   store<u64>(V, n3, 24);
   udivrem(8); // quotient in Q[0..5)
-  mu0 = <u64>load<u32>(Q); mu1 = <u64>load<u32>(Q, 4); mu2 = <u64>load<u32>(Q, 8); mu3 = <u64>load<u32>(Q, 12);
-  mu4 = <u64>load<u32>(Q, 16); mu5 = <u64>load<u32>(Q, 20); mu6 = <u64>load<u32>(Q, 24); mu7 = <u64>load<u32>(Q, 28);
-  mu8 = <u64>load<u32>(Q, 32);
+  toRadix30(load<u64>(Q), load<u64>(Q, 8), load<u64>(Q, 16), load<u64>(Q, 24), load<u64>(Q, 32), RMU);
+  toRadix30(n0, n1, n2, n3, 0, RN);
   bn0 = n0; bn1 = n1; bn2 = n2; bn3 = n3;
 }
 
-/**
- * r = x mod n for x = U[0..8) and n (32-bit limbs d0..d7, n >= 2^224) after
- * barrettSetup(n). With b = 2^32: q = floor(floor(x / b^7) * mu / b^9), from the
- * product's columns 7 and up only (the columns left out change q by at most one),
- * is at most four below x / n, so r = (x - q * n) mod b^9 is below 5n; it is then
- * brought under n by subtracting n.
- */
-function barrettReduce(n: usize, r: usize): void {
-  const x7 = <u64>load<u32>(U, 28), x8 = <u64>load<u32>(U, 32), x9 = <u64>load<u32>(U, 36), x10 = <u64>load<u32>(U, 40);
-  const x11 = <u64>load<u32>(U, 44), x12 = <u64>load<u32>(U, 48), x13 = <u64>load<u32>(U, 52), x14 = <u64>load<u32>(U, 56);
-  const x15 = <u64>load<u32>(U, 60);
-  const d0 = <u64>load<u32>(n), d1 = <u64>load<u32>(n, 4), d2 = <u64>load<u32>(n, 8), d3 = <u64>load<u32>(n, 12);
-  const d4 = <u64>load<u32>(n, 16), d5 = <u64>load<u32>(n, 20), d6 = <u64>load<u32>(n, 24), d7 = <u64>load<u32>(n, 28);
-  const m0 = mu0, m1 = mu1, m2 = mu2, m3 = mu3, m4 = mu4, m5 = mu5, m6 = mu6, m7 = mu7, m8 = mu8;
-  let t: u64, s: u64, k: u64, c: u64;
+/** RX[0..18) = RA * RB: column pairs, each 30-bit product summed whole (a column of nine is below 2^64). */
+function product30(): void {
+  let v: v128, t: u64, c: u64 = 0;
+  v = pairTerm(RA, RB);
+  v = i64x2.add(v, pairTerm(RA + 4, RB - 4));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 4, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA, RB + 8);
+  v = i64x2.add(v, pairTerm(RA + 4, RB + 4));
+  v = i64x2.add(v, pairTerm(RA + 8, RB));
+  v = i64x2.add(v, pairTerm(RA + 12, RB - 4));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 8, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 12, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA, RB + 16);
+  v = i64x2.add(v, pairTerm(RA + 4, RB + 12));
+  v = i64x2.add(v, pairTerm(RA + 8, RB + 8));
+  v = i64x2.add(v, pairTerm(RA + 12, RB + 4));
+  v = i64x2.add(v, pairTerm(RA + 16, RB));
+  v = i64x2.add(v, pairTerm(RA + 20, RB - 4));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 16, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 20, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA, RB + 24);
+  v = i64x2.add(v, pairTerm(RA + 4, RB + 20));
+  v = i64x2.add(v, pairTerm(RA + 8, RB + 16));
+  v = i64x2.add(v, pairTerm(RA + 12, RB + 12));
+  v = i64x2.add(v, pairTerm(RA + 16, RB + 8));
+  v = i64x2.add(v, pairTerm(RA + 20, RB + 4));
+  v = i64x2.add(v, pairTerm(RA + 24, RB));
+  v = i64x2.add(v, pairTerm(RA + 28, RB - 4));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 24, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 28, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA, RB + 32);
+  v = i64x2.add(v, pairTerm(RA + 4, RB + 28));
+  v = i64x2.add(v, pairTerm(RA + 8, RB + 24));
+  v = i64x2.add(v, pairTerm(RA + 12, RB + 20));
+  v = i64x2.add(v, pairTerm(RA + 16, RB + 16));
+  v = i64x2.add(v, pairTerm(RA + 20, RB + 12));
+  v = i64x2.add(v, pairTerm(RA + 24, RB + 8));
+  v = i64x2.add(v, pairTerm(RA + 28, RB + 4));
+  v = i64x2.add(v, pairTerm(RA + 32, RB));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 32, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 36, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA + 8, RB + 32);
+  v = i64x2.add(v, pairTerm(RA + 12, RB + 28));
+  v = i64x2.add(v, pairTerm(RA + 16, RB + 24));
+  v = i64x2.add(v, pairTerm(RA + 20, RB + 20));
+  v = i64x2.add(v, pairTerm(RA + 24, RB + 16));
+  v = i64x2.add(v, pairTerm(RA + 28, RB + 12));
+  v = i64x2.add(v, pairTerm(RA + 32, RB + 8));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 40, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 44, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA + 16, RB + 32);
+  v = i64x2.add(v, pairTerm(RA + 20, RB + 28));
+  v = i64x2.add(v, pairTerm(RA + 24, RB + 24));
+  v = i64x2.add(v, pairTerm(RA + 28, RB + 20));
+  v = i64x2.add(v, pairTerm(RA + 32, RB + 16));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 48, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 52, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA + 24, RB + 32);
+  v = i64x2.add(v, pairTerm(RA + 28, RB + 28));
+  v = i64x2.add(v, pairTerm(RA + 32, RB + 24));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 56, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 60, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA + 32, RB + 32);
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 64, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 68, <u32>(t & M30)); c = t >>> 30;
+}
+
+/** RX[0..18) = RA * RA (RB holding the same limbs): each cross product once, doubled. */
+function square30(): void {
+  let v: v128, t: u64, c: u64 = 0;
+  v = pairTerm(RA, RB);
+  v = i64x2.sub(i64x2.shl(v, 1), diagonalTerm(RA));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 4, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA, RB + 8);
+  v = i64x2.add(v, pairTerm(RA + 4, RB + 4));
+  v = i64x2.sub(i64x2.shl(v, 1), diagonalTerm(RA + 4));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 8, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 12, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA, RB + 16);
+  v = i64x2.add(v, pairTerm(RA + 4, RB + 12));
+  v = i64x2.add(v, pairTerm(RA + 8, RB + 8));
+  v = i64x2.sub(i64x2.shl(v, 1), diagonalTerm(RA + 8));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 16, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 20, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA, RB + 24);
+  v = i64x2.add(v, pairTerm(RA + 4, RB + 20));
+  v = i64x2.add(v, pairTerm(RA + 8, RB + 16));
+  v = i64x2.add(v, pairTerm(RA + 12, RB + 12));
+  v = i64x2.sub(i64x2.shl(v, 1), diagonalTerm(RA + 12));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 24, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 28, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA, RB + 32);
+  v = i64x2.add(v, pairTerm(RA + 4, RB + 28));
+  v = i64x2.add(v, pairTerm(RA + 8, RB + 24));
+  v = i64x2.add(v, pairTerm(RA + 12, RB + 20));
+  v = i64x2.add(v, pairTerm(RA + 16, RB + 16));
+  v = i64x2.sub(i64x2.shl(v, 1), diagonalTerm(RA + 16));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 32, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 36, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA + 8, RB + 32);
+  v = i64x2.add(v, pairTerm(RA + 12, RB + 28));
+  v = i64x2.add(v, pairTerm(RA + 16, RB + 24));
+  v = i64x2.add(v, pairTerm(RA + 20, RB + 20));
+  v = i64x2.sub(i64x2.shl(v, 1), diagonalTerm(RA + 20));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 40, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 44, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA + 16, RB + 32);
+  v = i64x2.add(v, pairTerm(RA + 20, RB + 28));
+  v = i64x2.add(v, pairTerm(RA + 24, RB + 24));
+  v = i64x2.sub(i64x2.shl(v, 1), diagonalTerm(RA + 24));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 48, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 52, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA + 24, RB + 32);
+  v = i64x2.add(v, pairTerm(RA + 28, RB + 28));
+  v = i64x2.sub(i64x2.shl(v, 1), diagonalTerm(RA + 28));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 56, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 60, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RA + 32, RB + 32);
+  v = i64x2.sub(i64x2.shl(v, 1), diagonalTerm(RA + 32));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RX + 64, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RX + 68, <u32>(t & M30)); c = t >>> 30;
+}
+
+/** r = x mod n for x = RX[0..18) and n = (bn0..bn3) after barrettSetup(n). */
+function barrettReduce(r: usize): void {
+  let v: v128, t: u64, c: u64 = 0;
+  // RQ = q = floor(floor(x / 2^240) * mu / 2^270) from the columns 7 and up of the product
+  v = pairTerm(RX + 32, RMU + 28);
+  v = i64x2.add(v, pairTerm(RX + 32 + 4, RMU + 24));
+  v = i64x2.add(v, pairTerm(RX + 32 + 8, RMU + 20));
+  v = i64x2.add(v, pairTerm(RX + 32 + 12, RMU + 16));
+  v = i64x2.add(v, pairTerm(RX + 32 + 16, RMU + 12));
+  v = i64x2.add(v, pairTerm(RX + 32 + 20, RMU + 8));
+  v = i64x2.add(v, pairTerm(RX + 32 + 24, RMU + 4));
+  v = i64x2.add(v, pairTerm(RX + 32 + 28, RMU));
+  v = i64x2.add(v, pairTerm(RX + 32 + 32, RMU - 4));
+  t = <u64>i64x2.extract_lane(v, 0) + c; c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; c = t >>> 30;
+  v = pairTerm(RX + 32 + 4, RMU + 32);
+  v = i64x2.add(v, pairTerm(RX + 32 + 8, RMU + 28));
+  v = i64x2.add(v, pairTerm(RX + 32 + 12, RMU + 24));
+  v = i64x2.add(v, pairTerm(RX + 32 + 16, RMU + 20));
+  v = i64x2.add(v, pairTerm(RX + 32 + 20, RMU + 16));
+  v = i64x2.add(v, pairTerm(RX + 32 + 24, RMU + 12));
+  v = i64x2.add(v, pairTerm(RX + 32 + 28, RMU + 8));
+  v = i64x2.add(v, pairTerm(RX + 32 + 32, RMU + 4));
+  v = i64x2.add(v, pairTerm(RX + 32 + 36, RMU));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RQ, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RQ + 4, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RX + 32 + 12, RMU + 32);
+  v = i64x2.add(v, pairTerm(RX + 32 + 16, RMU + 28));
+  v = i64x2.add(v, pairTerm(RX + 32 + 20, RMU + 24));
+  v = i64x2.add(v, pairTerm(RX + 32 + 24, RMU + 20));
+  v = i64x2.add(v, pairTerm(RX + 32 + 28, RMU + 16));
+  v = i64x2.add(v, pairTerm(RX + 32 + 32, RMU + 12));
+  v = i64x2.add(v, pairTerm(RX + 32 + 36, RMU + 8));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RQ + 8, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RQ + 12, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RX + 32 + 20, RMU + 32);
+  v = i64x2.add(v, pairTerm(RX + 32 + 24, RMU + 28));
+  v = i64x2.add(v, pairTerm(RX + 32 + 28, RMU + 24));
+  v = i64x2.add(v, pairTerm(RX + 32 + 32, RMU + 20));
+  v = i64x2.add(v, pairTerm(RX + 32 + 36, RMU + 16));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RQ + 16, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RQ + 20, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RX + 32 + 28, RMU + 32);
+  v = i64x2.add(v, pairTerm(RX + 32 + 32, RMU + 28));
+  v = i64x2.add(v, pairTerm(RX + 32 + 36, RMU + 24));
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RQ + 24, <u32>(t & M30)); c = t >>> 30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; store<u32>(RQ + 28, <u32>(t & M30)); c = t >>> 30;
+  v = pairTerm(RX + 32 + 36, RMU + 32);
+  t = <u64>i64x2.extract_lane(v, 0) + c; store<u32>(RQ + 32, <u32>(t & M30)); c = t >>> 30;
+  store<u32>(RQ + 36, <u32>(<u64>i64x2.extract_lane(v, 1) + c)); // below 2^2, as q < 2^271
+  // z = (x - q * n) mod b^9, column by column
   c = 0;
-  s = c; k = 0; t = x7 * m7; s += t & M32; k += t >>> 32; t = x8 * m6; s += t & M32; k += t >>> 32; t = x9 * m5; s += t & M32; k += t >>> 32; t = x10 * m4; s += t & M32; k += t >>> 32; t = x11 * m3; s += t & M32; k += t >>> 32; t = x12 * m2; s += t & M32; k += t >>> 32; t = x13 * m1; s += t & M32; k += t >>> 32; t = x14 * m0; s += t & M32; k += t >>> 32; c = (s >>> 32) + k;
-  s = c; k = 0; t = x7 * m8; s += t & M32; k += t >>> 32; t = x8 * m7; s += t & M32; k += t >>> 32; t = x9 * m6; s += t & M32; k += t >>> 32; t = x10 * m5; s += t & M32; k += t >>> 32; t = x11 * m4; s += t & M32; k += t >>> 32; t = x12 * m3; s += t & M32; k += t >>> 32; t = x13 * m2; s += t & M32; k += t >>> 32; t = x14 * m1; s += t & M32; k += t >>> 32; t = x15 * m0; s += t & M32; k += t >>> 32; c = (s >>> 32) + k;
-  s = c; k = 0; t = x8 * m8; s += t & M32; k += t >>> 32; t = x9 * m7; s += t & M32; k += t >>> 32; t = x10 * m6; s += t & M32; k += t >>> 32; t = x11 * m5; s += t & M32; k += t >>> 32; t = x12 * m4; s += t & M32; k += t >>> 32; t = x13 * m3; s += t & M32; k += t >>> 32; t = x14 * m2; s += t & M32; k += t >>> 32; t = x15 * m1; s += t & M32; k += t >>> 32; const q0: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = x9 * m8; s += t & M32; k += t >>> 32; t = x10 * m7; s += t & M32; k += t >>> 32; t = x11 * m6; s += t & M32; k += t >>> 32; t = x12 * m5; s += t & M32; k += t >>> 32; t = x13 * m4; s += t & M32; k += t >>> 32; t = x14 * m3; s += t & M32; k += t >>> 32; t = x15 * m2; s += t & M32; k += t >>> 32; const q1: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = x10 * m8; s += t & M32; k += t >>> 32; t = x11 * m7; s += t & M32; k += t >>> 32; t = x12 * m6; s += t & M32; k += t >>> 32; t = x13 * m5; s += t & M32; k += t >>> 32; t = x14 * m4; s += t & M32; k += t >>> 32; t = x15 * m3; s += t & M32; k += t >>> 32; const q2: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = x11 * m8; s += t & M32; k += t >>> 32; t = x12 * m7; s += t & M32; k += t >>> 32; t = x13 * m6; s += t & M32; k += t >>> 32; t = x14 * m5; s += t & M32; k += t >>> 32; t = x15 * m4; s += t & M32; k += t >>> 32; const q3: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = x12 * m8; s += t & M32; k += t >>> 32; t = x13 * m7; s += t & M32; k += t >>> 32; t = x14 * m6; s += t & M32; k += t >>> 32; t = x15 * m5; s += t & M32; k += t >>> 32; const q4: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = x13 * m8; s += t & M32; k += t >>> 32; t = x14 * m7; s += t & M32; k += t >>> 32; t = x15 * m6; s += t & M32; k += t >>> 32; const q5: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = x14 * m8; s += t & M32; k += t >>> 32; t = x15 * m7; s += t & M32; k += t >>> 32; const q6: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = x15 * m8; s += t & M32; k += t >>> 32; const q7: u64 = s & M32; c = (s >>> 32) + k;
-  const q8 = c & M32;
-  c = 0;
-  s = c; k = 0; t = q0 * d0; s += t & M32; k += t >>> 32; const e0: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = q0 * d1; s += t & M32; k += t >>> 32; t = q1 * d0; s += t & M32; k += t >>> 32; const e1: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = q0 * d2; s += t & M32; k += t >>> 32; t = q1 * d1; s += t & M32; k += t >>> 32; t = q2 * d0; s += t & M32; k += t >>> 32; const e2: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = q0 * d3; s += t & M32; k += t >>> 32; t = q1 * d2; s += t & M32; k += t >>> 32; t = q2 * d1; s += t & M32; k += t >>> 32; t = q3 * d0; s += t & M32; k += t >>> 32; const e3: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = q0 * d4; s += t & M32; k += t >>> 32; t = q1 * d3; s += t & M32; k += t >>> 32; t = q2 * d2; s += t & M32; k += t >>> 32; t = q3 * d1; s += t & M32; k += t >>> 32; t = q4 * d0; s += t & M32; k += t >>> 32; const e4: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = q0 * d5; s += t & M32; k += t >>> 32; t = q1 * d4; s += t & M32; k += t >>> 32; t = q2 * d3; s += t & M32; k += t >>> 32; t = q3 * d2; s += t & M32; k += t >>> 32; t = q4 * d1; s += t & M32; k += t >>> 32; t = q5 * d0; s += t & M32; k += t >>> 32; const e5: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = q0 * d6; s += t & M32; k += t >>> 32; t = q1 * d5; s += t & M32; k += t >>> 32; t = q2 * d4; s += t & M32; k += t >>> 32; t = q3 * d3; s += t & M32; k += t >>> 32; t = q4 * d2; s += t & M32; k += t >>> 32; t = q5 * d1; s += t & M32; k += t >>> 32; t = q6 * d0; s += t & M32; k += t >>> 32; const e6: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; t = q0 * d7; s += t & M32; k += t >>> 32; t = q1 * d6; s += t & M32; k += t >>> 32; t = q2 * d5; s += t & M32; k += t >>> 32; t = q3 * d4; s += t & M32; k += t >>> 32; t = q4 * d3; s += t & M32; k += t >>> 32; t = q5 * d2; s += t & M32; k += t >>> 32; t = q6 * d1; s += t & M32; k += t >>> 32; t = q7 * d0; s += t & M32; k += t >>> 32; const e7: u64 = s & M32; c = (s >>> 32) + k;
-  s = c; k = 0; s += q1 * d7; s += q2 * d6; s += q3 * d5; s += q4 * d4; s += q5 * d3; s += q6 * d2; s += q7 * d1; s += q8 * d0; const e8: u64 = s & M32;
-  // r = x mod b^9 - q * n mod b^9, then the subtractions of n
-  let e = <i64>load<u32>(U) - <i64>e0;
-  const z0 = <u64>e & M32;
-  e = <i64>load<u32>(U, 4) - <i64>e1 + (e >> 32);
-  const z1 = <u64>e & M32;
-  e = <i64>load<u32>(U, 8) - <i64>e2 + (e >> 32);
-  const z2 = <u64>e & M32;
-  e = <i64>load<u32>(U, 12) - <i64>e3 + (e >> 32);
-  const z3 = <u64>e & M32;
-  e = <i64>load<u32>(U, 16) - <i64>e4 + (e >> 32);
-  const z4 = <u64>e & M32;
-  e = <i64>load<u32>(U, 20) - <i64>e5 + (e >> 32);
-  const z5 = <u64>e & M32;
-  e = <i64>load<u32>(U, 24) - <i64>e6 + (e >> 32);
-  const z6 = <u64>e & M32;
-  e = <i64>x7 - <i64>e7 + (e >> 32);
-  const z7 = <u64>e & M32;
-  e = <i64>x8 - <i64>e8 + (e >> 32);
-  let r0 = z0 | (z1 << 32), r1 = z2 | (z3 << 32), r2 = z4 | (z5 << 32), r3 = z6 | (z7 << 32), r4 = <u64>e & M32;
-  const n0 = d0 | (d1 << 32), n1 = d2 | (d3 << 32), n2 = d4 | (d5 << 32), n3 = d6 | (d7 << 32);
+  let e: i64 = 0;
+  v = pairTerm(RQ, RN - 4);
+  t = <u64>i64x2.extract_lane(v, 1) + c; c = t >>> 30;
+  e = <i64>load<u32>(RX) - <i64>(t & M30) + (e >> 30); const z0 = <u64>e & M30;
+  v = pairTerm(RQ, RN + 4);
+  v = i64x2.add(v, pairTerm(RQ + 4, RN));
+  v = i64x2.add(v, pairTerm(RQ + 8, RN - 4));
+  t = <u64>i64x2.extract_lane(v, 0) + c; c = t >>> 30;
+  e = <i64>load<u32>(RX + 4) - <i64>(t & M30) + (e >> 30); const z1 = <u64>e & M30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; c = t >>> 30;
+  e = <i64>load<u32>(RX + 8) - <i64>(t & M30) + (e >> 30); const z2 = <u64>e & M30;
+  v = pairTerm(RQ, RN + 12);
+  v = i64x2.add(v, pairTerm(RQ + 4, RN + 8));
+  v = i64x2.add(v, pairTerm(RQ + 8, RN + 4));
+  v = i64x2.add(v, pairTerm(RQ + 12, RN));
+  v = i64x2.add(v, pairTerm(RQ + 16, RN - 4));
+  t = <u64>i64x2.extract_lane(v, 0) + c; c = t >>> 30;
+  e = <i64>load<u32>(RX + 12) - <i64>(t & M30) + (e >> 30); const z3 = <u64>e & M30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; c = t >>> 30;
+  e = <i64>load<u32>(RX + 16) - <i64>(t & M30) + (e >> 30); const z4 = <u64>e & M30;
+  v = pairTerm(RQ, RN + 20);
+  v = i64x2.add(v, pairTerm(RQ + 4, RN + 16));
+  v = i64x2.add(v, pairTerm(RQ + 8, RN + 12));
+  v = i64x2.add(v, pairTerm(RQ + 12, RN + 8));
+  v = i64x2.add(v, pairTerm(RQ + 16, RN + 4));
+  v = i64x2.add(v, pairTerm(RQ + 20, RN));
+  v = i64x2.add(v, pairTerm(RQ + 24, RN - 4));
+  t = <u64>i64x2.extract_lane(v, 0) + c; c = t >>> 30;
+  e = <i64>load<u32>(RX + 20) - <i64>(t & M30) + (e >> 30); const z5 = <u64>e & M30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; c = t >>> 30;
+  e = <i64>load<u32>(RX + 24) - <i64>(t & M30) + (e >> 30); const z6 = <u64>e & M30;
+  v = pairTerm(RQ, RN + 28);
+  v = i64x2.add(v, pairTerm(RQ + 4, RN + 24));
+  v = i64x2.add(v, pairTerm(RQ + 8, RN + 20));
+  v = i64x2.add(v, pairTerm(RQ + 12, RN + 16));
+  v = i64x2.add(v, pairTerm(RQ + 16, RN + 12));
+  v = i64x2.add(v, pairTerm(RQ + 20, RN + 8));
+  v = i64x2.add(v, pairTerm(RQ + 24, RN + 4));
+  v = i64x2.add(v, pairTerm(RQ + 28, RN));
+  v = i64x2.add(v, pairTerm(RQ + 32, RN - 4));
+  t = <u64>i64x2.extract_lane(v, 0) + c; c = t >>> 30;
+  e = <i64>load<u32>(RX + 28) - <i64>(t & M30) + (e >> 30); const z7 = <u64>e & M30;
+  t = <u64>i64x2.extract_lane(v, 1) + c; c = t >>> 30;
+  e = <i64>load<u32>(RX + 32) - <i64>(t & M30) + (e >> 30); const z8 = <u64>e & M30;
+
+  let r0 = z0 | (z1 << 30) | (z2 << 60), r1 = (z2 >>> 4) | (z3 << 26) | (z4 << 56);
+  let r2 = (z4 >>> 8) | (z5 << 22) | (z6 << 52), r3 = (z6 >>> 12) | (z7 << 18) | (z8 << 48), r4 = z8 >>> 16;
+  const n0 = bn0, n1 = bn1, n2 = bn2, n3 = bn3;
   while (r4 != 0 || r3 > n3 || (r3 == n3 && (r2 > n2 || (r2 == n2 && (r1 > n1 || (r1 == n1 && r0 >= n0)))))) {
     const s0 = r0 - n0;
     let bw = <u64>(r0 < n0);
@@ -999,13 +1209,16 @@ export function mulmod(a: usize, b: usize, n: usize, r: usize): void {
     setZero(r);
     return;
   }
-  if ((n3 >>> 32) != 0) {
+  if ((n3 >>> 49) != 0) {
     if (n0 != bn0 || n1 != bn1 || n2 != bn2 || n3 != bn3) barrettSetup(n0, n1, n2, n3);
-    productOf(a, b);
-    barrettReduce(n, r);
+    wordToRadix30(a, RA);
+    wordToRadix30(b, RB);
+    if (eq(a, b)) square30();
+    else product30();
+    barrettReduce(r);
     return;
   }
-  // Below 2^224: the product, normalised for the modulus's top limb, then Knuth D (the quotient unused).
+  // Below 2^241: the product, normalised for the modulus's top limb, then Knuth D (the quotient unused).
   const s = i64.clz(n3 != 0 ? n3 : n2 != 0 ? n2 : n1);
   mulShifted(a, b, s);
   const d0 = n0 << s, d1 = (n1 << s) | hiBits(n0, s), d2 = (n2 << s) | hiBits(n1, s), d3 = (n3 << s) | hiBits(n2, s);

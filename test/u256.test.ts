@@ -289,6 +289,26 @@ test('mulmod: squares (their own product path)', () => {
   }
 });
 
+test('mulmod: moduli of 224 to 256 bits (Barrett from 242 bits), operands up to 2^256 - 1', () => {
+  const mulmod = OPS.find((o) => o.name === 'mulmod')!;
+  const moduli: bigint[] = [];
+  for (let bits = 224n; bits <= 256n; bits++) {
+    const top = 1n << (bits - 1n);
+    moduli.push(top, top + 1n, (top << 1n) - 1n, top | randBits(Number(bits) - 1));
+  }
+  let n = 0;
+  for (const z of moduli) {
+    // The largest products (the Barrett quotient's estimate furthest off), products near
+    // multiples of the modulus, squares, and random words, each modulus used several times.
+    const xs = [M, M - 1n, z - 1n, z + 1n, 2n * z - 1n, randWord(), randWord(), randBits(250)];
+    for (const x of xs) for (const y of xs) check(mulmod, x & M, y & M, z, n++ & 3);
+  }
+  for (let i = 0; i < RANDOM_PER_OP; i++) {
+    const z = moduli[rnd() % moduli.length];
+    check(mulmod, randWord(), i & 1 ? randWord() : z - 1n - BigInt(rnd() % 4), z, i & 3);
+  }
+});
+
 test('division reciprocals: floor((2^128 - 1) / d) - 2^64 and floor((2^192 - 1) / d) - 2^64', () => {
   const top = 1n << 63n;
   const ds: bigint[] = [top, MASK64, MASK64 - 1n, top + 1n];
