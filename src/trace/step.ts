@@ -5,28 +5,12 @@ import * as C from '../../assembly/shared/config.js';
 import { bytesToHex } from '../util/hex.js';
 import type { RawStep } from '../wasm/instance.js';
 
-/** One executed operation. Values are those before the operation; stack bottom first. */
-export interface TraceStep {
-  pc: number;
-  op: number;
+/**
+ * One executed operation (the traced loop's RawStep, which documents the fields,
+ * without its status code). Values are those before the operation; stack bottom first.
+ */
+export interface TraceStep extends Omit<RawStep, 'status'> {
   opName: string;
-  /** Gas left before the operation. */
-  gas: bigint;
-  /**
-   * Gas the operation charged: static and dynamic cost; for CALL-family operations
-   * including the gas handed to the callee, for CREATE/CREATE2 without it (as geth
-   * reports both). For a failing operation: its static cost.
-   */
-  gasCost: bigint;
-  /** Call depth, 1 for the transaction's own frame. */
-  depth: number;
-  stack: bigint[];
-  /** Memory size in bytes. */
-  memSize: number;
-  /** The transaction's refund counter. */
-  refund: bigint;
-  /** The frame's current return data (of the last call it made). */
-  returnData: Uint8Array;
   /** Set when the operation failed or reverted. */
   error?: string;
 }

@@ -35,13 +35,22 @@ export interface WasmExports {
 export interface RawStep {
   pc: number;
   op: number;
+  /** Gas left before the operation. */
   gas: bigint;
+  /**
+   * Gas the operation charged: static and dynamic cost; for CALL-family operations
+   * including the gas handed to the callee, for CREATE/CREATE2 without it (as geth
+   * reports both). For a failing operation: its static cost.
+   */
   gasCost: bigint;
-  /** 1 for the transaction's own frame (EIP-3155). */
+  /** Call depth, 1 for the transaction's own frame (EIP-3155). */
   depth: number;
   stack: bigint[];
+  /** Memory size in bytes. */
   memSize: number;
+  /** The transaction's refund counter. */
   refund: bigint;
+  /** The frame's current return data (of the last call it made). */
   returnData: Uint8Array;
   status: number;
 }
