@@ -3,12 +3,12 @@
 // scalar (any value). Input exactly 160*k bytes; output one 128-byte point.
 // Gas k * 12000 * discount(k) / 1000 with EIP-2537's G1 discount table (k = 1
 // costs 12000, the price of the G1MUL it replaces).
-import { pippenger } from '@noble/curves/abstract/curve.js';
 import type { Precompile } from './index.js';
-import { type G1, G1Point, G1_LEN, SCALAR_LEN, msmGas, readG1, readScalarModQ, writeG1 } from './bls12-381-points.js';
+import { G1Point, G1_LEN, SCALAR_LEN, msm, msmGas, readG1, writeG1, type MsmGroup, type G1 } from './bls12-381-points.js';
 
 const PAIR_LEN = G1_LEN + SCALAR_LEN;
 const MULTIPLICATION_COST = 12000n;
+const GROUP: MsmGroup<G1> = { pointLength: G1_LEN, Point: G1Point, read: readG1, write: writeG1 };
 
 /** EIP-2537 G1 MSM discounts for k = 1..128; max_discount (the last) for k > 128. */
 export const G1_MSM_DISCOUNTS: readonly number[] = [
@@ -25,21 +25,5 @@ export const G1_MSM_DISCOUNTS: readonly number[] = [
 export const blsG1Msm: Precompile = {
   name: 'BLS12_G1MSM',
   gas: (input) => msmGas(input.length, PAIR_LEN, MULTIPLICATION_COST, G1_MSM_DISCOUNTS),
-  run(input) {
-    if (input.length === 0 || input.length % PAIR_LEN !== 0) return null;
-    const points: G1[] = [];
-    const scalars: bigint[] = [];
-    for (let offset = 0; offset < input.length; offset += PAIR_LEN) {
-      const p = readG1(input, offset, true);
-      if (p === null) return null;
-      // In the subgroup, s * P depends only on s mod q (noble wants scalars below q).
-      const s = readScalarModQ(input, offset + G1_LEN);
-      if (p.is0() || s === 0n) continue;
-      points.push(p);
-      scalars.push(s);
-    }
-    if (points.length === 0) return writeG1(G1Point.ZERO);
-    if (points.length === 1) return writeG1(points[0].multiplyUnsafe(scalars[0]));
-    return writeG1(pippenger(G1Point, points, scalars));
-  },
+  run: (input) => msm(input, GROUP),
 };

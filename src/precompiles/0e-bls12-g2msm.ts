@@ -3,12 +3,12 @@
 // scalar (any value). Input exactly 288*k bytes; output one 256-byte point.
 // Gas k * 22500 * discount(k) / 1000 with EIP-2537's G2 discount table (k = 1
 // costs 22500, the price of the G2MUL it replaces).
-import { pippenger } from '@noble/curves/abstract/curve.js';
 import type { Precompile } from './index.js';
-import { type G2, G2Point, G2_LEN, SCALAR_LEN, msmGas, readG2, readScalarModQ, writeG2 } from './bls12-381-points.js';
+import { G2Point, G2_LEN, SCALAR_LEN, msm, msmGas, readG2, writeG2, type MsmGroup, type G2 } from './bls12-381-points.js';
 
 const PAIR_LEN = G2_LEN + SCALAR_LEN;
 const MULTIPLICATION_COST = 22500n;
+const GROUP: MsmGroup<G2> = { pointLength: G2_LEN, Point: G2Point, read: readG2, write: writeG2 };
 
 /** EIP-2537 G2 MSM discounts for k = 1..128; max_discount (the last) for k > 128. */
 export const G2_MSM_DISCOUNTS: readonly number[] = [
@@ -25,20 +25,5 @@ export const G2_MSM_DISCOUNTS: readonly number[] = [
 export const blsG2Msm: Precompile = {
   name: 'BLS12_G2MSM',
   gas: (input) => msmGas(input.length, PAIR_LEN, MULTIPLICATION_COST, G2_MSM_DISCOUNTS),
-  run(input) {
-    if (input.length === 0 || input.length % PAIR_LEN !== 0) return null;
-    const points: G2[] = [];
-    const scalars: bigint[] = [];
-    for (let offset = 0; offset < input.length; offset += PAIR_LEN) {
-      const p = readG2(input, offset, true);
-      if (p === null) return null;
-      const s = readScalarModQ(input, offset + G2_LEN);
-      if (p.is0() || s === 0n) continue;
-      points.push(p);
-      scalars.push(s);
-    }
-    if (points.length === 0) return writeG2(G2Point.ZERO);
-    if (points.length === 1) return writeG2(points[0].multiplyUnsafe(scalars[0]));
-    return writeG2(pippenger(G2Point, points, scalars));
-  },
+  run: (input) => msm(input, GROUP),
 };

@@ -16,6 +16,7 @@
 // subgroup; G1ADD and G2ADD deliberately skip that check (EIP-2537: "There is
 // no subgroup check for the G1 addition precompile"). noble's assertValidity()
 // always includes the subgroup check, so the curve equation is checked here.
+import { pippenger } from '@noble/curves/abstract/curve.js';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 import type { Fp2 } from '@noble/curves/abstract/tower.js';
@@ -135,4 +136,36 @@ export function msmGas(inputLength: number, pairLength: number, multiplicationCo
   if (k === 0) return 0n;
   const discount = BigInt(discounts[Math.min(k, discounts.length) - 1]);
   return (BigInt(k) * multiplicationCost * discount) / 1000n;
+}
+
+/** One of the two groups, as the MSM precompiles (0x0c G1, 0x0e G2) need it. */
+export interface MsmGroup<T extends G1 | G2> {
+  pointLength: number;
+  Point: typeof G1Point | typeof G2Point;
+  read(input: Uint8Array, offset: number, subgroup: boolean): T | null;
+  write(point: T): Uint8Array;
+}
+
+/**
+ * EIP-2537 MSM: sum of s_i * P_i over the input's (point, scalar) pairs; null (the
+ * precompile fails) for an empty or ragged input or a point off the curve or outside
+ * the subgroup.
+ */
+export function msm<T extends G1 | G2>(input: Uint8Array, group: MsmGroup<T>): Uint8Array | null {
+  const pairLength = group.pointLength + SCALAR_LEN;
+  if (input.length === 0 || input.length % pairLength !== 0) return null;
+  const points: T[] = [];
+  const scalars: bigint[] = [];
+  for (let offset = 0; offset < input.length; offset += pairLength) {
+    const p = group.read(input, offset, true);
+    if (p === null) return null;
+    // In the subgroup, s * P depends only on s mod q (noble wants scalars below q).
+    const s = readScalarModQ(input, offset + group.pointLength);
+    if (p.is0() || s === 0n) continue;
+    points.push(p);
+    scalars.push(s);
+  }
+  if (points.length === 0) return group.write(group.Point.ZERO as T);
+  if (points.length === 1) return group.write(points[0].multiplyUnsafe(scalars[0]) as T);
+  return group.write(pippenger(group.Point as never, points as never[], scalars) as T);
 }
