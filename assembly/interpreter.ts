@@ -26,7 +26,7 @@ import {
   setFlags, touch, ensureExists, setBalance, setNonce, setCode, warmAccount,
   slot, slotPtr, setSlot, warmSlot, SL_ORIGINAL, SL_CURRENT, tslot, tslotPtr, setTslot,
   logAppend, logTruncate, logCount, logLen, revertTo, jLen, ensureCapacity, capResult,
-  CE_CODE, CE_LEN, codeBitmap, analyse, codeEntryAlloc, codeFromBytes, EMPTY_CODE_HASH, emptyCodeEntry,
+  CE_CODE, CE_LEN, CE_BLOCKS_STAMP, codeBitmap, codeBlocks, analyse, codeEntryAlloc, codeFromBytes, EMPTY_CODE_HASH, emptyCodeEntry,
 } from './state';
 
 @external("host", "precompile")
@@ -39,6 +39,7 @@ const STACK_LIMIT: u32 = 1024;
 const ACT_CHILD: i32 = -1;
 const ACT_CONTINUE: i32 = -2;
 const ACT_RESUME: i32 = -3; // the frame paused itself: call it again
+const ACT_CHECK: i32 = -4; // the frame paused at a block that fails its checks: run it per operation
 
 // V8 has no on-stack replacement for WASM: a loop keeps running the code its function
 // was entered with, the unoptimised tier at first. So the untraced loop leaves and
@@ -113,6 +114,10 @@ const HASH_TMP: usize = memory.data(32, 16); // keccak results (code hash, CREAT
 const RLP_TMP: usize = memory.data(64, 16); // rlp([sender, nonce]) of CREATE
 const STACK_REQ: usize = memory.data(256);
 const STACK_GROW: usize = memory.data(256);
+// Per opcode: 0 if it ends a basic block (see analyseBlocks), else its net stack
+// change plus NET_BIAS.
+const BLOCK_NET: usize = memory.data(256);
+const NET_BIAS: i32 = 4;
 
 @inline function param(i: i32): i64 {
   return load<i64>(<usize>PARAMS + (<usize>i << 3));
@@ -129,15 +134,129 @@ const STACK_GROW: usize = memory.data(256);
 // above it (16 bits), so that `height - lo <= span` (unsigned) checks both bounds.
 const OP_TABLE: usize = memory.data(256 * 8, 8);
 
+// Identifies the opcode table that block tables were built from (FNV-1a of the gas
+// column, never 0): code keeps its analysis while the fork's table stays the same.
+let gOpStamp: u32 = 0;
+
 /** Reads the fork's behaviour flags and opcode gas after the host wrote PARAMS and GAS_TABLE. */
 export function configure(): void {
   gFlags = <u32>load<i64>(<usize>PARAMS + (<usize>P_FLAGS << 3));
+  let stamp: u32 = 2166136261;
   for (let op: usize = 0; op < 256; op++) {
     const lo = <u64>load<u8>(STACK_REQ + op) << 5;
     const hi = <u64>(STACK_LIMIT - <u32>load<u8>(STACK_GROW + op)) << 5;
     const gas = <u64><u32>load<i32>(<usize>GAS_TABLE + (op << 2));
     store<u64>(OP_TABLE + (op << 3), gas | (lo << 32) | ((hi - lo) << 48));
+    stamp = (stamp ^ <u32>gas) * 16777619;
   }
+  gOpStamp = stamp | 1;
+}
+
+// ---------------------------------------------------------------- basic blocks
+//
+// The untraced loop charges static gas and checks stack bounds once per basic block
+// instead of once per operation. A block is a run of operations that can only fail by
+// gas or stack (their gas all static, none reading the gas counter, none jumping or
+// halting), ended by one operation that may do any of that (an "ender"), or cut
+// before a JUMPDEST. On entering a block the loop charges its summed static gas and
+// checks the entry stack height against the block's bounds. If the charge or a bound
+// fails, some operation of the block must fail, so the frame goes on in the
+// per-operation loop (runFrameChecked), which fails it exactly where and how the
+// operation-by-operation rules say. When the checks pass, the gas counter equals the
+// per-operation one at every ender (everything before it, and its own static part, is
+// paid), so enders, which charge dynamic gas, read gas or call out, see exact values.
+//
+// Block word (u32, at the block's first code position in the entry's block table):
+// static gas in bits 0-17, the lowest entry height in items (bits 18-24) and the
+// highest growth above it (bits 25-31); BLK_SLOW for a block beyond those fields or
+// holding an opcode the fork does not define (the per-operation loop handles it).
+const BLK_GAS: u32 = 0x3ffff;
+const BLK_SLOW: u32 = 0xffffffff;
+
+/**
+ * A memory operation inside a block ran out of gas for its expansion, with the rest of
+ * its block already paid. Whether the per-operation rules fail it here or at a later
+ * operation of the block (and how) depends on gas that prepayment took: the frame
+ * goes on per operation from this one, the prepaid static gas from here on given back.
+ */
+function recheckFrom(fr: usize, opPc: usize, gas: i64, sp: usize): i32 {
+  scanBlock(<usize>load<u32>(fr + FR_CODE) + CE_CODE, <u32>opPc);
+  yieldFrame(fr, opPc, gas + <i64>scanGas, sp);
+  return ACT_CHECK;
+}
+
+/** Which opcodes stay inside a block, with their net stack change. */
+function initBlockNet(): void {
+  memory.fill(BLOCK_NET, 0, 256);
+  const m1 = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0b, 0x10, 0x11, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1a, 0x1b, 0x1c, 0x1d, 0x50];
+  for (let i = 0; i < m1.length; i++) store<u8>(BLOCK_NET + m1[i], <u8>(NET_BIAS - 1));
+  store<u8>(BLOCK_NET + 0x08, <u8>(NET_BIAS - 2)); // ADDMOD
+  store<u8>(BLOCK_NET + 0x09, <u8>(NET_BIAS - 2)); // MULMOD
+  store<u8>(BLOCK_NET + 0x5d, <u8>(NET_BIAS - 2)); // TSTORE (its static-context failure is not a gas one)
+  store<u8>(BLOCK_NET + 0x51, <u8>NET_BIAS); // MLOAD, MSTORE, MSTORE8: memory expansion, see recheckFrom
+  store<u8>(BLOCK_NET + 0x52, <u8>(NET_BIAS - 2));
+  store<u8>(BLOCK_NET + 0x53, <u8>(NET_BIAS - 2));
+  // (JUMPDEST only ever opens a block: the analysis cuts blocks before it)
+  const z = [0x15, 0x19, 0x1e, 0x35, 0x40, 0x49, 0x5b, 0x5c];
+  for (let i = 0; i < z.length; i++) store<u8>(BLOCK_NET + z[i], <u8>NET_BIAS);
+  const p1 = [0x30, 0x32, 0x33, 0x34, 0x36, 0x38, 0x3a, 0x3d, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x4a, 0x58, 0x59, 0x5f];
+  for (let i = 0; i < p1.length; i++) store<u8>(BLOCK_NET + p1[i], <u8>(NET_BIAS + 1));
+  for (let op = 0x60; op <= 0x8f; op++) store<u8>(BLOCK_NET + op, <u8>(NET_BIAS + 1)); // PUSHn, DUPn
+  for (let op = 0x90; op <= 0x9f; op++) store<u8>(BLOCK_NET + op, <u8>NET_BIAS); // SWAPn
+}
+
+// scanBlock's results: the static gas of the operations scanned, the stack bounds
+// (lowest entry height, highest growth, in items), whether an undefined opcode was met.
+let scanGas: u64 = 0;
+let scanLo: i32 = 0;
+let scanHi: i32 = 0;
+let scanSlow = false;
+
+/** Scans the block operations from `pc` to the block's end; returns where the next block starts. */
+function scanBlock(code: usize, pc: u32): u32 {
+  const start = pc;
+  let gas: u64 = 0;
+  let h: i32 = 0, lo: i32 = 0, hi: i32 = 0;
+  let slow = false;
+  while (true) {
+    const op = <usize>load<u8>(code + pc);
+    if (op == 0x5b && pc != start) break; // a JUMPDEST starts the next block
+    const entry = load<u64>(OP_TABLE + (op << 3));
+    const req = <i32>load<u8>(STACK_REQ + op);
+    const grow = <i32>load<u8>(STACK_GROW + op);
+    if (req - h > lo) lo = req - h;
+    if (h + grow > hi) hi = h + grow;
+    pc++;
+    if (<i32>entry < 0) { slow = true; break; }
+    gas += <u64><u32>entry;
+    const net = <i32>load<u8>(BLOCK_NET + op);
+    if (net == 0) break; // an ender
+    h += net - NET_BIAS;
+    if (op >= 0x60 && op <= 0x7f) pc += <u32>op - 0x5f;
+  }
+  scanGas = gas;
+  scanLo = lo;
+  scanHi = hi;
+  scanSlow = slow;
+  return pc;
+}
+
+/** Builds the entry's block table for the current opcode table (once per code and fork table). */
+function analyseBlocks(ce: usize): void {
+  if (load<u32>(ce + CE_BLOCKS_STAMP) == gOpStamp) return;
+  const len = load<u32>(ce + CE_LEN);
+  const code = ce + CE_CODE;
+  const blocks = codeBlocks(ce);
+  // Blocks tile the code; the last may start at len (after an ender), where the zero
+  // padding reads as STOP.
+  let pc: u32 = 0;
+  while (pc <= len) {
+    const start = pc;
+    pc = scanBlock(code, pc);
+    store<u32>(blocks + (<usize>start << 2), scanSlow || scanGas >= <u64>BLK_GAS || scanLo > 127 || scanHi > 127
+      ? BLK_SLOW : <u32>scanGas | (<u32>scanLo << 18) | (<u32>scanHi << 25));
+  }
+  store<u32>(ce + CE_BLOCKS_STAMP, gOpStamp);
 }
 
 export function interpreterInit(): void {
@@ -150,6 +269,7 @@ export function interpreterInit(): void {
   memory.fill(memBufs, 0, <usize>(MAX_DEPTH + 1) * 8);
   topInput = heap.alloc(8);
   memory.fill(topInput, 0, 8);
+  initBlockNet();
   // Stack requirements: items consumed, and net growth for the overflow check.
   for (let op = 0; op < 256; op++) { store<u8>(STACK_REQ + op, 0); store<u8>(STACK_GROW + op, 0); }
   const req2 = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0a, 0x0b, 0x10, 0x11, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1a, 0x1b, 0x1c, 0x1d,
@@ -406,7 +526,9 @@ function initFrame(d: u32, codeEntry: usize, gas: i64): usize {
 /** Runs frames until the depth-0 frame ends; returns its status. */
 export function drive(): i32 {
   while (true) {
-    const r = gTrace ? runFrameTraced(frameAt(gDepth)) : runFrame(frameAt(gDepth));
+    const fr = frameAt(gDepth);
+    let r = gTrace ? runFrameTraced(fr) : runFrame(fr);
+    if (r == ACT_CHECK) r = runFrameChecked(fr);
     if (r == ACT_CHILD || r == ACT_RESUME) continue;
     if (gDepth == 0) return r;
     finishChild(r);
@@ -826,11 +948,16 @@ function traceNext(gas: i64): void {
 }
 
 function runFrame(fr: usize): i32 {
-  return runFrameImpl(fr, false);
+  return runFrameImpl(fr, false, true);
+}
+
+/** The frame from its saved registers, checked operation by operation (see analyseBlocks). */
+function runFrameChecked(fr: usize): i32 {
+  return runFrameImpl(fr, false, false);
 }
 
 function runFrameTraced(fr: usize): i32 {
-  const r = runFrameImpl(fr, true);
+  const r = runFrameImpl(fr, true, false);
   // The frame's last operation: it entered a child, halted, or failed.
   let cost: i64;
   if (r == ACT_CHILD) cost = traceGas - gasAfterCharge;
@@ -845,32 +972,58 @@ function runFrameTraced(fr: usize): i32 {
 
 // ---------------------------------------------------------------- the dispatch loop
 
-@inline function runFrameImpl(fr: usize, trace: bool): i32 {
+// `blocks`: gas and stack checked per basic block (the untraced loop); else per
+// operation. Operations that stay inside a block end with `continue`, enders with
+// `break`, which in the block loop leaves for the next block's checks.
+@inline function runFrameImpl(fr: usize, trace: bool, blocks: bool): i32 {
   const ce = <usize>load<u32>(fr + FR_CODE);
   analyse(ce);
+  if (blocks) analyseBlocks(ce);
   const code = ce + CE_CODE;
   const codeLen = load<u32>(ce + CE_LEN);
   const bitmap = codeBitmap(ce);
+  const blockTable = codeBlocks(ce);
   const stackBase = stackFor(gDepth);
   const stackTop = stackBase + <usize>STACK_LIMIT * 32;
   let pc = <usize>load<u32>(fr + FR_PC);
   let gas = load<i64>(fr + FR_GAS);
   let sp = <usize>load<u32>(fr + FR_SP);
   enterMemory(fr);
+  let traced = false; // an operation's trace step is open
+  let prevOp: usize = 0;
 
   while (true) {
+    if (blocks) {
+      // Every entry here is at a block start: the frame's start or resumption, after an ender, at a JUMPDEST.
+      const bw = load<u32>(blockTable + (pc << 2));
+      const lo = (bw >> 18) & 127;
+      const hi = bw >> 25;
+      if (bw == BLK_SLOW || gas < <i64>(bw & BLK_GAS) || (<u32>(sp - stackBase) >> 5) - lo > STACK_LIMIT - hi - lo) {
+        yieldFrame(fr, pc, gas, sp);
+        return ACT_CHECK;
+      }
+      gas -= <i64>(bw & BLK_GAS);
+      if (load<u8>(code + pc) == 0x5b) pc++; // the block's JUMPDEST, paid for
+      prevOp = 0x01;
+    }
+    while (true) {
+    if (blocks) assert(load<u8>(BLOCK_NET + prevOp) != 0, 'an ender continued its block');
+    if (trace && traced) traceNext(gas);
     const op = <usize>load<u8>(code + pc);
     pc++;
-    if (trace) traceBegin(fr, pc - 1, op, gas, sp, stackBase);
-    // One load answers all checks (see OP_TABLE): stack bounds as one unsigned compare.
-    const entry = load<u64>(OP_TABLE + (op << 3));
-    const cost = <i32>entry;
-    if (cost < 0) { store<i64>(fr + FR_GAS, 0); return S_INVALID_OPCODE; }
-    if (<u32>(sp - stackBase) - (<u32>(entry >> 32) & 0xffff) > <u32>(entry >> 48)) {
-      return sp < stackBase + <usize>((entry >> 32) & 0xffff) ? S_STACK_UNDERFLOW : S_STACK_OVERFLOW;
+    prevOp = op;
+    if (trace) { traceBegin(fr, pc - 1, op, gas, sp, stackBase); traced = true; }
+    if (!blocks) {
+      // One load answers all checks (see OP_TABLE): stack bounds as one unsigned compare.
+      const entry = load<u64>(OP_TABLE + (op << 3));
+      const cost = <i32>entry;
+      if (cost < 0) { store<i64>(fr + FR_GAS, 0); return S_INVALID_OPCODE; }
+      if (<u32>(sp - stackBase) - (<u32>(entry >> 32) & 0xffff) > <u32>(entry >> 48)) {
+        return sp < stackBase + <usize>((entry >> 32) & 0xffff) ? S_STACK_UNDERFLOW : S_STACK_OVERFLOW;
+      }
+      gas -= cost;
+      if (gas < 0) return S_OUT_OF_GAS;
     }
-    gas -= cost;
-    if (gas < 0) return S_OUT_OF_GAS;
 
     switch (<i32>op) {
       case 0x00: { // STOP
@@ -878,36 +1031,36 @@ function runFrameTraced(fr: usize): i32 {
         haltLen = 0;
         return S_SUCCESS;
       }
-      case 0x01: { U.add(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x02: { U.mul(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x03: { U.sub(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x04: { U.div(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x05: { U.sdiv(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x06: { U.mod(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x07: { U.smod(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x08: { U.addmod(sp - 32, sp - 64, sp - 96, sp - 96); sp -= 64; break; }
-      case 0x09: { U.mulmod(sp - 32, sp - 64, sp - 96, sp - 96); sp -= 64; break; }
+      case 0x01: { U.add(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x02: { U.mul(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x03: { U.sub(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x04: { U.div(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x05: { U.sdiv(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x06: { U.mod(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x07: { U.smod(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x08: { U.addmod(sp - 32, sp - 64, sp - 96, sp - 96); sp -= 64; continue; }
+      case 0x09: { U.mulmod(sp - 32, sp - 64, sp - 96, sp - 96); sp -= 64; continue; }
       case 0x0a: { // EXP
         gas -= <i64>U.byteLength(sp - 64) * param(P_EXP_BYTE);
         if (gas < 0) return S_OUT_OF_GAS;
         U.exp(sp - 32, sp - 64, sp - 64); sp -= 32; break;
       }
-      case 0x0b: { U.signextend(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x10: { const r = U.lt(sp - 32, sp - 64); sp -= 32; U.setU64(sp - 32, r ? 1 : 0); break; }
-      case 0x11: { const r = U.gt(sp - 32, sp - 64); sp -= 32; U.setU64(sp - 32, r ? 1 : 0); break; }
-      case 0x12: { const r = U.slt(sp - 32, sp - 64); sp -= 32; U.setU64(sp - 32, r ? 1 : 0); break; }
-      case 0x13: { const r = U.sgt(sp - 32, sp - 64); sp -= 32; U.setU64(sp - 32, r ? 1 : 0); break; }
-      case 0x14: { const r = U.eq(sp - 32, sp - 64); sp -= 32; U.setU64(sp - 32, r ? 1 : 0); break; }
-      case 0x15: { U.setU64(sp - 32, U.iszero(sp - 32) ? 1 : 0); break; }
-      case 0x16: { U.and(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x17: { U.or(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x18: { U.xor(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x19: { U.not(sp - 32, sp - 32); break; }
-      case 0x1a: { U.byte(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x1b: { U.shl(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x1c: { U.shr(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x1d: { U.sar(sp - 32, sp - 64, sp - 64); sp -= 32; break; }
-      case 0x1e: { U.setU64(sp - 32, <u64>U.clz(sp - 32)); break; }
+      case 0x0b: { U.signextend(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x10: { const r = U.lt(sp - 32, sp - 64); sp -= 32; U.setU64(sp - 32, r ? 1 : 0); continue; }
+      case 0x11: { const r = U.gt(sp - 32, sp - 64); sp -= 32; U.setU64(sp - 32, r ? 1 : 0); continue; }
+      case 0x12: { const r = U.slt(sp - 32, sp - 64); sp -= 32; U.setU64(sp - 32, r ? 1 : 0); continue; }
+      case 0x13: { const r = U.sgt(sp - 32, sp - 64); sp -= 32; U.setU64(sp - 32, r ? 1 : 0); continue; }
+      case 0x14: { const r = U.eq(sp - 32, sp - 64); sp -= 32; U.setU64(sp - 32, r ? 1 : 0); continue; }
+      case 0x15: { U.setU64(sp - 32, U.iszero(sp - 32) ? 1 : 0); continue; }
+      case 0x16: { U.and(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x17: { U.or(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x18: { U.xor(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x19: { U.not(sp - 32, sp - 32); continue; }
+      case 0x1a: { U.byte(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x1b: { U.shl(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x1c: { U.shr(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x1d: { U.sar(sp - 32, sp - 64, sp - 64); sp -= 32; continue; }
+      case 0x1e: { U.setU64(sp - 32, <u64>U.clz(sp - 32)); continue; }
       case 0x20: { // KECCAK256
         if (!memRange(sp - 32, sp - 64)) return S_OUT_OF_GAS;
         const off = rangeOff, len = rangeLen;
@@ -920,7 +1073,7 @@ function runFrameTraced(fr: usize): i32 {
         U.loadBE(SCRATCH, 32, sp - 32);
         break;
       }
-      case 0x30: { pushAddress(sp, accPtr(load<u32>(fr + FR_ACC)) + AC_ADDR); sp += 32; break; }
+      case 0x30: { pushAddress(sp, accPtr(load<u32>(fr + FR_ACC)) + AC_ADDR); sp += 32; continue; }
       case 0x31: { // BALANCE
         const a = account(wordToAddress(sp - 32));
         gas -= has(F_EIP2929) ? accountAccessCost(a) : 0;
@@ -928,9 +1081,9 @@ function runFrameTraced(fr: usize): i32 {
         U.copy(accPtr(a) + AC_BALANCE, sp - 32);
         break;
       }
-      case 0x32: { U.copy(ENV + E_ORIGIN, sp); sp += 32; break; }
-      case 0x33: { pushAddress(sp, fr + FR_CALLER); sp += 32; break; }
-      case 0x34: { U.copy(fr + FR_VALUE, sp); sp += 32; break; }
+      case 0x32: { U.copy(ENV + E_ORIGIN, sp); sp += 32; continue; }
+      case 0x33: { pushAddress(sp, fr + FR_CALLER); sp += 32; continue; }
+      case 0x34: { U.copy(fr + FR_VALUE, sp); sp += 32; continue; }
       case 0x35: { // CALLDATALOAD
         const len = <u64>load<u32>(fr + FR_INPUT_LEN);
         const w = sp - 32;
@@ -945,9 +1098,9 @@ function runFrameTraced(fr: usize): i32 {
             U.loadBE(SCRATCH, 32, w);
           }
         }
-        break;
+        continue;
       }
-      case 0x36: { U.setU64(sp, <u64>load<u32>(fr + FR_INPUT_LEN)); sp += 32; break; }
+      case 0x36: { U.setU64(sp, <u64>load<u32>(fr + FR_INPUT_LEN)); sp += 32; continue; }
       case 0x37: case 0x39: case 0x3e: { // CALLDATACOPY, CODECOPY, RETURNDATACOPY
         if (!memRange(sp - 32, sp - 96)) return S_OUT_OF_GAS;
         const dst = rangeOff, len = rangeLen;
@@ -969,8 +1122,8 @@ function runFrameTraced(fr: usize): i32 {
         sp -= 96;
         break;
       }
-      case 0x38: { U.setU64(sp, <u64>codeLen); sp += 32; break; }
-      case 0x3a: { U.copy(ENV + E_GASPRICE, sp); sp += 32; break; }
+      case 0x38: { U.setU64(sp, <u64>codeLen); sp += 32; continue; }
+      case 0x3a: { U.copy(ENV + E_GASPRICE, sp); sp += 32; continue; }
       case 0x3b: { // EXTCODESIZE
         const a = account(wordToAddress(sp - 32));
         gas -= accountAccessCost(a);
@@ -996,7 +1149,7 @@ function runFrameTraced(fr: usize): i32 {
         sp -= 128;
         break;
       }
-      case 0x3d: { U.setU64(sp, <u64>load<u32>(fr + FR_RD_LEN)); sp += 32; break; }
+      case 0x3d: { U.setU64(sp, <u64>load<u32>(fr + FR_RD_LEN)); sp += 32; continue; }
       case 0x3f: { // EXTCODEHASH
         const a = account(wordToAddress(sp - 32));
         gas -= accountAccessCost(a);
@@ -1013,53 +1166,56 @@ function runFrameTraced(fr: usize): i32 {
           hostBlockHash();
           U.loadBE(HOST_IO + H_WORD, 32, w);
         } else U.setZero(w);
-        break;
+        continue;
       }
-      case 0x41: { U.copy(ENV + E_COINBASE, sp); sp += 32; break; }
-      case 0x42: { U.copy(ENV + E_TIMESTAMP, sp); sp += 32; break; }
-      case 0x43: { U.copy(ENV + E_NUMBER, sp); sp += 32; break; }
-      case 0x44: { U.copy(ENV + E_PREVRANDAO, sp); sp += 32; break; }
-      case 0x45: { U.copy(ENV + E_GASLIMIT, sp); sp += 32; break; }
-      case 0x46: { U.copy(ENV + E_CHAINID, sp); sp += 32; break; }
-      case 0x47: { U.copy(accPtr(load<u32>(fr + FR_ACC)) + AC_BALANCE, sp); sp += 32; break; }
-      case 0x48: { U.copy(ENV + E_BASEFEE, sp); sp += 32; break; }
+      case 0x41: { U.copy(ENV + E_COINBASE, sp); sp += 32; continue; }
+      case 0x42: { U.copy(ENV + E_TIMESTAMP, sp); sp += 32; continue; }
+      case 0x43: { U.copy(ENV + E_NUMBER, sp); sp += 32; continue; }
+      case 0x44: { U.copy(ENV + E_PREVRANDAO, sp); sp += 32; continue; }
+      case 0x45: { U.copy(ENV + E_GASLIMIT, sp); sp += 32; continue; }
+      case 0x46: { U.copy(ENV + E_CHAINID, sp); sp += 32; continue; }
+      case 0x47: { U.copy(accPtr(load<u32>(fr + FR_ACC)) + AC_BALANCE, sp); sp += 32; continue; }
+      case 0x48: { U.copy(ENV + E_BASEFEE, sp); sp += 32; continue; }
       case 0x49: { // BLOBHASH
         const w = sp - 32;
         const count = <u64>load<u32>(ENV + E_BLOB_COUNT);
         if (U.fitsU64(w) && load<u64>(w) < count) U.loadBE(<usize>BLOB_HASHES + <usize>load<u64>(w) * 32, 32, w);
         else U.setZero(w);
-        break;
+        continue;
       }
-      case 0x4a: { U.copy(ENV + E_BLOBBASEFEE, sp); sp += 32; break; }
-      case 0x50: { sp -= 32; break; }
+      case 0x4a: { U.copy(ENV + E_BLOBBASEFEE, sp); sp += 32; continue; }
+      case 0x50: { sp -= 32; continue; }
       case 0x51: { // MLOAD
         const w = sp - 32;
         if (!fits32(w)) return S_OUT_OF_GAS;
         const off = load<u64>(w);
-        gas = memExpand(gas, off + 32);
-        if (gas < 0) return S_OUT_OF_GAS;
+        const left = memExpand(gas, off + 32);
+        if (left < 0) return blocks ? recheckFrom(fr, pc - 1, gas, sp) : S_OUT_OF_GAS;
+        gas = left;
         U.loadBE(gMem + <usize>off, 32, w);
-        break;
+        continue;
       }
       case 0x52: { // MSTORE
         const w = sp - 32;
         if (!fits32(w)) return S_OUT_OF_GAS;
         const off = load<u64>(w);
-        gas = memExpand(gas, off + 32);
-        if (gas < 0) return S_OUT_OF_GAS;
+        const left = memExpand(gas, off + 32);
+        if (left < 0) return blocks ? recheckFrom(fr, pc - 1, gas, sp) : S_OUT_OF_GAS;
+        gas = left;
         U.storeBE(sp - 64, gMem + <usize>off);
         sp -= 64;
-        break;
+        continue;
       }
       case 0x53: { // MSTORE8
         const w = sp - 32;
         if (!fits32(w)) return S_OUT_OF_GAS;
         const off = load<u64>(w);
-        gas = memExpand(gas, off + 1);
-        if (gas < 0) return S_OUT_OF_GAS;
+        const left = memExpand(gas, off + 1);
+        if (left < 0) return blocks ? recheckFrom(fr, pc - 1, gas, sp) : S_OUT_OF_GAS;
+        gas = left;
         store<u8>(gMem + <usize>off, load<u8>(sp - 64));
         sp -= 64;
-        break;
+        continue;
       }
       case 0x54: { // SLOAD
         const s = slot(load<u32>(fr + FR_ACC), sp - 32);
@@ -1099,21 +1255,24 @@ function runFrameTraced(fr: usize): i32 {
         sp -= 64;
         break;
       }
-      case 0x58: { U.setU64(sp, <u64>(pc - 1)); sp += 32; break; }
-      case 0x59: { U.setU64(sp, gMemSize); sp += 32; break; }
+      case 0x58: { U.setU64(sp, <u64>(pc - 1)); sp += 32; continue; }
+      case 0x59: { U.setU64(sp, gMemSize); sp += 32; continue; }
       case 0x5a: { U.setU64(sp, <u64>gas); sp += 32; break; }
-      case 0x5b: break;
+      case 0x5b: { // JUMPDEST
+        if (blocks) { pc--; break; } // reached by falling through: it starts the next block
+        continue;
+      }
       case 0x5c: { // TLOAD
         const t = tslot(load<u32>(fr + FR_ACC), sp - 32);
         U.copy(tslotPtr(t) + SL_CURRENT, sp - 32);
-        break;
+        continue;
       }
       case 0x5d: { // TSTORE
         if (load<u32>(fr + FR_STATIC)) return S_STATIC_VIOLATION;
         const t = tslot(load<u32>(fr + FR_ACC), sp - 32);
         setTslot(t, sp - 64);
         sp -= 64;
-        break;
+        continue;
       }
       case 0x5e: { // MCOPY
         if (!memRange(sp - 32, sp - 96)) return S_OUT_OF_GAS;
@@ -1130,12 +1289,12 @@ function runFrameTraced(fr: usize): i32 {
         sp -= 96;
         break;
       }
-      case 0x5f: { U.setZero(sp); sp += 32; break; }
+      case 0x5f: { U.setZero(sp); sp += 32; continue; }
       case 0x60: { // PUSH1, the most common instruction
         U.setU64(sp, <u64>load<u8>(code + pc));
         pc++;
         sp += 32;
-        break;
+        continue;
       }
       case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: case 0x67:
       case 0x68: case 0x69: case 0x6a: case 0x6b: case 0x6c: case 0x6d: case 0x6e: case 0x6f:
@@ -1145,22 +1304,22 @@ function runFrameTraced(fr: usize): i32 {
         U.loadBE(code + pc, n, sp);
         pc += n;
         sp += 32;
-        break;
+        continue;
       }
       case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85: case 0x86: case 0x87:
       case 0x88: case 0x89: case 0x8a: case 0x8b: case 0x8c: case 0x8d: case 0x8e: case 0x8f: {
         U.copy(sp - ((op - 0x7f) << 5), sp);
         sp += 32;
-        break;
+        continue;
       }
       case 0x90: case 0x91: case 0x92: case 0x93: case 0x94: case 0x95: case 0x96: case 0x97:
       case 0x98: case 0x99: case 0x9a: case 0x9b: case 0x9c: case 0x9d: case 0x9e: case 0x9f: {
         const a = sp - 32;
         const b = sp - ((op - 0x8e) << 5);
-        const a0 = load<u64>(a), a1 = load<u64>(a, 8), a2 = load<u64>(a, 16), a3 = load<u64>(a, 24);
-        store<u64>(a, load<u64>(b)); store<u64>(a, load<u64>(b, 8), 8); store<u64>(a, load<u64>(b, 16), 16); store<u64>(a, load<u64>(b, 24), 24);
-        store<u64>(b, a0); store<u64>(b, a1, 8); store<u64>(b, a2, 16); store<u64>(b, a3, 24);
-        break;
+        const a0 = v128.load(a), a1 = v128.load(a, 16), b0 = v128.load(b), b1 = v128.load(b, 16);
+        v128.store(a, b0); v128.store(a, b1, 16);
+        v128.store(b, a0); v128.store(b, a1, 16);
+        continue;
       }
       case 0xa0: case 0xa1: case 0xa2: case 0xa3: case 0xa4: { // LOGn
         if (load<u32>(fr + FR_STATIC)) return S_STATIC_VIOLATION;
@@ -1221,7 +1380,8 @@ function runFrameTraced(fr: usize): i32 {
         return S_INVALID_OPCODE;
       }
     }
-    if (trace) traceNext(gas);
+    if (blocks) break; // an ender: the next block
+    }
   }
   return S_INVALID_OPCODE;
 }

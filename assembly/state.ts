@@ -506,20 +506,38 @@ export function stateReset(): void {
 
 // ---------------------------------------------------------------- code
 
-// Code entry: [hash 32][length u32][analysed u32][pad 8][code, length + 33 zero bytes][JUMPDEST bitmap]
+// Code entry: [hash 32][length u32][analysed u32][blocks stamp u32][pad 4]
+// [code, length + 33 zero bytes][JUMPDEST bitmap][pad to 4][block table: u32 per code byte]
+// The block table (interpreter.ts, analyseBlocks) depends on the fork's opcode table, so
+// it carries that table's stamp and is rebuilt when another fork runs the code.
 export const CE_HASH: usize = 0;
 export const CE_LEN: usize = 32;
 export const CE_ANALYSED: usize = 36;
+export const CE_BLOCKS_STAMP: usize = 40;
 export const CE_CODE: usize = 48;
 export const CODE_PAD: u32 = 33;
 
-/** Allocates an entry for `len` code bytes (zeroed padding, bitmap unanalysed). */
+@inline function bitmapBytes(len: u32): usize {
+  return (<usize>len + CODE_PAD + 7) >> 3;
+}
+
+@inline function blocksOffset(len: u32): usize {
+  return (CE_CODE + <usize>len + CODE_PAD + bitmapBytes(len) + 3) & ~<usize>3;
+}
+
+/** Bytes of the entry for `len` code bytes. */
+@inline function codeEntrySize(len: u32): usize {
+  return blocksOffset(len) + ((<usize>len + CODE_PAD) << 2);
+}
+
+/** Allocates an entry for `len` code bytes (zeroed padding, bitmap and blocks unanalysed). */
 export function codeEntryAlloc(len: u32): usize {
-  const total = <usize>CE_CODE + <usize>len + CODE_PAD + ((<usize>len + CODE_PAD + 7) >> 3);
-  const e = heap.alloc(total);
-  memory.fill(e + CE_CODE + len, 0, total - CE_CODE - len);
+  const e = heap.alloc(codeEntrySize(len));
+  // (the block table is written by its analysis before any read)
+  memory.fill(e + CE_CODE + len, 0, blocksOffset(len) - CE_CODE - len);
   store<u32>(e + CE_LEN, len);
   store<u32>(e + CE_ANALYSED, 0);
+  store<u32>(e + CE_BLOCKS_STAMP, 0);
   return e;
 }
 
@@ -528,13 +546,19 @@ export function codeBitmap(e: usize): usize {
   return e + CE_CODE + <usize>load<u32>(e + CE_LEN) + CODE_PAD;
 }
 
+/** The entry's block table: a u32 per code position (and its padding), see analyseBlocks. */
+@inline
+export function codeBlocks(e: usize): usize {
+  return e + blocksOffset(load<u32>(e + CE_LEN));
+}
+
 /** Marks JUMPDEST positions that are not inside PUSH data (once per entry). */
 export function analyse(e: usize): void {
   if (load<u32>(e + CE_ANALYSED)) return;
   const len = load<u32>(e + CE_LEN);
   const code = e + CE_CODE;
   const bm = codeBitmap(e);
-  memory.fill(bm, 0, (<usize>len + CODE_PAD + 7) >> 3);
+  memory.fill(bm, 0, bitmapBytes(len));
   let pc: u32 = 0;
   while (pc < len) {
     const op = load<u8>(code + pc);
@@ -581,7 +605,7 @@ function ccInsert(e: usize): void {
   while (load<u32>(ccTable + (<usize>s << 2)) != 0) s = (s + 1) & ccMask;
   store<u32>(ccTable + (<usize>s << 2), <u32>e);
   ccCount++;
-  ccBytes += <usize>load<u32>(e + CE_LEN);
+  ccBytes += codeEntrySize(load<u32>(e + CE_LEN));
 }
 
 function ccFind(hash: usize): usize {

@@ -92,12 +92,9 @@ let rem0: u64 = 0, rem1: u64 = 0;
 }
 
 @inline export function copy(src: usize, dst: usize): void {
-  const x0 = load<u64>(src), x1 = load<u64>(src, 8);
-  const x2 = load<u64>(src, 16), x3 = load<u64>(src, 24);
-  store<u64>(dst, x0);
-  store<u64>(dst, x1, 8);
-  store<u64>(dst, x2, 16);
-  store<u64>(dst, x3, 24);
+  const x0 = v128.load(src), x1 = v128.load(src, 16); // both loads first: src and dst may overlap
+  v128.store(dst, x0);
+  v128.store(dst, x1, 16);
 }
 
 @inline export function isZero(a: usize): bool {
