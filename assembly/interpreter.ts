@@ -990,7 +990,6 @@ function runFrameTraced(fr: usize): i32 {
   let sp = <usize>load<u32>(fr + FR_SP);
   enterMemory(fr);
   let traced = false; // an operation's trace step is open
-  let prevOp: usize = 0;
 
   while (true) {
     if (blocks) {
@@ -1004,14 +1003,11 @@ function runFrameTraced(fr: usize): i32 {
       }
       gas -= <i64>(bw & BLK_GAS);
       if (load<u8>(code + pc) == 0x5b) pc++; // the block's JUMPDEST, paid for
-      prevOp = 0x01;
     }
     while (true) {
-    if (blocks) assert(load<u8>(BLOCK_NET + prevOp) != 0, 'an ender continued its block');
     if (trace && traced) traceNext(gas);
     const op = <usize>load<u8>(code + pc);
     pc++;
-    prevOp = op;
     if (trace) { traceBegin(fr, pc - 1, op, gas, sp, stackBase); traced = true; }
     if (!blocks) {
       // One load answers all checks (see OP_TABLE): stack bounds as one unsigned compare.

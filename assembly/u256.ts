@@ -949,7 +949,7 @@ function barrettSetup(n0: u64, n1: u64, n2: u64, n3: u64): void {
 }
 
 /** RX[0..18) = RA * RB: column pairs, each 30-bit product summed whole (a column of nine is below 2^64). */
-function product30(): void {
+@inline function product30(): void {
   let v: v128, t: u64, c: u64 = 0;
   v = pairTerm(RA, RB);
   v = i64x2.add(v, pairTerm(RA + 4, RB - 4));
@@ -1017,7 +1017,7 @@ function product30(): void {
 }
 
 /** RX[0..18) = RA * RA (RB holding the same limbs): each cross product once, doubled. */
-function square30(): void {
+@inline function square30(): void {
   let v: v128, t: u64, c: u64 = 0;
   v = pairTerm(RA, RB);
   v = i64x2.sub(i64x2.shl(v, 1), diagonalTerm(RA));
@@ -1074,7 +1074,7 @@ function square30(): void {
 }
 
 /** r = x mod n for x = RX[0..18) and n = (bn0..bn3) after barrettSetup(n). */
-function barrettReduce(r: usize): void {
+@inline function barrettReduce(r: usize): void {
   let v: v128, t: u64, c: u64 = 0;
   // RQ = q = floor(floor(x / 2^240) * mu / 2^270) from the columns 7 and up of the product
   v = pairTerm(RX + 32, RMU + 28);
