@@ -948,6 +948,37 @@ function barrettSetup(n0: u64, n1: u64, n2: u64, n3: u64): void {
   bn0 = n0; bn1 = n1; bn2 = n2; bn3 = n3;
 }
 
+// Moduli used lately, each with its mu and limbs (EVM code alternates between a few
+// field primes and group orders): slot = [n: 4 u64][mu: 9 u32][n: 9 u32], round robin.
+const MU_SLOTS: i32 = 4;
+const MU_SLOT: usize = 112;
+const MU_CACHE: usize = memory.data(<i32>MU_SLOT * MU_SLOTS, 16);
+let muUsed: i32 = 0;
+let muNext: i32 = 0;
+
+/** Makes n the modulus of RMU/RN (and bn0..bn3): from the cache, else barrettSetup. */
+function barrettSelect(n0: u64, n1: u64, n2: u64, n3: u64): void {
+  for (let i = 0; i < muUsed; i++) {
+    const slot = MU_CACHE + <usize>i * MU_SLOT;
+    if (load<u64>(slot) == n0 && load<u64>(slot, 8) == n1 && load<u64>(slot, 16) == n2 && load<u64>(slot, 24) == n3) {
+      memory.copy(RMU, slot + 32, 36);
+      memory.copy(RN, slot + 68, 36);
+      bn0 = n0; bn1 = n1; bn2 = n2; bn3 = n3;
+      return;
+    }
+  }
+  barrettSetup(n0, n1, n2, n3);
+  const slot = MU_CACHE + <usize>muNext * MU_SLOT;
+  store<u64>(slot, n0);
+  store<u64>(slot, n1, 8);
+  store<u64>(slot, n2, 16);
+  store<u64>(slot, n3, 24);
+  memory.copy(slot + 32, RMU, 36);
+  memory.copy(slot + 68, RN, 36);
+  muNext = (muNext + 1) % MU_SLOTS;
+  if (muUsed < MU_SLOTS) muUsed++;
+}
+
 /** RX[0..18) = RA * RB: column pairs, each 30-bit product summed whole (a column of nine is below 2^64). */
 @inline function product30(): void {
   let v: v128, t: u64, c: u64 = 0;
@@ -1207,7 +1238,7 @@ export function mulmod(a: usize, b: usize, n: usize, r: usize): void {
     return;
   }
   if ((n3 >>> 49) != 0) {
-    if (n0 != bn0 || n1 != bn1 || n2 != bn2 || n3 != bn3) barrettSetup(n0, n1, n2, n3);
+    if (n0 != bn0 || n1 != bn1 || n2 != bn2 || n3 != bn3) barrettSelect(n0, n1, n2, n3);
     wordToRadix30(a, RA);
     wordToRadix30(b, RB);
     if (eq(a, b)) square30();
