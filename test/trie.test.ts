@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RLP } from '@ethereumjs/rlp';
-import { EMPTY_TRIE_ROOT, orderedTrieRoot, secureTrieRoot, trieRoot } from '../src/state/trie.js';
-import { bytesToHex, hexToBytes } from '../src/util/hex.js';
+import { EMPTY_TRIE_ROOT, Trie, orderedTrieRoot, secureTrieRoot, trieRoot } from '../src/state/trie.js';
+import { bytesToHex, bytesToKey, hexToBytes } from '../src/util/hex.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const pairs = (kv: [string, string][]): [Uint8Array, Uint8Array][] => kv.map(([k, v]) => [utf8(k), utf8(v)]);
@@ -63,6 +63,64 @@ test('puppy: roots after each insertion, and empty values as deletions', () => {
     ['shaman', ''],
   ]);
   assert.is(hex(trieRoot(withDeletes)), '5991bb8c6514148a29db676a14ac506cd2cd5775ace63c30a4fe457715e9ac84');
+});
+
+test('puppy, kept as one trie: updates hit the same roots, deletions collapse nodes', () => {
+  const update = (t: Trie, kv: [string, string][]): Trie => t.update(new Map(kv.map(([k, v]) => [bytesToKey(utf8(k)), v === '' ? null : utf8(v)])));
+  let t = Trie.EMPTY;
+  for (const [k, v, root] of [
+    ['do', 'verb', '014f07ed95e2e028804d915e0dbd4ed451e394e1acfd29e463c11a060b2ddef7'],
+    ['dog', 'puppy', '779db3986dd4f38416bfde49750ef7b13c6ecb3e2221620bcad9267e94604d36'],
+    ['doge', 'coin', 'ef7b2fe20f5d2c30c46ad4d83c39811bcbf1721aef2e805c0e107947320888b6'],
+    ['horse', 'stallion', '5991bb8c6514148a29db676a14ac506cd2cd5775ace63c30a4fe457715e9ac84'],
+  ]) {
+    t = update(t, [[k, v]]);
+    assert.is(hex(t.root()), root, `after ${k}`);
+  }
+  const before = t;
+  assert.is(update(t, [['dog', 'puppy']]), before, 'an unchanged value keeps the trie');
+  t = update(t, [['ether', 'wookiedoo'], ['shaman', 'horse']]);
+  t = update(t, [['ether', ''], ['shaman', '']]);
+  assert.is(hex(t.root()), '5991bb8c6514148a29db676a14ac506cd2cd5775ace63c30a4fe457715e9ac84');
+  // Deleting back down to the earlier roots, in reverse.
+  t = update(t, [['horse', '']]);
+  assert.is(hex(t.root()), 'ef7b2fe20f5d2c30c46ad4d83c39811bcbf1721aef2e805c0e107947320888b6');
+  t = update(t, [['doge', '']]);
+  assert.is(hex(t.root()), '779db3986dd4f38416bfde49750ef7b13c6ecb3e2221620bcad9267e94604d36');
+  t = update(t, [['dog', '']]);
+  assert.is(hex(t.root()), '014f07ed95e2e028804d915e0dbd4ed451e394e1acfd29e463c11a060b2ddef7');
+  assert.is(hex(update(t, [['do', '']]).root()), hex(EMPTY_TRIE_ROOT));
+  assert.is(hex(before.root()), '5991bb8c6514148a29db676a14ac506cd2cd5775ace63c30a4fe457715e9ac84', 'older tries are untouched');
+});
+
+test('random updates and deletions on one trie match tries built afresh', () => {
+  // The fresh build is the path the vectors above check; updates go through the
+  // incremental paths (branch updates, collapses, split leaves and extensions).
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  // Short keys from a small alphabet share long prefixes, and some are prefixes of others.
+  const key = (): string => bytesToKey(Uint8Array.from({ length: 1 + rand(3) }, () => [0x00, 0x01, 0x10, 0x11, 0xff][rand(5)]));
+  const contents = new Map<string, Uint8Array>();
+  let t = Trie.EMPTY;
+  for (let round = 0; round < 400; round++) {
+    const changes = new Map<string, Uint8Array | null>();
+    for (let n = 1 + rand(6); n > 0; n--) {
+      const k = key();
+      const v = rand(3) === 0 ? null : Uint8Array.from({ length: 1 + rand(40) }, () => rand(256));
+      changes.set(k, v);
+    }
+    for (const [k, v] of changes) {
+      if (v === null) contents.delete(k);
+      else contents.set(k, v);
+    }
+    t = t.update(changes);
+    assert.is(hex(t.root()), hex(Trie.EMPTY.update(new Map(contents)).root()), `round ${round}`);
+    for (const [k, v] of contents) assert.is(hex(t.get(k)!), hex(v));
+    assert.is(t.get('abcd'), null);
+  }
 });
 
 test('ordered trie (key = RLP(index))', () => {

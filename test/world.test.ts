@@ -84,6 +84,37 @@ test('copy is independent both ways', () => {
   assert.is(c.getAccount(addr(1))!.nonce, 0n);
 });
 
+test('roots kept between calls equal roots built afresh, through copies and in-place changes', () => {
+  // fromJSON(toJSON()) gives a state with the same contents whose first root is built
+  // from all accounts, not updated from an earlier trie.
+  const fresh = (w: WorldState): string => hex(WorldState.fromJSON(w.toJSON()).stateRoot());
+  const w = new WorldState();
+  for (let i = 1; i <= 300; i++) {
+    w.putAccount(addr(i), createAccount({ balance: BigInt(i) }));
+    if (i % 7 === 0) for (let s = 0; s < 30; s++) w.putStorage(addr(i), slot(s), word(BigInt(i + s)));
+  }
+  assert.is(hex(w.stateRoot()), fresh(w));
+  const held = w.getAccount(addr(5))!;
+  held.balance = 1000n; // an owned account changed in place after a root
+  assert.is(hex(w.stateRoot()), fresh(w));
+  held.nonce = 3n; // and again, then copied before the next root
+  const c = w.copy();
+  assert.is(hex(c.stateRoot()), fresh(c));
+  c.deleteAccount(addr(6));
+  c.getAccount(addr(7))!.storage.delete(slot(3));
+  c.putStorage(addr(14), slot(99), word(1n));
+  c.clearStorage(addr(21));
+  c.setCode(addr(400), Uint8Array.of(0x00));
+  assert.is(hex(c.stateRoot()), fresh(c));
+  assert.is(hex(w.stateRoot()), fresh(w));
+  for (const [, a] of c.accounts()) a.balance += 1n; // every account changed in place
+  c.putStorage(addr(7), slot(3), word(5n));
+  assert.is(hex(c.stateRoot()), fresh(c));
+  for (let i = 1; i <= 300; i += 2) c.deleteAccount(addr(i));
+  assert.is(hex(c.stateRoot()), fresh(c));
+  assert.is(hex(w.stateRoot()), fresh(w));
+});
+
 test('fromJSON: quantities of any length, zero slots dropped, toJSON round trip', () => {
   const w = WorldState.fromJSON({
     '0x00000000000000000000000000000000000000AA': {

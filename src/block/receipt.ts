@@ -1,8 +1,8 @@
 // Transaction receipts (Yellow Paper, section 4.3.1; EIP-658 status; EIP-2718 typed
 // envelopes) and the receipts root.
 
-import { orderedTrieRoot, rlpHeaderSize, writeRlpHeader } from '../state/trie.js';
-import { encodeLogs, logsBloom, stringSize, writeString, type Log } from '../state/logs.js';
+import { orderedTrieRoot, rlpHeaderSize, stringSize, writeRlpHeader, writeString } from '../state/trie.js';
+import { encodeLogs, logsBloom, type Log } from '../state/logs.js';
 import { bigintToMinimalBytes } from '../util/hex.js';
 
 export interface Receipt {

@@ -2,7 +2,7 @@
 // the 2048-bit bloom filter of receipts and block headers (Yellow Paper, section 4.3.1).
 
 import { keccak256, keccak256View } from '../util/keccak.js';
-import { rlpHeaderSize, writeRlpHeader } from './trie.js';
+import { rlpHeaderSize, stringSize, writeRlpHeader, writeString } from './trie.js';
 
 export interface Log {
   address: Uint8Array;
@@ -44,22 +44,6 @@ function logPayload(l: Log): number {
 function logSize(l: Log): number {
   const p = logPayload(l);
   return rlpHeaderSize(p) + p;
-}
-
-/** Bytes of RLP(b) for a byte string. */
-export function stringSize(b: Uint8Array): number {
-  return b.length === 1 && b[0] < 0x80 ? 1 : rlpHeaderSize(b.length) + b.length;
-}
-
-/** Writes RLP(b) at out[at]; returns the offset after it. */
-export function writeString(out: Uint8Array, at: number, b: Uint8Array): number {
-  if (b.length === 1 && b[0] < 0x80) {
-    out[at] = b[0];
-    return at + 1;
-  }
-  at = writeRlpHeader(out, at, b.length, 0x80);
-  out.set(b, at);
-  return at + b.length;
 }
 
 /** keccak256(RLP(logs)); for no logs this is keccak256(0xc0). */

@@ -1,13 +1,15 @@
-// Merkle-Patricia trie roots (Yellow Paper, appendix D), computed in one pass over
-// sorted keys. Nothing here keeps a trie around: callers hand over the whole key/value
-// set and get the root hash back, which is all state roots, receipt roots and
-// transaction roots need.
+// Merkle-Patricia tries (Yellow Paper, appendix D). A Trie is persistent: update()
+// returns a new trie that shares every untouched node with the old one, and each node
+// remembers its hash, so the root of a trie that differs from an earlier one in a few
+// keys costs only the hashing of the nodes on those keys' paths. World states keep
+// their state and storage tries this way between roots; receipt, transaction and
+// withdrawal roots build a trie once from all their keys.
 //
-// Keys are handled as lowercase hex strings, one character per nibble: sorting the
-// strings sorts the keys, and a nibble path is a (cheap, V8-sliced) substring.
+// Keys are lowercase hex strings, one character per nibble: sorting the strings sorts
+// the keys, and a node's path is a range of characters of one of its keys.
 
-import { keccak256, keccak256View, keccak256Written } from '../util/keccak.js';
-import { bytesToKey } from '../util/hex.js';
+import { keccak256, keccak256Written } from '../util/keccak.js';
+import { bytesToKey, equalBytes } from '../util/hex.js';
 
 const EMPTY_STRING_RLP = Uint8Array.of(0x80);
 
@@ -19,83 +21,23 @@ export const EMPTY_TRIE_ROOT: Uint8Array = keccak256(EMPTY_STRING_RLP);
  * An empty value means "absent"; when a key repeats, the last value wins.
  */
 export function trieRoot(entries: Iterable<[Uint8Array, Uint8Array]>): Uint8Array {
-  const map = new Map<string, Uint8Array>();
-  for (const [k, v] of entries) map.set(bytesToKey(k), v);
-  return trieRootFromHexKeys(map);
+  const changes = new Map<string, Uint8Array>();
+  for (const [k, v] of entries) changes.set(bytesToKey(k), v);
+  return Trie.EMPTY.update(changes).root().slice();
 }
 
 /** Root of the "secure" trie: every key is replaced by its keccak256 (state and storage tries). */
 export function secureTrieRoot(entries: Iterable<[Uint8Array, Uint8Array]>): Uint8Array {
-  const map = new Map<string, Uint8Array>();
-  for (const [k, v] of entries) map.set(bytesToKey(keccak256(k)), v);
-  return trieRootFromHexKeys(map);
+  const changes = new Map<string, Uint8Array>();
+  for (const [k, v] of entries) changes.set(bytesToKey(keccak256(k)), v);
+  return Trie.EMPTY.update(changes).root().slice();
 }
 
 /** Root of the trie with key RLP(i) for the i-th value (transactions, receipts, withdrawals). */
 export function orderedTrieRoot(values: Uint8Array[]): Uint8Array {
-  // Keys are distinct by construction: sort them with their values, no map needed.
-  const order: { key: string; value: Uint8Array }[] = [];
-  for (let i = 0; i < values.length; i++) if (values[i].length > 0) order.push({ key: bytesToKey(rlpIndex(i)), value: values[i] });
-  if (order.length === 0) return EMPTY_TRIE_ROOT.slice();
-  order.sort((a, b) => (a.key < b.key ? -1 : 1));
-  const root = new Builder(order.map((e) => e.key), order.map((e) => e.value), undefined).node(0, order.length, 0);
-  return keccak256(root);
-}
-
-/**
- * Remembers the hashes of recently built trie nodes by their encoding. Between two
- * state roots that differ in a few accounts almost every node is unchanged, and
- * keccak is most of the cost of a root, so a trie rebuilt with the same cache only
- * really hashes the nodes on changed paths. Content-addressed, hence safe to share
- * between tries and world states. Two generations bound its size: when the young
- * one fills up it becomes the old one, and hits in the old one are promoted.
- */
-export class NodeHashCache {
-  private young = new Map<string, Uint8Array>();
-  private old = new Map<string, Uint8Array>();
-
-  constructor(private readonly limit = 1 << 17) {}
-
-  hash(encoded: Uint8Array): Uint8Array {
-    // Node encodings here are at most ~550 bytes (a full branch); longer ones are rare
-    // values in generic tries and not worth a key string.
-    if (encoded.length > 1024) return keccak256(encoded);
-    const key = String.fromCharCode.apply(null, encoded as unknown as number[]);
-    let h = this.young.get(key);
-    if (h !== undefined) return h;
-    h = this.old.get(key) ?? keccak256(encoded);
-    if (this.young.size >= this.limit) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(key, h);
-    return h;
-  }
-}
-
-/**
- * Root of a trie whose keys are already lowercase hex strings without 0x (an even
- * number of digits, as bytesToKey makes them). Lets callers that cache hashed keys
- * (the world state) skip re-hashing. Empty values are skipped. With a `cache`, node
- * hashes from earlier roots are reused.
- */
-export function trieRootFromHexKeys(entries: Iterable<[string, Uint8Array]>, cache?: NodeHashCache): Uint8Array {
-  const keys: string[] = [];
-  const byKey = new Map<string, Uint8Array>();
-  for (const [k, v] of entries) {
-    if (v.length === 0) {
-      byKey.delete(k);
-      continue;
-    }
-    byKey.set(k, v);
-  }
-  if (byKey.size === 0) return EMPTY_TRIE_ROOT.slice();
-  for (const k of byKey.keys()) keys.push(k);
-  keys.sort(); // lowercase hex: string order == byte order
-  const values = new Array<Uint8Array>(keys.length);
-  for (let i = 0; i < keys.length; i++) values[i] = byKey.get(keys[i])!;
-  const root = new Builder(keys, values, cache).node(0, keys.length, 0);
-  return cache ? cache.hash(root).slice() : keccak256(root);
+  const changes = new Map<string, Uint8Array>();
+  for (let i = 0; i < values.length; i++) changes.set(bytesToKey(rlpIndex(i)), values[i]);
+  return Trie.EMPTY.update(changes).root().slice();
 }
 
 /** RLP of a non-negative integer index (0 -> 0x80). */
@@ -107,131 +49,313 @@ function rlpIndex(i: number): Uint8Array {
   return Uint8Array.of(0x80 + bytes.length, ...bytes);
 }
 
-class Builder {
-  constructor(
-    private readonly keys: string[],
-    private readonly values: Uint8Array[],
-    private readonly cache: NodeHashCache | undefined,
-  ) {}
+/** An immutable Merkle-Patricia trie over hex-string keys (an even number of digits) and encoded values. */
+export class Trie {
+  static readonly EMPTY = new Trie(null);
+  private hash: Uint8Array | undefined = undefined;
 
-  /** RLP encoding of the node holding keys[lo..hi), all sharing their first `depth` nibbles. */
-  node(lo: number, hi: number, depth: number): Uint8Array {
-    const keys = this.keys;
-    if (hi - lo === 1) {
-      return encodeList([encodeString(hexPrefix(keys[lo], depth, keys[lo].length, true)), encodeString(this.values[lo])]);
-    }
-    // Sorted keys: the prefix shared by all is the prefix shared by the first and last.
-    const first = keys[lo];
-    const last = keys[hi - 1];
-    const max = Math.min(first.length, last.length);
-    let end = depth;
-    while (end < max && first.charCodeAt(end) === last.charCodeAt(end)) end++;
-    if (end > depth) {
-      const child = this.node(lo, hi, end);
-      return encodeList([encodeString(hexPrefix(first, depth, end, false)), this.reference(child)]);
-    }
-    // Branch. A key that ends here sorts first and becomes the branch value.
-    const items: Uint8Array[] = new Array(17);
-    let i = lo;
-    if (first.length === depth) {
-      items[16] = encodeString(this.values[lo]);
-      i++;
-    } else items[16] = EMPTY_STRING_RLP;
-    let slot = 0;
-    while (i < hi) {
-      const c = keys[i].charCodeAt(depth);
-      let j = i + 1;
-      while (j < hi && keys[j].charCodeAt(depth) === c) j++;
-      const n = c <= 57 ? c - 48 : c - 87;
-      while (slot < n) items[slot++] = EMPTY_STRING_RLP;
-      items[slot++] = j - i === 1 && this.cache === undefined ? this.leafReference(i, depth + 1) : this.reference(this.node(i, j, depth + 1));
-      i = j;
-    }
-    while (slot < 16) items[slot++] = EMPTY_STRING_RLP;
-    return encodeList(items);
-  }
+  private constructor(private readonly top: TrieNode | null) {}
 
   /**
-   * reference(node(i, i + 1, depth)) for a leaf, hashed as it is written into the
-   * hasher: a leaf holding a receipt is hundreds of bytes that would otherwise be
-   * copied into a node, and then into the hasher, only to be hashed.
+   * This trie with each key of `changes` set to its value; null or an empty value
+   * deletes the key. Returns this trie itself when nothing changes.
    */
-  private leafReference(i: number, depth: number): Uint8Array {
-    const path = hexPrefix(this.keys[i], depth, this.keys[i].length, true);
-    const value = this.values[i];
-    const pathSize = path.length === 1 && path[0] < 0x80 ? 1 : rlpHeaderSize(path.length) + path.length;
-    const valueSize = value.length === 1 && value[0] < 0x80 ? 1 : rlpHeaderSize(value.length) + value.length;
-    const payload = pathSize + valueSize;
-    const size = rlpHeaderSize(payload) + payload;
-    if (size < 32) return encodeList([encodeString(path), encodeString(value)]);
-    return encodeString(keccak256Written(size, (out, at) => {
-      at = writeRlpHeader(out, at, payload, 0xc0);
-      for (const b of [path, value]) {
-        if (b.length === 1 && b[0] < 0x80) out[at++] = b[0];
-        else {
-          at = writeRlpHeader(out, at, b.length, 0x80);
-          out.set(b, at);
-          at += b.length;
-        }
+  update(changes: Map<string, Uint8Array | null>): Trie {
+    if (changes.size === 0) return this;
+    const keys = [...changes.keys()].sort(); // lowercase hex: string order == byte order
+    const values = new Array<Uint8Array | null>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const v = changes.get(keys[i])!;
+      values[i] = v !== null && v.length > 0 ? v : null;
+    }
+    const top = update(this.top, keys, values, 0, keys.length, 0);
+    return top === this.top ? this : new Trie(top);
+  }
+
+  /** The value of `key`, or null if absent. */
+  get(key: string): Uint8Array | null {
+    let node = this.top;
+    let depth = 0;
+    while (node !== null) {
+      if (node instanceof Leaf) return node.key === key ? node.value : null;
+      if (node instanceof Extension) {
+        if (!hasPath(key, node)) return null;
+        depth = node.end;
+        node = node.child;
+      } else {
+        if (key.length === depth) return node.value === null ? null : node.value.value;
+        node = node.children[nibble(key.charCodeAt(depth++))];
       }
-    }));
+    }
+    return null;
   }
 
-  /** How a parent refers to a child: the node itself when its RLP is under 32 bytes, else its hash. */
-  private reference(encoded: Uint8Array): Uint8Array {
-    if (encoded.length < 32) return encoded;
-    return encodeString(this.cache ? this.cache.hash(encoded) : keccak256View(encoded));
+  /** keccak256 of the root node (shared: callers must not modify it). */
+  root(): Uint8Array {
+    if (this.hash === undefined) {
+      if (this.top === null) this.hash = EMPTY_TRIE_ROOT;
+      else {
+        const ref = refOf(this.top);
+        // The root is hashed even when its encoding is short enough to be inlined.
+        this.hash = ref.length === 32 ? ref : keccak256(ref);
+      }
+    }
+    return this.hash;
   }
 }
 
-/** Hex-prefix encoding of nibbles key[from..to) with the leaf flag (Yellow Paper, appendix C). */
-function hexPrefix(key: string, from: number, to: number, leaf: boolean): Uint8Array {
+// Nodes never change once made, so tries share them; `ref` caches how a parent refers
+// to the node (its RLP when under 32 bytes, else its keccak256), computed on demand.
+// A node's path starts at its depth, so a node that moves to another depth is a new node.
+
+/** The entry `key` -> `value`, its path key[depth..] (a branch's value is a Leaf with an empty path). */
+class Leaf {
+  ref: Uint8Array | undefined = undefined;
+  constructor(readonly key: string, readonly value: Uint8Array, readonly depth: number) {}
+}
+
+/** The path key[depth..end), shared by every key below, leading to a branch. */
+class Extension {
+  ref: Uint8Array | undefined = undefined;
+  constructor(readonly key: string, readonly depth: number, readonly end: number, readonly child: Branch) {}
+}
+
+class Branch {
+  ref: Uint8Array | undefined = undefined;
+  /** children: 16 entries, by the next nibble; value: the entry whose key ends here. */
+  constructor(readonly children: (TrieNode | null)[], readonly value: Leaf | null) {}
+}
+
+type TrieNode = Leaf | Extension | Branch;
+
+/** Builds the node over sorted distinct keys[lo..hi) (values present), all sharing their first `depth` nibbles. */
+function build(keys: string[], values: Uint8Array[], lo: number, hi: number, depth: number): TrieNode {
+  const first = keys[lo];
+  if (hi - lo === 1) return new Leaf(first, values[lo], depth);
+  // Sorted keys: the prefix shared by all is the prefix shared by the first and last.
+  const last = keys[hi - 1];
+  const max = Math.min(first.length, last.length);
+  let end = depth;
+  while (end < max && first.charCodeAt(end) === last.charCodeAt(end)) end++;
+  if (end > depth) return new Extension(first, depth, end, build(keys, values, lo, hi, end) as Branch);
+  // A key that ends here sorts first and becomes the branch value.
+  const children = new Array<TrieNode | null>(16).fill(null);
+  let value: Leaf | null = null;
+  let i = lo;
+  if (first.length === depth) value = new Leaf(first, values[i++], depth);
+  while (i < hi) {
+    const c = keys[i].charCodeAt(depth);
+    let j = i + 1;
+    while (j < hi && keys[j].charCodeAt(depth) === c) j++;
+    children[nibble(c)] = build(keys, values, i, j, depth + 1);
+    i = j;
+  }
+  return new Branch(children, value);
+}
+
+/**
+ * `node` (at `depth`) with the sorted distinct changes keys[lo..hi) applied (a null
+ * value deletes); all keys share the node's first `depth` nibbles. Untouched subtries
+ * are kept as they are; an unchanged node is returned itself.
+ */
+function update(node: TrieNode | null, keys: string[], values: (Uint8Array | null)[], lo: number, hi: number, depth: number): TrieNode | null {
+  if (lo === hi) return node;
+  if (node instanceof Branch) return updateBranch(node, keys, values, lo, hi, depth);
+  if (node instanceof Leaf && hi - lo === 1 && keys[lo] === node.key) {
+    const v = values[lo];
+    if (v === null) return null;
+    return equalBytes(v, node.value) ? node : new Leaf(node.key, v, depth);
+  }
+  if (node instanceof Extension && hasPath(keys[lo], node) && hasPath(keys[hi - 1], node)) {
+    // Keys with a given prefix are contiguous in sorted order: all changes lie below.
+    const child = update(node.child, keys, values, lo, hi, node.end);
+    return child === node.child ? node : hoist(child, depth, node.end, node.key);
+  }
+  return rebuild(node, keys, values, lo, hi, depth);
+}
+
+function updateBranch(node: Branch, keys: string[], values: (Uint8Array | null)[], lo: number, hi: number, depth: number): TrieNode | null {
+  let value = node.value;
+  let i = lo;
+  if (keys[i].length === depth) {
+    const v = values[i++];
+    if (v === null) value = null;
+    else if (value === null || !equalBytes(v, value.value)) value = new Leaf(keys[lo], v, depth);
+  }
+  let children = node.children;
+  while (i < hi) {
+    const c = keys[i].charCodeAt(depth);
+    let j = i + 1;
+    while (j < hi && keys[j].charCodeAt(depth) === c) j++;
+    const n = nibble(c);
+    const child = update(children[n], keys, values, i, j, depth + 1);
+    if (child !== children[n]) {
+      if (children === node.children) children = children.slice();
+      children[n] = child;
+    }
+    i = j;
+  }
+  if (children === node.children && value === node.value) return node;
+  let count = 0;
+  let only = 0;
+  for (let n = 0; n < 16; n++) {
+    if (children[n] !== null) {
+      count++;
+      only = n;
+    }
+  }
+  if (count + (value === null ? 0 : 1) >= 2) return new Branch(children, value);
+  // A branch needs two entries: with one left, that entry moves up to this depth.
+  if (count === 1) return hoist(children[only], depth, depth + 1, null);
+  return value === null ? null : new Leaf(value.key, value.value, depth);
+}
+
+/**
+ * The node that replaces `child` (at depth `end`) together with the single path
+ * depth..end above it (an extension's path, or one branch slot), so that it starts at
+ * `depth`. `pathKey` is a key holding that path (null: take one from the child).
+ */
+function hoist(child: TrieNode | null, depth: number, end: number, pathKey: string | null): TrieNode | null {
+  if (child === null) return null;
+  if (child instanceof Leaf) return new Leaf(child.key, child.value, depth);
+  if (child instanceof Extension) return new Extension(child.key, depth, child.end, child.child);
+  return new Extension(pathKey ?? anyKey(child), depth, end, child);
+}
+
+function anyKey(node: TrieNode): string {
+  for (;;) {
+    if (node instanceof Branch) {
+      if (node.value !== null) return node.value.key;
+      node = node.children.find((c) => c !== null)!;
+    } else if (node instanceof Extension) node = node.child;
+    else return node.key;
+  }
+}
+
+function hasPath(key: string, ext: Extension): boolean {
+  if (key.length < ext.end) return false;
+  for (let i = ext.depth; i < ext.end; i++) if (key.charCodeAt(i) !== ext.key.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Builds anew the node holding `node`'s entries merged with the changes keys[lo..hi):
+ * for changes that split a leaf or an extension, whose subtries are small in a trie of
+ * hashed keys, and for changes into an empty subtrie.
+ */
+function rebuild(node: TrieNode | null, keys: string[], values: (Uint8Array | null)[], lo: number, hi: number, depth: number): TrieNode | null {
+  const oldKeys: string[] = [];
+  const oldValues: Uint8Array[] = [];
+  if (node !== null) collect(node, oldKeys, oldValues);
+  const mergedKeys: string[] = [];
+  const mergedValues: Uint8Array[] = [];
+  let o = 0;
+  for (let i = lo; i < hi; i++) {
+    const k = keys[i];
+    while (o < oldKeys.length && oldKeys[o] < k) {
+      mergedKeys.push(oldKeys[o]);
+      mergedValues.push(oldValues[o++]);
+    }
+    if (o < oldKeys.length && oldKeys[o] === k) o++; // replaced or deleted
+    const v = values[i];
+    if (v !== null) {
+      mergedKeys.push(k);
+      mergedValues.push(v);
+    }
+  }
+  for (; o < oldKeys.length; o++) {
+    mergedKeys.push(oldKeys[o]);
+    mergedValues.push(oldValues[o]);
+  }
+  return mergedKeys.length === 0 ? null : build(mergedKeys, mergedValues, 0, mergedKeys.length, depth);
+}
+
+/** Appends the node's entries in key order. */
+function collect(node: TrieNode, keys: string[], values: Uint8Array[]): void {
+  if (node instanceof Leaf) {
+    keys.push(node.key);
+    values.push(node.value);
+  } else if (node instanceof Extension) collect(node.child, keys, values);
+  else {
+    if (node.value !== null) collect(node.value, keys, values);
+    for (const c of node.children) if (c !== null) collect(c, keys, values);
+  }
+}
+
+/** How a parent refers to the node: its RLP when that is under 32 bytes, else its keccak256. */
+function refOf(node: TrieNode): Uint8Array {
+  if (node.ref !== undefined) return node.ref;
+  let payload: number;
+  if (node instanceof Leaf) payload = pathSize(node.key.length - node.depth) + stringSize(node.value);
+  else if (node instanceof Extension) payload = pathSize(node.end - node.depth) + refSize(refOf(node.child));
+  else {
+    payload = node.value === null ? 1 : stringSize(node.value.value);
+    for (const c of node.children) payload += c === null ? 1 : refSize(refOf(c));
+  }
+  const size = rlpHeaderSize(payload) + payload;
+  let ref: Uint8Array;
+  if (size < 32) {
+    ref = new Uint8Array(size);
+    writeNode(node, payload, ref, 0);
+  } else ref = keccak256Written(size, (out, at) => writeNode(node, payload, out, at)).slice();
+  node.ref = ref;
+  return ref;
+}
+
+/** Writes the RLP of a node whose children's refs are known, with its payload size. */
+function writeNode(node: TrieNode, payload: number, out: Uint8Array, at: number): void {
+  at = writeRlpHeader(out, at, payload, 0xc0);
+  if (node instanceof Leaf) {
+    at = writePath(out, at, node.key, node.depth, node.key.length, true);
+    writeString(out, at, node.value);
+  } else if (node instanceof Extension) {
+    at = writePath(out, at, node.key, node.depth, node.end, false);
+    writeRef(out, at, node.child.ref!);
+  } else {
+    for (const c of node.children) {
+      if (c === null) out[at++] = 0x80;
+      else at = writeRef(out, at, c.ref!);
+    }
+    if (node.value === null) out[at] = 0x80;
+    else writeString(out, at, node.value.value);
+  }
+}
+
+function refSize(ref: Uint8Array): number {
+  return ref.length === 32 ? 33 : ref.length;
+}
+
+function writeRef(out: Uint8Array, at: number, ref: Uint8Array): number {
+  if (ref.length === 32) out[at++] = 0xa0;
+  out.set(ref, at);
+  return at + ref.length;
+}
+
+/** Bytes of the RLP of the hex-prefix encoding of `nibbles` nibbles (its first byte is under 0x40). */
+function pathSize(nibbles: number): number {
+  const len = (nibbles >> 1) + 1;
+  return len === 1 ? 1 : 1 + len;
+}
+
+/** Writes RLP(hex-prefix(key[from..to), leaf flag)) (Yellow Paper, appendix C). */
+function writePath(out: Uint8Array, at: number, key: string, from: number, to: number, leaf: boolean): number {
   const len = to - from;
-  const odd = len & 1;
-  const out = new Uint8Array((len >> 1) + 1);
-  const flag = (leaf ? 2 : 0) + odd;
+  const bytes = (len >> 1) + 1;
+  if (bytes > 1) out[at++] = 0x80 + bytes;
+  const flag = (leaf ? 2 : 0) + (len & 1);
   let p = from;
-  if (odd) out[0] = (flag << 4) | nib(key.charCodeAt(p++));
-  else out[0] = flag << 4;
-  for (let o = 1; p < to; o++, p += 2) out[o] = (nib(key.charCodeAt(p)) << 4) | nib(key.charCodeAt(p + 1));
-  return out;
+  out[at++] = len & 1 ? (flag << 4) | nibble(key.charCodeAt(p++)) : flag << 4;
+  for (; p < to; p += 2) out[at++] = (nibble(key.charCodeAt(p)) << 4) | nibble(key.charCodeAt(p + 1));
+  return at;
 }
 
-function nib(c: number): number {
+/** The value of a lowercase hex digit's character code. */
+export function nibble(c: number): number {
   return c <= 57 ? c - 48 : c - 87;
 }
 
-// Minimal RLP writers: trie nodes embed already-encoded children, which a generic
-// encoder would wrap again as strings.
-
-function encodeString(b: Uint8Array): Uint8Array {
-  if (b.length === 1 && b[0] < 0x80) return b;
-  const head = header(b.length, 0x80);
-  const out = new Uint8Array(head.length + b.length);
-  out.set(head, 0);
-  out.set(b, head.length);
-  return out;
-}
-
-function encodeList(items: Uint8Array[]): Uint8Array {
-  let len = 0;
-  for (let i = 0; i < items.length; i++) len += items[i].length;
-  const head = header(len, 0xc0);
-  const out = new Uint8Array(head.length + len);
-  out.set(head, 0);
-  let o = head.length;
-  for (let i = 0; i < items.length; i++) {
-    out.set(items[i], o);
-    o += items[i].length;
-  }
-  return out;
-}
-
-function header(len: number, base: number): Uint8Array {
-  const out = new Uint8Array(rlpHeaderSize(len));
-  writeRlpHeader(out, 0, len, base);
-  return out;
-}
+// RLP writers: trie nodes embed already-encoded children, which a generic encoder would
+// wrap again as strings, and most encodings here are written straight into the hasher.
 
 /** Bytes of the RLP header of a string or list with a `len`-byte payload. */
 export function rlpHeaderSize(len: number): number {
@@ -254,4 +378,20 @@ export function writeRlpHeader(out: Uint8Array, at: number, len: number, base: n
   out[at] = base + 55 + size;
   for (let i = size, t = len; i >= 1; i--, t = Math.floor(t / 256)) out[at + i] = t & 0xff;
   return at + 1 + size;
+}
+
+/** Bytes of RLP(b) for a byte string. */
+export function stringSize(b: Uint8Array): number {
+  return b.length === 1 && b[0] < 0x80 ? 1 : rlpHeaderSize(b.length) + b.length;
+}
+
+/** Writes RLP(b) at out[at]; returns the offset after it. */
+export function writeString(out: Uint8Array, at: number, b: Uint8Array): number {
+  if (b.length === 1 && b[0] < 0x80) {
+    out[at] = b[0];
+    return at + 1;
+  }
+  at = writeRlpHeader(out, at, b.length, 0x80);
+  out.set(b, at);
+  return at + b.length;
 }

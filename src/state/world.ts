@@ -9,21 +9,24 @@
 // them touches an account (getAccount, a write, accounts()), which clones it first. So
 // an Account obtained from getAccount() may be mutated in place, and only that state
 // sees it.
+//
+// stateRoot() keeps the state trie, and each storage map its storage trie, from one
+// root to the next (copies share them): a root rehashes only the paths of the accounts
+// and slots written since, plus those that may have been changed in place.
 
 import { keccak256 } from '../util/keccak.js';
-import { RLP } from '@ethereumjs/rlp';
 import {
   InputError,
   bigintToBytes,
-  bigintToMinimalBytes,
   bytesToBigint,
   bytesToHex,
   bytesToKey,
+  equalBytes,
   hexToBytes,
   parseQuantity,
   quantityToHex,
 } from '../util/hex.js';
-import { EMPTY_TRIE_ROOT, NodeHashCache, trieRootFromHexKeys } from './trie.js';
+import { EMPTY_TRIE_ROOT, Trie, nibble, rlpHeaderSize, stringSize, writeRlpHeader, writeString } from './trie.js';
 
 export { EMPTY_TRIE_ROOT };
 
@@ -39,27 +42,56 @@ export interface Account {
 }
 
 /**
- * A storage map that remembers its trie root until it is next modified, so repeated
- * stateRoot() calls only rehash the storage of accounts that changed, whether they
- * changed through WorldState methods or through the Map itself.
+ * A storage map that keeps its trie from the last root and the slots written since,
+ * whether through WorldState methods or through the Map itself, so the next root only
+ * rehashes the paths of those slots.
  */
 class StorageMap extends Map<string, Uint8Array> {
-  cachedRoot: Uint8Array | undefined = undefined;
+  trie: Trie = Trie.EMPTY;
+  /** Slots written since `trie` was made; null: unknown, build the trie from all slots. */
+  touched: Set<string> | null = null;
 
   override set(key: string, value: Uint8Array): this {
-    this.cachedRoot = undefined;
+    this.touched?.add(key); // undefined while Map's constructor adds the initial entries
     return super.set(key, value);
   }
 
   override delete(key: string): boolean {
-    this.cachedRoot = undefined;
+    this.touched?.add(key);
     return super.delete(key);
   }
 
   override clear(): void {
-    this.cachedRoot = undefined;
+    this.trie = Trie.EMPTY;
+    this.touched = null;
     super.clear();
   }
+
+  root(): Uint8Array {
+    const touched = this.touched;
+    if (touched === null || touched.size > 0) {
+      const changes = new Map<string, Uint8Array | null>();
+      if (touched === null) {
+        this.trie = Trie.EMPTY;
+        for (const [slot, value] of this) changes.set(hashedKey(slot), slotValue(value));
+      } else for (const slot of touched) changes.set(hashedKey(slot), slotValue(super.get(slot)));
+      this.trie = this.trie.update(changes);
+      this.touched = new Set();
+    }
+    return this.trie.root();
+  }
+}
+
+/** A slot's value in the storage trie: RLP of the value without leading zeros (null: absent). */
+function slotValue(value: Uint8Array | undefined): Uint8Array | null {
+  if (value === undefined) return null;
+  let i = 0;
+  while (i < value.length && value[i] === 0) i++;
+  if (i === value.length) return null; // zero values are absent from the trie
+  const v = value.subarray(i);
+  const out = new Uint8Array(stringSize(v));
+  writeString(out, 0, v);
+  return out;
 }
 
 /** A new account; codeHash is computed from code. */
@@ -83,20 +115,20 @@ function toStorageMap(m: Map<string, Uint8Array> | undefined): StorageMap {
 
 function cloneAccount(a: Account): Account {
   const storage = new StorageMap(a.storage);
-  // The copy has the same contents, so the cached root (if current) still holds.
-  if (a.storage instanceof StorageMap) storage.cachedRoot = a.storage.cachedRoot;
-  return { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash, storage };
+  // Same contents: the trie and the slots written since carry over (tries are immutable).
+  if (a.storage instanceof StorageMap) {
+    storage.trie = a.storage.trie;
+    storage.touched = a.storage.touched && new Set(a.storage.touched);
+  }
+  const c = { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash, storage };
+  const body = bodies.get(a);
+  if (body !== undefined) bodies.set(c, body);
+  return c;
 }
 
 function isZero(b: Uint8Array): boolean {
   for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
   return true;
-}
-
-function stripLeadingZeros(b: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < b.length && b[i] === 0) i++;
-  return b.subarray(i);
 }
 
 // keccak256 of address and slot keys, as hex. Keys recur across stateRoot() calls, so
@@ -114,20 +146,8 @@ function hashedKey(key: string): string {
   return h;
 }
 
-// Node hashes shared by all world states (content-addressed, so sharing is safe).
-const nodeHashes = new NodeHashCache();
-
 function storageRootOf(storage: Map<string, Uint8Array>): Uint8Array {
-  if (storage instanceof StorageMap && storage.cachedRoot) return storage.cachedRoot;
-  const entries: [string, Uint8Array][] = [];
-  for (const [slot, value] of storage) {
-    const v = stripLeadingZeros(value);
-    if (v.length === 0) continue; // zero values are absent from the trie
-    entries.push([hashedKey(slot), RLP.encode(v)]);
-  }
-  const root = entries.length === 0 ? EMPTY_TRIE_ROOT : trieRootFromHexKeys(entries, nodeHashes);
-  if (storage instanceof StorageMap) storage.cachedRoot = root;
-  return root;
+  return (storage instanceof StorageMap ? storage : toStorageMap(storage)).root();
 }
 
 // The last trie value encoded for each Account object, reused while its fields are unchanged.
@@ -140,15 +160,52 @@ function accountBody(a: Account): Uint8Array {
   if (c !== undefined && c.nonce === a.nonce && c.balance === a.balance && c.storageRoot === storageRoot && c.codeHash === a.codeHash) {
     return c.body;
   }
-  const body = RLP.encode([bigintToMinimalBytes(a.nonce), bigintToMinimalBytes(a.balance), storageRoot, a.codeHash]);
+  const nonce = a.nonce.toString(16);
+  const balance = a.balance.toString(16);
+  const payload = quantitySize(a.nonce, nonce) + quantitySize(a.balance, balance) + 66; // + two 32-byte strings
+  const body = new Uint8Array(rlpHeaderSize(payload) + payload);
+  let at = writeRlpHeader(body, 0, payload, 0xc0);
+  at = writeQuantity(body, at, a.nonce, nonce);
+  at = writeQuantity(body, at, a.balance, balance);
+  at = writeString(body, at, storageRoot);
+  writeString(body, at, a.codeHash);
   bodies.set(a, { nonce: a.nonce, balance: a.balance, storageRoot, codeHash: a.codeHash, body });
   return body;
+}
+
+// RLP of a quantity (its minimal big-endian bytes) written from its hex digits `h`:
+// one toString per field instead of a byte array each.
+
+function quantitySize(n: bigint, h: string): number {
+  return n < 0x80n ? 1 : 1 + ((h.length + 1) >> 1);
+}
+
+function writeQuantity(out: Uint8Array, at: number, n: bigint, h: string): number {
+  if (n === 0n) out[at++] = 0x80;
+  else if (n < 0x80n) out[at++] = Number(n);
+  else {
+    const len = (h.length + 1) >> 1; // at most 32 bytes: a one-byte header
+    out[at++] = 0x80 + len;
+    let d = 0;
+    if (h.length & 1) out[at++] = nibble(h.charCodeAt(d++));
+    for (; d < h.length; d += 2) out[at++] = (nibble(h.charCodeAt(d)) << 4) | nibble(h.charCodeAt(d + 1));
+  }
+  return at;
 }
 
 export class WorldState {
   private map = new Map<string, Account>();
   /** Accounts this state may mutate in place (not shared with a copy). */
   private owned = new Set<string>();
+  /** The state trie as of the last stateRoot(). */
+  private trie: Trie = Trie.EMPTY;
+  /** Accounts put or deleted since `trie` was made; null: unknown, build the trie from all accounts. */
+  private touched: Set<string> | null = null;
+  /**
+   * Accounts that may differ from `trie` without being touched: owned ones (callers may
+   * change them in place at any time) and, after a copy(), those owned before it.
+   */
+  private unverified = new Set<string>();
 
   /** The account, cloned first if it is shared with a copy; undefined if absent. */
   getAccount(addr: string): Account | undefined {
@@ -169,11 +226,13 @@ export class WorldState {
     if (!(a.storage instanceof StorageMap)) a = { ...a, storage: toStorageMap(a.storage) };
     this.map.set(addr, a);
     this.owned.add(addr);
+    this.touched?.add(addr);
   }
 
   deleteAccount(addr: string): void {
     this.map.delete(addr);
     this.owned.delete(addr);
+    this.touched?.add(addr);
   }
 
   /** Sets code and codeHash, creating an empty account if needed. */
@@ -223,7 +282,12 @@ export class WorldState {
   copy(): WorldState {
     const c = new WorldState();
     c.map = new Map(this.map);
+    // Accounts owned here may have changed since the last root; after the copy neither state owns them.
+    if (this.touched !== null) for (const addr of this.owned) this.unverified.add(addr);
     this.owned.clear();
+    c.trie = this.trie;
+    c.touched = this.touched && new Set(this.touched);
+    c.unverified = new Set(this.unverified);
     return c;
   }
 
@@ -235,9 +299,32 @@ export class WorldState {
 
   /** Secure trie of RLP([nonce, balance, storageRoot, codeHash]) over all accounts, empty ones included. */
   stateRoot(): Uint8Array {
-    const entries: [string, Uint8Array][] = [];
-    for (const [addr, a] of this.map) entries.push([hashedKey(addr), accountBody(a)]);
-    return trieRootFromHexKeys(entries, nodeHashes);
+    const changes = new Map<string, Uint8Array | null>();
+    const check = (addr: string): void => {
+      const a = this.map.get(addr);
+      changes.set(hashedKey(addr), a === undefined ? null : accountBody(a));
+    };
+    if (this.touched === null) {
+      this.trie = Trie.EMPTY;
+      for (const addr of this.map.keys()) check(addr);
+    } else {
+      for (const addr of this.touched) check(addr);
+      // Most of these are unchanged: look them up rather than sorting them into the update.
+      const verify = (addr: string): void => {
+        const a = this.map.get(addr);
+        if (a === undefined || this.touched!.has(addr)) return;
+        const key = hashedKey(addr);
+        const body = accountBody(a);
+        const old = this.trie.get(key);
+        if (old === null || (old !== body && !equalBytes(old, body))) changes.set(key, body);
+      };
+      for (const addr of this.owned) verify(addr);
+      for (const addr of this.unverified) verify(addr);
+    }
+    this.trie = this.trie.update(changes);
+    this.touched = new Set();
+    this.unverified.clear();
+    return this.trie.root().slice();
   }
 
   /**
