@@ -154,38 +154,51 @@ export function configure(): void {
 
 // ---------------------------------------------------------------- basic blocks
 //
-// The untraced loop charges static gas and checks stack bounds once per basic block
-// instead of once per operation. A block is a run of operations that can only fail by
-// gas or stack (their gas all static, none reading the gas counter, none jumping or
-// halting), ended by one operation that may do any of that (an "ender"), or cut
-// before a JUMPDEST. On entering a block the loop charges its summed static gas and
-// checks the entry stack height against the block's bounds. If the charge or a bound
-// fails, some operation of the block must fail, so the frame goes on in the
-// per-operation loop (runFrameChecked), which fails it exactly where and how the
-// operation-by-operation rules say. When the checks pass, the gas counter equals the
-// per-operation one at every ender (everything before it, and its own static part, is
-// paid), so enders, which charge dynamic gas, read gas or call out, see exact values.
+// The untraced loop charges static gas and checks stack bounds once per straight run
+// of code instead of once per operation. A run is a sequence of operations that can
+// only fail by gas or stack (their gas all static, none reading the gas counter, none
+// jumping or halting; JUMPDEST included), ended by one operation that may do any of
+// that (an "ender"). Execution enters a run at its start (a frame's start or
+// resumption, after an ender) or at one of its JUMPDESTs, and then goes through to its
+// ender. So each entry point has a block word for the rest of the run from there: on
+// entering, the loop charges its summed static gas and checks the entry stack height
+// against its bounds. If the charge or a bound fails, some operation up to the ender
+// must fail, so the frame goes on in the per-operation loop (runFrameChecked), which
+// fails it exactly where and how the operation-by-operation rules say. When the checks
+// pass, the gas counter equals the per-operation one at every ender (everything before
+// it, and its own static part, is paid), so enders, which charge dynamic gas, read gas
+// or call out, see exact values.
 //
-// Block word (u32, at the block's first code position in the entry's block table):
-// static gas in bits 0-17, the lowest entry height in items (bits 18-24) and the
-// highest growth above it (bits 25-31); BLK_SLOW for a block beyond those fields or
-// holding an opcode the fork does not define (the per-operation loop handles it).
+// Block word (u32, at each operation's position in the entry's block table, for the
+// run from that operation to its ender): static gas in bits 0-17, the lowest entry
+// height in items (bits 18-24) and the highest growth above it (bits 25-31); BLK_SLOW
+// beyond those fields or when an opcode the fork does not define comes first (the
+// per-operation loop handles it).
 const BLK_GAS: u32 = 0x3ffff;
 const BLK_SLOW: u32 = 0xffffffff;
 
 /**
- * A memory operation inside a block ran out of gas for its expansion, with the rest of
- * its block already paid. Whether the per-operation rules fail it here or at a later
- * operation of the block (and how) depends on gas that prepayment took: the frame
- * goes on per operation from this one, the prepaid static gas from here on given back.
+ * A memory operation inside a run ran out of gas for its expansion, with the rest of
+ * its run already paid. Whether the per-operation rules fail it here or at a later
+ * operation of the run (and how) depends on gas that prepayment took: the frame goes
+ * on per operation from this one, the prepaid static gas from here on given back.
  */
 function recheckFrom(fr: usize, opPc: usize, gas: i64, sp: usize): i32 {
-  scanBlock(<usize>load<u32>(fr + FR_CODE) + CE_CODE, <u32>opPc);
-  yieldFrame(fr, opPc, gas + <i64>scanGas, sp);
+  const code = <usize>load<u32>(fr + FR_CODE) + CE_CODE;
+  let pc = opPc;
+  let paid: i64 = 0;
+  while (true) { // (the run from a memory operation holds only defined opcodes)
+    const op = <usize>load<u8>(code + pc);
+    paid += <i64><i32>load<u64>(OP_TABLE + (op << 3));
+    pc++;
+    if (load<u8>(BLOCK_NET + op) == 0) break;
+    if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
+  }
+  yieldFrame(fr, opPc, gas + paid, sp);
   return ACT_CHECK;
 }
 
-/** Which opcodes stay inside a block, with their net stack change. */
+/** Which opcodes stay inside a run, with their net stack change. */
 function initBlockNet(): void {
   memory.fill(BLOCK_NET, 0, 256);
   const m1 = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0b, 0x10, 0x11, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1a, 0x1b, 0x1c, 0x1d, 0x50];
@@ -196,7 +209,6 @@ function initBlockNet(): void {
   store<u8>(BLOCK_NET + 0x51, <u8>NET_BIAS); // MLOAD, MSTORE, MSTORE8: memory expansion, see recheckFrom
   store<u8>(BLOCK_NET + 0x52, <u8>(NET_BIAS - 2));
   store<u8>(BLOCK_NET + 0x53, <u8>(NET_BIAS - 2));
-  // (JUMPDEST only ever opens a block: the analysis cuts blocks before it)
   const z = [0x15, 0x19, 0x1e, 0x35, 0x40, 0x49, 0x5b, 0x5c];
   for (let i = 0; i < z.length; i++) store<u8>(BLOCK_NET + z[i], <u8>NET_BIAS);
   const p1 = [0x30, 0x32, 0x33, 0x34, 0x36, 0x38, 0x3a, 0x3d, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x4a, 0x58, 0x59, 0x5f];
@@ -205,56 +217,56 @@ function initBlockNet(): void {
   for (let op = 0x90; op <= 0x9f; op++) store<u8>(BLOCK_NET + op, <u8>NET_BIAS); // SWAPn
 }
 
-// scanBlock's results: the static gas of the operations scanned, the stack bounds
-// (lowest entry height, highest growth, in items), whether an undefined opcode was met.
-let scanGas: u64 = 0;
-let scanLo: i32 = 0;
-let scanHi: i32 = 0;
-let scanSlow = false;
+const NO_PREV: u32 = 0xffffffff;
 
-/** Scans the block operations from `pc` to the block's end; returns where the next block starts. */
-function scanBlock(code: usize, pc: u32): u32 {
-  const start = pc;
-  let gas: u64 = 0;
-  let h: i32 = 0, lo: i32 = 0, hi: i32 = 0;
-  let slow = false;
-  while (true) {
-    const op = <usize>load<u8>(code + pc);
-    if (op == 0x5b && pc != start) break; // a JUMPDEST starts the next block
-    const entry = load<u64>(OP_TABLE + (op << 3));
-    const req = <i32>load<u8>(STACK_REQ + op);
-    const grow = <i32>load<u8>(STACK_GROW + op);
-    if (req - h > lo) lo = req - h;
-    if (h + grow > hi) hi = h + grow;
-    pc++;
-    if (<i32>entry < 0) { slow = true; break; }
-    gas += <u64><u32>entry;
-    const net = <i32>load<u8>(BLOCK_NET + op);
-    if (net == 0) break; // an ender
-    h += net - NET_BIAS;
-    if (op >= 0x60 && op <= 0x7f) pc += <u32>op - 0x5f;
-  }
-  scanGas = gas;
-  scanLo = lo;
-  scanHi = hi;
-  scanSlow = slow;
-  return pc;
-}
-
-/** Builds the entry's block table for the current opcode table (once per code and fork table). */
+/**
+ * Builds the entry's block table for the current opcode table (once per code and fork
+ * table). Per run: forwards, each operation's slot holds the position of the one
+ * before it; backwards from the ender, each slot gets the word for the rest of the run
+ * (gas summed, stack bounds carried back through each operation's net change).
+ */
 function analyseBlocks(ce: usize): void {
   if (load<u32>(ce + CE_BLOCKS_STAMP) == gOpStamp) return;
   const len = load<u32>(ce + CE_LEN);
   const code = ce + CE_CODE;
   const blocks = codeBlocks(ce);
-  // Blocks tile the code; the last may start at len (after an ender), where the zero
+  // Runs tile the code; the last may start at len (after an ender), where the zero
   // padding reads as STOP.
   let pc: u32 = 0;
   while (pc <= len) {
-    const start = pc;
-    pc = scanBlock(code, pc);
-    store<u32>(blocks + (<usize>start << 2), scanSlow || scanGas >= <u64>BLK_GAS || scanLo > 127 || scanHi > 127
-      ? BLK_SLOW : <u32>scanGas | (<u32>scanLo << 18) | (<u32>scanHi << 25));
+    let prev = NO_PREV;
+    let last: u32;
+    while (true) {
+      const op = <usize>load<u8>(code + pc);
+      store<u32>(blocks + (<usize>pc << 2), prev);
+      last = pc;
+      prev = pc;
+      pc++;
+      if (<i32>load<u64>(OP_TABLE + (op << 3)) < 0 || load<u8>(BLOCK_NET + op) == 0) break;
+      if (op >= 0x60 && op <= 0x7f) pc += <u32>op - 0x5f;
+    }
+    let gas: u64 = 0;
+    let lo: i32 = 0, hi: i32 = 0; // for the rest of the run after the operation at p
+    let slow = false;
+    let p = last;
+    while (p != NO_PREV) {
+      const op = <usize>load<u8>(code + p);
+      const entry = load<u64>(OP_TABLE + (op << 3));
+      const link = load<u32>(blocks + (<usize>p << 2));
+      if (<i32>entry < 0) slow = true; // (only ever the run's last operation)
+      else {
+        const net = p == last ? 0 : <i32>load<u8>(BLOCK_NET + op) - NET_BIAS;
+        const req = <i32>load<u8>(STACK_REQ + op), grow = <i32>load<u8>(STACK_GROW + op);
+        // Entering at p: the operation needs req items and room for grow; the rest
+        // needs lo items and room for hi after the net change.
+        lo = max(req, lo - net);
+        hi = max(grow, hi + net);
+        gas += <u64><u32>entry;
+      }
+      store<u32>(blocks + (<usize>p << 2), slow || gas >= <u64>BLK_GAS || lo > 127 || hi > 127
+        ? BLK_SLOW : <u32>gas | (<u32>lo << 18) | (<u32>hi << 25));
+      p = link;
+    }
   }
   store<u32>(ce + CE_BLOCKS_STAMP, gOpStamp);
 }
@@ -993,7 +1005,7 @@ function runFrameTraced(fr: usize): i32 {
 
   while (true) {
     if (blocks) {
-      // Every entry here is at a block start: the frame's start or resumption, after an ender, at a JUMPDEST.
+      // Every entry here is at a run's start (the frame's start or resumption, after an ender) or at a JUMPDEST.
       const bw = load<u32>(blockTable + (pc << 2));
       const lo = (bw >> 18) & 127;
       const hi = bw >> 25;
@@ -1002,7 +1014,7 @@ function runFrameTraced(fr: usize): i32 {
         return ACT_CHECK;
       }
       gas -= <i64>(bw & BLK_GAS);
-      if (load<u8>(code + pc) == 0x5b) pc++; // the block's JUMPDEST, paid for
+      if (load<u8>(code + pc) == 0x5b) pc++; // a jump's JUMPDEST, paid for: one dispatch less
     }
     while (true) {
     if (trace && traced) traceNext(gas);
@@ -1254,10 +1266,7 @@ function runFrameTraced(fr: usize): i32 {
       case 0x58: { U.setU64(sp, <u64>(pc - 1)); sp += 32; continue; }
       case 0x59: { U.setU64(sp, gMemSize); sp += 32; continue; }
       case 0x5a: { U.setU64(sp, <u64>gas); sp += 32; break; }
-      case 0x5b: { // JUMPDEST
-        if (blocks) { pc--; break; } // reached by falling through: it starts the next block
-        continue;
-      }
+      case 0x5b: continue; // JUMPDEST
       case 0x5c: { // TLOAD
         const t = tslot(load<u32>(fr + FR_ACC), sp - 32);
         U.copy(tslotPtr(t) + SL_CURRENT, sp - 32);

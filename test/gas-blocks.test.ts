@@ -33,7 +33,7 @@ function rng(seed: number): (n: number) => number {
 /**
  * Straight-line runs of block operations (arithmetic, stack, memory at small and huge
  * offsets, transient storage, PUSH0/CLZ that some forks lack) cut by JUMPDESTs,
- * conditional jumps forward to them, GAS, SSTORE, INVALID and stray bytes. The generator keeps
+ * conditional jumps forward to them, GAS, SSTORE, INVALID, runs of POPs and stray bytes. The generator keeps
  * an estimate of the stack height and mostly respects it, so that programs get far
  * before they fail, and sometimes does not, so that some underflow.
  */
@@ -81,6 +81,7 @@ function program(r: (n: number) => number): Uint8Array {
     else if (k < 80) { op(0x30, 0, 1); op(0x31, 1, 1); } // ADDRESS BALANCE
     else if (k < 81) out.push(0xfe);
     else if (k < 82) out.push(r(256));
+    else if (k < 85) { const n = 1 + r(6); for (let i = 0; i < n; i++) out.push(0x50); height = Math.max(0, height - n); } // POPs, maybe too many
     else op(0x58, 0, 1); // PC
   }
   dests.push(out.length);
