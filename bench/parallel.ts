@@ -91,8 +91,8 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
   const rows: ParallelBenchRow[] = [];
   try {
     console.log(`\n## parallel blocks (Block-STM), ${workers} workers on ${availableParallelism()} cores; medians of ${runs} alternating runs after a warm-up`);
-    console.log('speedup = sequential / parallel time of the whole block (executeBlock vs executeBlockParallel, fee recipient and state root');
-    console.log('excluded from neither); forced = Block-STM without fallbacks; 1w ovh = one worker through the parallel path (force) over');
+    console.log('speedup = sequential / parallel time of the block (executeBlock vs executeBlockParallel, fee recipient included, the final state');
+    console.log('root left out of both: it is the same serial work on the main thread either way); forced = Block-STM without fallbacks; 1w ovh = one worker through the parallel path (force) over');
     console.log('sequential; predicted = --analyze\'s list schedule of the dependency graph (transaction execution only).\n');
     const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', `${workers}w ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', '1w ovh', 'pred 2/8/32', 'notes'];
     console.log(head.join(' | '));

@@ -65,6 +65,7 @@ test('outcomes: results of executed blocks (logs, creations, self-destructs, rev
     const { results } = executeBlock(evm, w.pre.copy(), w.block, { fork: w.fork, stateRoot: false });
     const outcomes: TxOutcome[] = results.map((result, tx) => {
       const o: TxOutcome = { tx, result: tx % 3 === 0 ? { ...result, coinbaseFee: BigInt(tx) * 10n ** 15n } : result };
+      if (tx % 4 !== 3) o.inc = tx % 4;
       if (tx % 2 === 0) o.fee = 21_000n * BigInt(tx);
       if (tx % 5 === 1) o.credit = (1n << 130n) + BigInt(tx);
       if (result.logs.length > 0) {
@@ -79,6 +80,12 @@ test('outcomes: results of executed blocks (logs, creations, self-destructs, rev
     decodeOutcomes(encodeOutcomes(outcomes.filter((o) => o.tx % 2 === 0)), decoded);
     decodeOutcomes(encodeOutcomes(outcomes.filter((o) => o.tx % 2 === 1)), decoded);
     outcomes.forEach((o, i) => assert.equal(decoded[i], o, `${w.name}: outcome ${i}`));
+    // Streamed batches arrive from several workers in any order: an older incarnation does not replace a newer one.
+    const newer = outcomes.map((o) => ({ ...o, inc: 7, result: { ...o.result, gasUsed: o.result.gasUsed + 1n } }));
+    const streamed: TxOutcome[] = new Array(outcomes.length);
+    decodeOutcomes(encodeOutcomes(newer), streamed, 0, true);
+    decodeOutcomes(encodeOutcomes(outcomes), streamed, 0, true);
+    newer.forEach((o, i) => assert.equal(streamed[i], o, `${w.name}: streamed outcome ${i}`));
   }
   assert.ok(withLogs > 0, 'some results have logs');
 });

@@ -20,6 +20,10 @@ import { P_FIRED, armFault, createFaultPlan, type Fault } from './support/faults
 // watchdog allows an execution 300 + 1,100 ms, and a block with none in execution 300 ms.
 const WATCHDOG = { stallMs: 300, minGasPerMs: 100 };
 const WORKERS = 2;
+// The streamed commit (the default where workers leave the main thread a core) has the
+// subtler failure handling: a committed prefix, then sequential execution; LANES_FAULTS_STREAM=0
+// runs the faults with the commit after the workers.
+const STREAM = process.env.LANES_FAULTS_STREAM !== '0';
 
 let evm: Evm;
 let pool: NodeWorkerPool;
@@ -27,7 +31,7 @@ const plan = createFaultPlan();
 
 test.before(async () => {
   evm = await Evm.create();
-  pool = await NodeWorkerPool.create(WORKERS, { workerUrl: new URL('./support/fault-worker.js', import.meta.url), watchdog: WATCHDOG });
+  pool = await NodeWorkerPool.create(WORKERS, { workerUrl: new URL('./support/fault-worker.js', import.meta.url), watchdog: WATCHDOG, streamCommit: STREAM });
 });
 
 test.after(async () => {

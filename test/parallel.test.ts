@@ -38,7 +38,8 @@ let defersFees = false;
 
 test.before(async () => {
   evm = await Evm.create();
-  for (const n of WORKERS) pools.set(n, await NodeWorkerPool.create(n));
+  // Both commits, whatever the machine: streamed beside the workers with an even number of them, after them with an odd one.
+  for (const n of WORKERS) pools.set(n, await NodeWorkerPool.create(n, { streamCommit: n % 2 === 0 }));
   const probe = evm.executeTx(
     { account: (a) => (a === bytesToKey(W.address(0xee, 0)) ? { nonce: 0n, balance: 10n ** 18n, codeHash: new Uint8Array(32), code: new Uint8Array(0), hasStorage: false } : undefined), storage: () => undefined },
     defaultBlock(), { type: 2, sender: W.address(0xee, 0), nonce: 0n, gasLimit: 21_000n, to: W.address(0xdd, 0), value: 1n, data: new Uint8Array(0), maxFeePerGas: 100n, maxPriorityFeePerGas: 1n, accessList: [] },

@@ -18,6 +18,11 @@ export function lock(a: Int32Array, i: number): void {
   }
 }
 
+/** Takes the mutex if it is free; false if another holds it. */
+export function tryLock(a: Int32Array, i: number): boolean {
+  return Atomics.compareExchange(a, i, 0, 1) === 0;
+}
+
 export function unlock(a: Int32Array, i: number): void {
   if (Atomics.sub(a, i, 1) !== 1) {
     Atomics.store(a, i, 0);

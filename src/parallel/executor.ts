@@ -23,9 +23,11 @@ import { bytesToKey } from '../util/hex.js';
 import type { Block } from '../block/block.js';
 import { executeBlock, type BlockResult, type ExecuteOptions } from '../block/execute.js';
 import { rememberLogsParts } from '../block/receipt.js';
-import { C_ARENA_TOP, C_LOC_COUNT, C_NTX, C_WORKER_SLOTS, MAX_WORKERS, controlWords } from './layout.js';
+import {
+  C_ARENA_TOP, C_COMMIT_IDX, C_ERROR, C_LOC_COUNT, C_MAIN_WAITS, C_NTX, C_POSTS, C_WAKE, C_WORKER_SLOTS, MAX_WORKERS, T_FINAL, controlWords, txWord,
+} from './layout.js';
 import { acquireMvBuffers, releaseMvBuffers } from './mvmemory.js';
-import type { WorkerPool } from './pool.js';
+import type { OutcomeStream, WorkerPool } from './pool.js';
 import { emptyStats, type BlockJob, type TxOutcome, type WorkerStats } from './protocol.js';
 import { serializeSnapshot } from './snapshot.js';
 import { encodeTxs } from './tx-codec.js';
@@ -154,7 +156,9 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
   const snapshot = serializeSnapshot(start.state);
   const t1 = performance.now();
 
-  const job = makeJob(txs.slice(probe), start.env, start.fork, snapshot, workers, opts.adaptive !== false, opts.readSets !== false);
+  const streaming = pool.stream !== undefined;
+  const job = makeJob(txs.slice(probe), start.env, start.fork, snapshot, workers, opts.adaptive !== false, opts.readSets !== false, streaming);
+  if (streaming) return streamedCommit(pool, evm, txs, job, probed, drive, sequential, t0, t1);
   let outcomes: TxOutcome[];
   const stats = emptyStats();
   try {
@@ -168,7 +172,7 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
     if (failures.length > 0) return sequential(`parallel execution failed (${failures[0].message}); ran sequentially`, stats);
     outcomes = new Array(n);
     for (let i = 0; i < probe; i++) outcomes[i] = { tx: i, result: probed[i] };
-    for (const r of replies) if (r.type === 'block-done') decodeOutcomes(r.outcomes, outcomes, probe);
+    for (const r of replies) if (r.type === 'block-done' && r.outcomes !== null) decodeOutcomes(r.outcomes, outcomes, probe);
     for (let i = 0; i < n; i++) if (outcomes[i] === undefined) return sequential(`parallel execution lost transaction ${i}; ran sequentially`, stats);
   } catch (e) {
     // A worker died, failed or stalled: the pool has stopped this block's workers. Its
@@ -198,7 +202,8 @@ const LIGHT_MICROS = 300;
 /** The probe runs this many transactions per worker, plus two. */
 const PROBE_PER_WORKER = 2;
 
-function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuffer, workers: number, adaptive: boolean, readSets: boolean): BlockJob {
+function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuffer, workers: number, adaptive: boolean, readSets: boolean,
+  streamOutcomes: boolean): BlockJob {
   const n = txs.length;
   if (workers > MAX_WORKERS) throw new RangeError(`at most ${MAX_WORKERS} workers`);
   const ctrl = new SharedArrayBuffer(controlWords(n) * 4);
@@ -224,8 +229,123 @@ function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuff
     // Decide early (what ran before giving up is lost), but late enough for the first
     // validations: light transactions run far ahead of them.
     conflictWindow: adaptive ? Math.min(64, Math.max(8 * workers, Math.ceil(n / 4))) : 0,
-    conflictShare: CONFLICT_SHARE,
+    conflictShare: CONFLICT_SHARE, streamOutcomes,
   };
+}
+
+/**
+ * The commit overlapping execution (a pool with `stream`): drive runs at once, and its
+ * runTx waits (Atomics.wait, this thread blocked) for each transaction to be final
+ * (below C_COMMIT_IDX, which the workers advance over the validated prefix), then
+ * commits its streamed outcome. If the workers fail or give up, the transactions not
+ * committed yet run sequentially right there, on the state the committed ones left:
+ * the result is the sequential executor's either way.
+ */
+async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: BlockJob, probed: FullTxResult[],
+  drive: (evm: Evm, phase: 'replay' | 'sequential') => R, sequential: (reason: string, stats?: WorkerStats) => { result: R; parallel: ParallelReport },
+  t0: number, t1: number): Promise<{ result: R; parallel: ParallelReport }> {
+  const stats = emptyStats();
+  let stream: OutcomeStream;
+  try {
+    stream = await pool.stream!(job);
+  } catch (e) {
+    return sequential(`worker pool failed (${e instanceof Error ? e.message : String(e)}); ran sequentially`, stats);
+  }
+  stream.replies.catch(() => {}); // awaited below; a rejection before that is not unhandled
+  const ctrl = new Int32Array(job.ctrl);
+  const probe = probed.length;
+  const outcomes: TxOutcome[] = new Array(txs.length - probe);
+  let failed = false;
+  let fellBackAt = -1;
+  let waitedMs = 0;
+  /** Outcome `j` of the job once it is committed and here, else undefined. */
+  const ready = (j: number, committed: number): TxOutcome | undefined => {
+    const o = outcomes[j];
+    // A transaction re-executed after its commit (a validation begun before) gives the same outcome again.
+    return committed > j && o !== undefined && o.inc! >= Atomics.load(ctrl, txWord(j, T_FINAL)) - 1 ? o : undefined;
+  };
+  /** Outcome `j` (of the job) once it is final; null when the block failed. */
+  const final = (j: number): TxOutcome | null => {
+    const early = Atomics.load(ctrl, C_ERROR) === 0 ? ready(j, Atomics.load(ctrl, C_COMMIT_IDX)) : undefined;
+    if (early !== undefined) return early;
+    const t = performance.now();
+    try {
+      for (;;) {
+        if (Atomics.load(ctrl, C_ERROR) !== 0) return null;
+        const committed = Atomics.load(ctrl, C_COMMIT_IDX);
+        const posts = Atomics.load(ctrl, C_POSTS);
+        const batches = stream.take();
+        if (batches === null) return null;
+        for (const b of batches) decodeOutcomes(b, outcomes, 0, true);
+        const o = ready(j, committed);
+        if (o !== undefined) return o;
+        // Woken by the next batch posted (a commit of `j` comes with one: the outcome
+        // that completed it), so at most once per batch. Workers notify only a main
+        // thread that says it sleeps; one that posted first ends the wait at once.
+        Atomics.store(ctrl, C_MAIN_WAITS, 1);
+        Atomics.wait(ctrl, C_POSTS, posts, STREAM_WAIT_MS);
+        Atomics.store(ctrl, C_MAIN_WAITS, 0);
+      }
+    } finally {
+      waitedMs += performance.now() - t;
+    }
+  };
+  let result: R;
+  try {
+    let next = 0;
+    result = drive(standIn(evm, (state, env, tx, fork) => {
+      const i = next++;
+      if (txs[i] !== tx) throw new Error(`replay out of order at transaction ${i}`);
+      if (i < probe) return commitOutcome(state, env, tx, fork, { tx: i, result: probed[i] });
+      const o = failed ? null : final(i - probe);
+      if (o === null) {
+        if (!failed) fellBackAt = i;
+        failed = true;
+        return evm.runTx(state, env, tx, fork);
+      }
+      return commitOutcome(state, env, tx, fork, o);
+    }), 'replay');
+  } catch (e) {
+    stopWorkers(ctrl);
+    await stream.replies.catch(() => {});
+    throw e;
+  }
+  const t2 = performance.now();
+  // The workers may still be leaving (a stopped block's, or ones finishing their last flush).
+  if (failed && Atomics.load(ctrl, C_ERROR) === 0) stopWorkers(ctrl);
+  let why: string | undefined;
+  try {
+    const replies = await stream.replies;
+    releaseMvBuffers(job.mv, Atomics.load(ctrl, C_LOC_COUNT));
+    for (const r of replies) addStats(stats, r.stats);
+    const failures = replies.flatMap((r) => (r.type === 'block-failed' && r.cause !== 'stopped' ? [r] : []));
+    if (failures.length > 0) why = failures[0].cause === 'gave-up' ? failures[0].message : `parallel execution failed (${failures[0].message})`;
+  } catch (e) {
+    why = `worker pool failed (${e instanceof Error ? e.message : String(e)})`;
+  }
+  const timings = { snapshotMs: t1 - t0, executeMs: waitedMs, commitMs: t2 - t1 - waitedMs, abandonedMs: 0 };
+  if (failed) {
+    const from = fellBackAt < 0 ? 'none' : `${fellBackAt - probe} of ${txs.length - probe} committed from the workers, the rest`;
+    const parallel: ParallelReport = {
+      mode: 'sequential', reason: `${why ?? 'parallel execution stopped'}; ${from} ran sequentially`, workers: job.workers,
+      feesDeferred: false, stats, timings,
+    };
+    return { result, parallel };
+  }
+  return {
+    result,
+    parallel: { mode: 'parallel', workers: job.workers, feesDeferred: outcomes.some((o) => o.fee !== undefined), stats, timings },
+  };
+}
+
+/** How long the blocked main thread sleeps between looks at the stream (its batches, the watchdog). */
+const STREAM_WAIT_MS = 20;
+
+/** Stops a block's workers through the control block (they leave their task loops). */
+function stopWorkers(ctrl: Int32Array): void {
+  Atomics.store(ctrl, C_ERROR, 1);
+  Atomics.add(ctrl, C_WAKE, 1);
+  Atomics.notify(ctrl, C_WAKE);
 }
 
 /** Thrown by the capturing stand-in after the probe: where the workers' transactions start. */
@@ -239,13 +359,17 @@ function replayer(evm: Evm, txs: Tx[], outcomes: TxOutcome[]): Evm {
   return standIn(evm, (state, env, tx, fork) => {
     const i = next++;
     if (txs[i] !== tx) throw new Error(`replay out of order at transaction ${i}`);
-    const o = outcomes[i];
-    if (o.encodedLogs !== undefined) rememberLogsParts(o.result.logs, o.logsBloom!, o.encodedLogs);
-    applyWriteSet(state, o.result.writeSet);
-    if (o.credit !== undefined) credit(state, tx.to!, o.credit, fork.eips.has(161));
-    if (o.fee !== undefined) credit(state, env.coinbase, o.fee, fork.eips.has(161));
-    return o.result;
+    return commitOutcome(state, env, tx, fork, outcomes[i]);
   });
+}
+
+/** Applies an outcome (its write set, then its deferred credits) as runTx would have, and returns its result. */
+function commitOutcome(state: WorldState, env: BlockEnv, tx: Tx, fork: Fork, o: TxOutcome): FullTxResult {
+  if (o.encodedLogs !== undefined) rememberLogsParts(o.result.logs, o.logsBloom!, o.encodedLogs);
+  applyWriteSet(state, o.result.writeSet);
+  if (o.credit !== undefined) credit(state, tx.to!, o.credit, fork.eips.has(161));
+  if (o.fee !== undefined) credit(state, env.coinbase, o.fee, fork.eips.has(161));
+  return o.result;
 }
 
 /**

@@ -563,11 +563,17 @@ export function writeBE(b: Uint8Array, at: number, n: bigint): void {
     for (let i = 31; i >= 0; i--, x = Math.floor(x / 256)) b[at + i] = x % 256;
     return;
   }
+  // One toString, then digits by char code: no substring per byte.
   const h = n.toString(16);
   let e = h.length;
   let i = 31;
-  for (; e > 0 && i >= 0; e -= 2, i--) b[at + i] = parseInt(h.substring(e < 2 ? 0 : e - 2, e), 16);
+  for (; e > 0 && i >= 0; e -= 2, i--) b[at + i] = (e >= 2 ? nibble(h.charCodeAt(e - 2)) << 4 : 0) | nibble(h.charCodeAt(e - 1));
   for (; i >= 0; i--) b[at + i] = 0;
+}
+
+/** The value of a lowercase hex digit's char code. */
+function nibble(c: number): number {
+  return c <= 57 ? c - 48 : c - 87;
 }
 
 const TWO48 = 1n << 48n;

@@ -4,7 +4,7 @@
 // deserialising the same objects from a structured clone (about 10 us per outcome).
 //
 // A record: tx (u32), which keys the result and outcome have (K_*), status, then the
-// fields present in order: invalid, error, gasUsed, output, logs, createdAddress, read
+// fields present in order: incarnation, invalid, error, gasUsed, output, logs, createdAddress, read
 // set, write set, coinbaseFee, fee, credit, logs bloom and encoding. A result with a
 // key this codec does not know is refused, so that a new field cannot be lost silently.
 // State keys (the hex strings WorldState maps by) travel as one string of them all:
@@ -26,6 +26,7 @@ const K_COINBASE_FEE = 32;
 const K_FEE = 64;
 const K_CREDIT = 128;
 const K_LOGS_PARTS = 256;
+const K_INC = 512;
 
 const RESULT_KEYS = new Set(['status', 'invalid', 'error', 'gasUsed', 'output', 'logs', 'createdAddress', 'readSet', 'writeSet', 'coinbaseFee']);
 const STATUSES: ExecStatus[] = ['success', 'revert', 'halt'];
@@ -54,10 +55,12 @@ export function encodeOutcomes(outcomes: TxOutcome[]): EncodedOutcomes {
     for (const k in r) if (!RESULT_KEYS.has(k)) throw new Error(`outcome codec: unknown result field ${k}`);
     const keys = (r.invalid !== undefined ? K_INVALID : 0) | ('error' in r ? K_ERROR : 0) | (r.error !== undefined ? K_ERROR_SET : 0) |
       ('createdAddress' in r ? K_CREATED : 0) | (r.createdAddress !== undefined ? K_CREATED_SET : 0) | (r.coinbaseFee !== undefined ? K_COINBASE_FEE : 0) |
-      (o.fee !== undefined ? K_FEE : 0) | (o.credit !== undefined ? K_CREDIT : 0) | (o.encodedLogs !== undefined ? K_LOGS_PARTS : 0);
+      (o.fee !== undefined ? K_FEE : 0) | (o.credit !== undefined ? K_CREDIT : 0) | (o.encodedLogs !== undefined ? K_LOGS_PARTS : 0) |
+      (o.inc !== undefined ? K_INC : 0);
     w.u32(o.tx);
     w.u32(keys);
     w.u8(STATUSES.indexOf(r.status));
+    if (o.inc !== undefined) w.u32(o.inc);
     if (r.invalid !== undefined) w.str(r.invalid);
     if (r.error !== undefined) w.str(r.error);
     w.num(r.gasUsed);
@@ -107,8 +110,12 @@ export function encodeOutcomes(outcomes: TxOutcome[]): EncodedOutcomes {
   return { bytes: w.finish(false) as ArrayBuffer, keys: stateKeys.join('') };
 }
 
-/** Decodes a buffer of encodeOutcomes into `into`, by transaction index plus `offset` (the block's index of the job's first). */
-export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offset = 0): void {
+/**
+ * Decodes a buffer of encodeOutcomes into `into`, by transaction index plus `offset`
+ * (the block's index of the job's first); with `newest`, an outcome replaces one there
+ * only if its incarnation is not older (streamed batches come from several workers).
+ */
+export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offset = 0, newest = false): void {
   const r = new Reader(encoded.bytes);
   const all = encoded.keys;
   let k0 = 0;
@@ -118,6 +125,7 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     const tx = r.u32();
     const keys = r.u32();
     const status = STATUSES[r.u8v()];
+    const inc = keys & K_INC ? r.u32() : undefined;
     const invalid = keys & K_INVALID ? r.str() : undefined;
     const error = keys & K_ERROR_SET ? r.str() : undefined;
     const gasUsed = r.num();
@@ -156,12 +164,14 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     if (keys & K_INVALID) result.invalid = invalid;
     if (keys & K_COINBASE_FEE) result.coinbaseFee = r.num();
     const o: TxOutcome = { tx: tx + offset, result };
+    if (inc !== undefined) o.inc = inc;
     if (keys & K_FEE) o.fee = r.num();
     if (keys & K_CREDIT) o.credit = r.num();
     if (keys & K_LOGS_PARTS) {
       o.logsBloom = r.bytes(256);
       o.encodedLogs = r.blob();
     }
+    if (newest && (into[tx + offset]?.inc ?? -1) > (inc ?? -1)) continue;
     into[tx + offset] = o;
   }
 }

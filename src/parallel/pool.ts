@@ -5,10 +5,11 @@
 // (threads, one Evm each from a module compiled once) is paid when the pool is created.
 
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { loadModule } from '../wasm/module.js';
 import { MAX_WORKERS } from './layout.js';
-import type { BlockJob, BlockReply } from './protocol.js';
+import type { EncodedOutcomes } from './outcome-codec.js';
+import type { BlockJob, BlockReply, OutcomeBatch } from './protocol.js';
 import { SupervisedPool, type PoolOptions, type SpawnWorker, type WorkerHandle } from './supervised-pool.js';
 import type { PoolWorkerData } from './worker.js';
 
@@ -23,6 +24,23 @@ export interface WorkerPool {
   broadcast(job: BlockJob): Promise<BlockReply[]>;
   /** Stops the workers. */
   close(): Promise<void>;
+  /**
+   * Where the caller may block its thread (Node): starts `job` with streamed outcomes
+   * (job.streamOutcomes) and resolves once every worker has it. Absent where
+   * outcomes can only come through the event loop (a browser page).
+   */
+  stream?(job: BlockJob): Promise<OutcomeStream>;
+}
+
+/** A running block whose outcomes stream to a caller that blocks its thread meanwhile. */
+export interface OutcomeStream {
+  /** Settles as broadcast's promise does. */
+  replies: Promise<BlockReply[]>;
+  /**
+   * The outcome batches posted since the last call, taken synchronously; also samples
+   * the watchdog. Null once the pool has failed the block (the event loop then has why).
+   */
+  take(): EncodedOutcomes[] | null;
 }
 
 export interface NodeWorkerPoolOptions extends PoolOptions {
@@ -30,6 +48,15 @@ export interface NodeWorkerPoolOptions extends PoolOptions {
   module?: WebAssembly.Module;
   /** The worker script (default: worker.js beside this module); it gets PoolWorkerData. */
   workerUrl?: URL;
+  /**
+   * Commit while the workers execute (`stream`). Default: only when the workers leave a
+   * core to the main thread. With as many workers as cores the replaying main thread
+   * competes with them: on blocks of heavy transactions (64 independent calls, a mixed
+   * block) 2 streaming workers on 2 cores measured 1.05-1.39x where committing after
+   * them measured 1.44-1.65x; with 1 worker on 2 cores streaming cut the overhead over
+   * sequential execution from +85-150% to +47-74% on the light workloads (a)-(f).
+   */
+  streamCommit?: boolean;
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -40,18 +67,27 @@ export class NodeWorkerPool extends SupervisedPool {
     if (!Number.isInteger(size) || size < 1 || size > MAX_WORKERS) throw new RangeError(`worker pool size must be 1..${MAX_WORKERS}, got ${size}`);
     const module = opts.module ?? (await loadModule());
     const pool = new NodeWorkerPool(spawnThread(opts.workerUrl ?? WORKER_URL, module), size, opts);
+    if (opts.streamCommit ?? size < availableParallelism()) pool.stream = (job) => pool.streamJob(job);
     await pool.start();
     return pool;
   }
+
+  stream?: (job: BlockJob) => Promise<OutcomeStream>;
 }
 
 function spawnThread(url: URL, module: WebAssembly.Module): SpawnWorker {
   return (index, events) => new Promise<WorkerHandle>((resolve, reject) => {
-    const w = new Worker(url, { workerData: { module, index } satisfies PoolWorkerData });
+    const { port1: outcomes, port2 } = new MessageChannel();
+    const w = new Worker(url, { workerData: { module, index, outcomes: port2 } satisfies PoolWorkerData, transferList: [port2] });
     const handle: WorkerHandle = {
       post: (job) => w.postMessage(job),
-      terminate: () => w.terminate().then(() => {}),
+      terminate: () => w.terminate().then(() => outcomes.close()),
       hold: (busy) => (busy ? w.ref() : w.unref()), // an idle pool does not keep the process alive
+      takeBatches: () => {
+        const out: OutcomeBatch[] = [];
+        for (let m = receiveMessageOnPort(outcomes); m !== undefined; m = receiveMessageOnPort(outcomes)) out.push(m.message as OutcomeBatch);
+        return out;
+      },
     };
     let ready = false;
     w.on('message', (m: BlockReply | { type: 'ready' }) => {

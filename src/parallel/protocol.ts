@@ -31,6 +31,19 @@ export interface BlockJob {
    */
   conflictWindow: number;
   conflictShare: number;
+  /**
+   * Stream outcomes while the block runs (a pool with OutcomeStream): every execution's
+   * outcome is posted in batches, and the workers advance C_COMMIT_IDX over the
+   * validated prefix, so that the main thread commits it while later transactions
+   * still execute. Otherwise each worker's final outcomes come with its reply.
+   */
+  streamOutcomes: boolean;
+}
+
+/** A batch of streamed outcomes (BlockJob.streamOutcomes), on a worker's outcome port. */
+export interface OutcomeBatch {
+  id: number;
+  outcomes: EncodedOutcomes;
 }
 
 export interface WorkerStats {
@@ -64,6 +77,8 @@ export function emptyStats(): WorkerStats {
 
 export interface TxOutcome {
   tx: number;
+  /** The incarnation that produced it (streamed outcomes: the commit takes the final one's). */
+  inc?: number;
   result: FullTxResult;
   /** The fee went to the recipient as a delta, not inside the write set: the committer pays `fee`. */
   fee?: bigint;
@@ -75,8 +90,8 @@ export interface TxOutcome {
 }
 
 export type BlockReply =
-  /** `outcomes`: the final incarnations this worker ran, encoded (outcome-codec.ts). */
-  | { type: 'block-done'; id: number; outcomes: EncodedOutcomes; stats: WorkerStats }
+  /** `outcomes`: the final incarnations this worker ran, encoded (outcome-codec.ts); null when they were streamed. */
+  | { type: 'block-done'; id: number; outcomes: EncodedOutcomes | null; stats: WorkerStats }
   /**
    * `cause`: this worker failed (also when absent), another did (this one stopped), or
    * the block is better run sequentially (conflicts dominate its first executions).

@@ -10,17 +10,18 @@ import type { AccountWrite } from '../evm/sets.js';
 import { encodeLogs, logsBloom } from '../state/logs.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
-import { waitWhile } from './atomics.js';
+import { tryLock, unlock, waitWhile } from './atomics.js';
 import { hexToWords } from './keys.js';
 import {
-  C_CONFLICTS, C_ERROR, C_EXECUTIONS, C_WAKE, C_WORKER_SLOTS, ST_EXECUTING, T_FLAGS, T_READS, T_STATUS, T_WRITES, TF_EXACT_COINBASE, txWord,
+  C_COMMIT_IDX, C_COMMIT_LOCK, C_CONFLICTS, C_MAIN_WAITS, C_POSTS, C_ERROR, C_EXECUTIONS, C_NTX, C_WAKE, C_WORKER_SLOTS, ST_EXECUTED, ST_EXECUTING, T_FINAL, T_FLAGS,
+  T_READS, T_STATUS, T_WRITES, TF_EXACT_COINBASE, txWord,
 } from './layout.js';
 import {
   AV_BALANCE, AV_CODE_HASH, AV_CODE_LEN, AV_CODE_OFF, AV_CODE_SRC, AV_FLAGS, AV_HAS_STORAGE, AV_NONCE_HI, AV_NONCE_LO, AV_WORDS,
   CODE_ARENA, CODE_SNAPSHOT, EK_ABS, EK_DELTA, K_ACCOUNT, K_META, K_STORAGE, META_CLEAR, META_NZ, MvMemory,
   Q_ACCOUNT, Q_CODE, Q_STORAGE, RESOLVED, RESOLVED_WORDS, readBE, writeBE,
 } from './mvmemory.js';
-import type { BlockJob, BlockReply, TxOutcome, WorkerStats } from './protocol.js';
+import type { BlockJob, BlockReply, OutcomeBatch, TxOutcome, WorkerStats } from './protocol.js';
 import { emptyStats } from './protocol.js';
 import { Scheduler, TASK_EXECUTE, type Task } from './scheduler.js';
 import { Snapshot } from './snapshot.js';
@@ -57,25 +58,35 @@ interface PendingWrite {
 
 const EMPTY = new Uint8Array(0);
 
-/** Runs this worker's part of a block until the scheduler says it is done. */
-export function runBlockJob(evm: Evm, job: BlockJob, workerIndex: number): BlockReply {
+/**
+ * Runs this worker's part of a block until the scheduler says it is done. With
+ * job.streamOutcomes and `post` (the host's outcome port), outcomes go out in batches
+ * as they are executed, and the reply carries none.
+ */
+export function runBlockJob(evm: Evm, job: BlockJob, workerIndex: number, post?: (batch: OutcomeBatch) => void): BlockReply {
   const t0 = performance.now();
   const stats = emptyStats();
   try {
-    return runBlockJob1(evm, job, workerIndex, stats);
+    return runBlockJob1(evm, job, workerIndex, stats, job.streamOutcomes && post !== undefined ? post : null);
   } finally {
     stats.jobMs = performance.now() - t0;
     stats.wasmMemoryBytes = evm.memoryBytes;
   }
 }
 
-function runBlockJob1(evm: Evm, job: BlockJob, workerIndex: number, stats: WorkerStats): BlockReply {
+/** Stops every worker of `job` (this one's thread is ending): the executor then finishes the block sequentially. */
+export function stopBlock(job: BlockJob): void {
+  const ctrl = new Int32Array(job.ctrl);
+  new Scheduler(ctrl, Atomics.load(ctrl, C_NTX)).fail();
+}
+
+function runBlockJob1(evm: Evm, job: BlockJob, workerIndex: number, stats: WorkerStats, post: ((batch: OutcomeBatch) => void) | null): BlockReply {
   let ctx: BlockContext | undefined;
   try {
-    ctx = new BlockContext(evm, job, workerIndex, stats);
+    ctx = new BlockContext(evm, job, workerIndex, stats, post);
     ctx.run();
     if (Atomics.load(ctx.ctrl, C_ERROR) !== 0) return { type: 'block-failed', id: job.id, cause: 'stopped', message: 'another worker stopped', stats };
-    return { type: 'block-done', id: job.id, outcomes: encodeOutcomes(ctx.outcomes()), stats };
+    return { type: 'block-done', id: job.id, outcomes: post !== null ? null : encodeOutcomes(ctx.outcomes()), stats };
   } catch (e) {
     ctx?.sched.fail();
     const cause = e instanceof GiveUp ? 'gave-up' : e instanceof Stopped ? 'stopped' : 'error';
@@ -99,10 +110,19 @@ class BlockContext {
   private readonly addressLocs = new Map<string, AddressLocs>();
   /** The read log of the execution in progress (one at a time per worker). */
   readonly readLog = new ReadLog();
+  /** Scratch for its reads' values (copied into the log and, for slots, the result). */
+  readonly scratchValue = new Uint8Array(32);
+  readonly scratchValue32 = new Int32Array(this.scratchValue.buffer);
+  readonly scratchCode = new Int32Array(9);
   private readonly key = new Int32Array(13);
   private readonly slot: number;
 
-  constructor(private readonly evm: Evm, readonly job: BlockJob, readonly worker: number, readonly stats: WorkerStats) {
+  /** Streamed outcomes not posted yet, and when the oldest of them was executed. */
+  private pending: TxOutcome[] = [];
+  private pendingSince = 0;
+
+  constructor(private readonly evm: Evm, readonly job: BlockJob, readonly worker: number, readonly stats: WorkerStats,
+    private readonly post: ((batch: OutcomeBatch) => void) | null) {
     this.ctrl = new Int32Array(job.ctrl);
     this.txs = new TxList(job.txs);
     this.sched = new Scheduler(this.ctrl, this.txs.length);
@@ -163,8 +183,72 @@ class BlockContext {
       const seen = Atomics.load(this.ctrl, C_WAKE);
       task = sched.nextTask();
       // Sleep only when both indices are past the block (tasks may come back when one decreases).
-      if (task === null && !sched.done() && sched.exhausted()) Atomics.wait(this.ctrl, C_WAKE, seen, 1000);
+      if (task === null && !sched.done() && sched.exhausted()) {
+        // The pending outcomes may be what the main thread waits for.
+        this.flush();
+        Atomics.wait(this.ctrl, C_WAKE, seen, 1000);
+      }
     }
+    if (Atomics.load(this.ctrl, C_ERROR) === 0 && this.post !== null) {
+      this.tryCommit();
+      this.flush();
+    }
+  }
+
+  // ---------------------------------------------------------- streamed commit
+
+  /** Posts the pending outcomes when there are many, or the oldest waited long enough: the commit follows them. */
+  private maybeFlush(): void {
+    if (this.pending.length >= STREAM_BATCH || performance.now() - this.pendingSince >= STREAM_DELAY_MS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.post === null || this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.post({ id: this.job.id, outcomes: encodeOutcomes(batch) });
+    Atomics.add(this.ctrl, C_POSTS, 1);
+    if (Atomics.load(this.ctrl, C_MAIN_WAITS) !== 0) Atomics.notify(this.ctrl, C_POSTS);
+  }
+
+  /**
+   * Advances C_COMMIT_IDX over transactions that are final: every lower one is
+   * committed, this one is executed and its read log still holds (then nothing below
+   * can change it any more). Called after each execution. One worker at a time; one
+   * that finds the lock taken leaves it to the holder, which looks again after
+   * unlocking whether the transaction it stopped at has changed meanwhile.
+   */
+  private tryCommit(): void {
+    const c = this.ctrl;
+    const n = this.txs.length;
+    for (;;) {
+      if (!tryLock(c, C_COMMIT_LOCK)) return;
+      const k0 = Atomics.load(c, C_COMMIT_IDX);
+      let k = k0;
+      let status = 0;
+      while (k < n) {
+        status = this.sched.status(k);
+        if (!this.commits(k, status)) break;
+        k++;
+      }
+      if (k > k0) {
+        // The main thread is woken by posts only: a commit it waits for is followed by
+        // the post of the outcome that completed it (the committer's own, pending).
+        Atomics.store(c, C_COMMIT_IDX, k);
+      }
+      unlock(c, C_COMMIT_LOCK);
+      if (k >= n || this.sched.status(k) === status) return;
+    }
+  }
+
+  private commits(k: number, status: number): boolean {
+    const inc = status >> 2;
+    if ((status & 3) !== ST_EXECUTED) return false;
+    if (this.mv.validate(k, Atomics.load(this.ctrl, txWord(k, T_READS))) >= 0) return false;
+    // Its read log was this incarnation's only if the status did not change meanwhile.
+    if (this.sched.status(k) !== status) return false;
+    Atomics.store(this.ctrl, txWord(k, T_FINAL), inc + 1);
+    return true;
   }
 
   /**
@@ -285,9 +369,16 @@ class BlockContext {
     const writes = this.collectWrites(src, r, fee);
     if (credit !== undefined) writes.set(this.accountLoc(src.placeholder!), { kind: EK_DELTA, val: amountWords(credit), bytes: null });
     const wroteNew = this.record(tx, inc, writes, src.reads);
-    this.results.set(tx, { inc, result: r, fee, credit });
+    if (this.post !== null) {
+      if (this.pending.length === 0) this.pendingSince = performance.now();
+      this.pending.push(this.outcome(tx, inc, r, fee, credit));
+    } else this.results.set(tx, { inc, result: r, fee, credit });
     const next = this.sched.finishExecution(tx, inc, wroteNew);
     this.setSlot(-1);
+    if (this.post !== null) {
+      this.tryCommit();
+      this.maybeFlush();
+    }
     return next;
   }
 
@@ -365,14 +456,15 @@ class BlockContext {
     const c = this.ctrl;
     const mv = this.mv;
     const prevAt = Atomics.load(c, txWord(tx, T_WRITES));
-    const prev = new Set<number>();
-    if (prevAt !== 0) for (let i = 0, n = mv.a32[prevAt]; i < n; i++) prev.add(mv.a32[prevAt + 1 + i]);
-    let wroteNew = false;
+    // The previous incarnation's locations (none for a first execution, the usual case).
+    const prev = prevAt === 0 ? null : new Set<number>();
+    if (prev !== null) for (let i = 0, n = mv.a32[prevAt]; i < n; i++) prev.add(mv.a32[prevAt + 1 + i]);
+    let wroteNew = prev === null && writes.size > 0;
     for (const [loc, w] of writes) {
       mv.write(loc, tx, inc, w.kind, w.val, w.bytes);
-      if (!prev.has(loc)) wroteNew = true;
+      if (prev !== null && !prev.has(loc)) wroteNew = true;
     }
-    for (const loc of prev) if (!writes.has(loc)) mv.remove(loc, tx);
+    if (prev !== null) for (const loc of prev) if (!writes.has(loc)) mv.remove(loc, tx);
     Atomics.store(c, txWord(tx, T_WRITES), mv.storeList([...writes.keys()]));
     Atomics.store(c, txWord(tx, T_READS), mv.storeList(reads.words.subarray(0, reads.length)));
     return wroteNew;
@@ -382,7 +474,8 @@ class BlockContext {
     this.stats.validations++;
     const c = this.ctrl;
     const mv = this.mv;
-    const bad = mv.validate(tx, Atomics.load(c, txWord(tx, T_READS)));
+    // A committed transaction is final (its commit validated it with every lower one final).
+    const bad = tx < Atomics.load(c, C_COMMIT_IDX) ? -1 : mv.validate(tx, Atomics.load(c, txWord(tx, T_READS)));
     let aborted = false;
     if (bad >= 0) {
       mv.markHot(bad);
@@ -402,17 +495,21 @@ class BlockContext {
     const out: TxOutcome[] = [];
     for (const [tx, r] of this.results) {
       if (this.sched.status(tx) >> 2 !== r.inc) continue;
-      const o: TxOutcome = { tx, result: this.job.readSets ? r.result : { ...r.result, readSet: NO_READS } };
-      if (r.fee !== undefined) o.fee = r.fee;
-      if (r.credit !== undefined) o.credit = r.credit;
-      if (r.result.logs.length > 0) {
-        // The commit's per-transaction work that needs no order, done here in parallel.
-        o.logsBloom = logsBloom(r.result.logs);
-        o.encodedLogs = encodeLogs(r.result.logs);
-      }
-      out.push(o);
+      out.push(this.outcome(tx, r.inc, r.result, r.fee, r.credit));
     }
     return out;
+  }
+
+  private outcome(tx: number, inc: number, result: FullTxResult, fee: bigint | undefined, credit: bigint | undefined): TxOutcome {
+    const o: TxOutcome = { tx, inc, result: this.job.readSets ? result : { ...result, readSet: NO_READS } };
+    if (fee !== undefined) o.fee = fee;
+    if (credit !== undefined) o.credit = credit;
+    if (result.logs.length > 0) {
+      // The commit's per-transaction work that needs no order, done here in parallel.
+      o.logsBloom = logsBloom(result.logs);
+      o.encodedLogs = encodeLogs(result.logs);
+    }
+    return o;
   }
 
   view(words: Int32Array): AccountView | undefined {
@@ -439,7 +536,8 @@ class BlockContext {
 class MvSource implements StateSource {
   readonly reads: ReadLog;
   private readonly accounts = new Map<string, { words: Int32Array; view: AccountView | undefined }>();
-  private readonly slots = new Map<string, Uint8Array | undefined>();
+  /** Slot values read, by location (no key strings to join and hash). */
+  private readonly slots = new Map<number, Uint8Array | undefined>();
   /** The fee recipient's account was read while its fee was deferred. */
   sawCoinbase = false;
   /** A transfer recipient without code, shown with the PLACEHOLDER balance: its credit becomes a delta. */
@@ -448,8 +546,6 @@ class MvSource implements StateSource {
   private waitedFor: Set<string> | null = null;
   /** This execution waited for another transaction (a conflict). */
   waited = false;
-  private readonly value = new Uint8Array(32);
-  private readonly value32 = new Int32Array(this.value.buffer);
 
   constructor(private readonly ctx: BlockContext, private readonly tx: number, private readonly inc: number, public deferring: boolean) {
     this.reads = ctx.readLog;
@@ -489,25 +585,25 @@ class MvSource implements StateSource {
   codeless(address: string): boolean {
     const ctx = this.ctx;
     const loc = ctx.accountLoc(address);
-    const out = new Int32Array(9);
+    const out = ctx.scratchCode; // the read log keeps a copy
     this.resolve(address, loc, () => ctx.mv.readCode(loc, this.tx, out));
     this.reads.add(Q_CODE, loc, 0, out, 9);
     return out[0] === 0;
   }
 
   storage(address: string, slot: string): Uint8Array | undefined {
-    const k = address + slot;
-    if (this.slots.has(k)) return this.slots.get(k);
     const ctx = this.ctx;
     const loc = ctx.storageLoc(address, slot);
+    if (this.slots.has(loc)) return this.slots.get(loc);
     const meta = ctx.metaLoc(address);
-    const v = this.value;
+    const v = ctx.scratchValue;
+    const v32 = ctx.scratchValue32;
     this.resolve(address, loc, () => ctx.mv.readStorage(loc, meta, this.tx, v));
-    this.reads.add(Q_STORAGE, loc, meta, this.value32, 8);
+    this.reads.add(Q_STORAGE, loc, meta, v32, 8);
     let zero = true;
-    for (let i = 0; i < 8; i++) if (this.value32[i] !== 0) zero = false;
+    for (let i = 0; i < 8; i++) if (v32[i] !== 0) zero = false;
     const out = zero ? undefined : v.slice();
-    this.slots.set(k, out);
+    this.slots.set(loc, out);
     return out;
   }
 
@@ -528,6 +624,10 @@ class MvSource implements StateSource {
 }
 
 const NO_READS = { accounts: [], storage: [], blockHashes: [] };
+
+/** Streamed outcomes go out in batches of this many, or once the oldest is this old. */
+const STREAM_BATCH = 64;
+const STREAM_DELAY_MS = 1;
 
 /** A read log ([kind, location, meta location, value words...] records), in a buffer reused across executions. */
 class ReadLog {

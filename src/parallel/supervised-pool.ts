@@ -6,8 +6,9 @@
 // worker replies 'block-failed' and stops the others through the control block.
 
 import { C_ACTIVE, C_DECREASE_CNT, C_DONE, C_ERROR, C_EXEC_IDX, C_EXECUTIONS, C_VAL_IDX, C_WAKE, C_WORKER_SLOTS } from './layout.js';
-import type { WorkerPool } from './pool.js';
-import type { BlockJob, BlockReply } from './protocol.js';
+import type { OutcomeStream, WorkerPool } from './pool.js';
+import type { BlockJob, BlockReply, OutcomeBatch } from './protocol.js';
+import type { EncodedOutcomes } from './outcome-codec.js';
 import { TxList } from './tx-codec.js';
 
 /** A started worker, as the pool drives it. */
@@ -17,6 +18,8 @@ export interface WorkerHandle {
   terminate(): Promise<void>;
   /** Whether the worker keeps its host process alive: only while it has a block (Node). */
   hold?(busy: boolean): void;
+  /** The streamed outcome batches it has posted since the last call, taken without the event loop (Node). */
+  takeBatches?(): OutcomeBatch[];
 }
 
 /** What a started worker reports to the pool. */
@@ -134,37 +137,78 @@ export class SupervisedPool implements WorkerPool {
   }
 
   async broadcast(job: BlockJob): Promise<BlockReply[]> {
+    return (await this.launch(job)).replies;
+  }
+
+  /**
+   * Streams `job`'s outcomes (job.streamOutcomes): resolves once every worker has the
+   * job. For pools whose workers can hand over batches without the event loop
+   * (takeBatches): the caller may then block its thread while the block runs.
+   */
+  protected async streamJob(job: BlockJob): Promise<OutcomeStream> {
+    const { replies, running } = await this.launch(job);
+    const workers = this.workers as WorkerHandle[];
+    const interval = this.sampleMs();
+    let sampled = performance.now();
+    return {
+      replies,
+      take: () => {
+        if (this.running !== running) return null;
+        const out: EncodedOutcomes[] = [];
+        for (const w of workers) for (const b of w.takeBatches!()) if (b.id === job.id) out.push(b.outcomes);
+        // The event loop (and the watchdog's timer) waits while the caller blocks: sample here.
+        const now = performance.now();
+        if (now - sampled >= interval) {
+          sampled = now;
+          this.watch(running);
+        }
+        return this.running === running ? out : null;
+      },
+    };
+  }
+
+  /** Posts `job` to every worker (starting missing ones first); `replies` settles when they have all answered. */
+  private async launch(job: BlockJob): Promise<{ replies: Promise<BlockReply[]>; running: RunningJob }> {
     if (this.closed) throw new Error('worker pool closed');
     if (this.busy) throw new Error('worker pool busy: one block at a time');
     this.busy = true;
-    try {
-      await Promise.all(this.workers.map((_, i) => this.startWorker(i)));
-    } catch (e) {
-      this.busy = false;
-      throw new Error(`cannot restart a Block-STM worker: ${e instanceof Error ? e.message : String(e)}`);
+    if (this.workers.includes(null)) {
+      try {
+        await Promise.all(this.workers.map((_, i) => this.startWorker(i)));
+      } catch (e) {
+        this.busy = false;
+        throw new Error(`cannot restart a Block-STM worker: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
     if (this.closed || this.workers.includes(null)) {
       this.busy = false;
       throw new Error(this.closed ? 'worker pool closed' : 'a Block-STM worker failed as the block started');
     }
     const workers = this.workers as WorkerHandle[];
-    return new Promise<BlockReply[]>((resolve, reject) => {
+    let running!: RunningJob;
+    const replies = new Promise<BlockReply[]>((resolve, reject) => {
       const ctrl = new Int32Array(job.ctrl);
-      const r: RunningJob = {
+      running = {
         job, ctrl, replies: new Array(workers.length), pending: workers.length, resolve, reject, timer: undefined,
         seen: this.progress(ctrl, job), since: performance.now(), quiet: 0,
       };
-      this.running = r;
-      for (const w of workers) {
-        w.hold?.(true);
-        w.post(job);
-      }
-      if (this.stallMs !== Infinity) {
-        r.timer = setInterval(() => this.watch(r), Math.max(5, Math.min(250, this.stallMs / 4)));
-        // The workers keep the process alive while they have the block; the timer need not.
-        (r.timer as { unref?: () => void }).unref?.();
-      }
     });
+    const r = running;
+    this.running = r;
+    for (const w of workers) {
+      w.hold?.(true);
+      w.post(job);
+    }
+    if (this.stallMs !== Infinity) {
+      r.timer = setInterval(() => this.watch(r), this.sampleMs());
+      // The workers keep the process alive while they have the block; the timer need not.
+      (r.timer as { unref?: () => void }).unref?.();
+    }
+    return { replies, running: r };
+  }
+
+  private sampleMs(): number {
+    return this.stallMs === Infinity ? Infinity : Math.max(5, Math.min(250, this.stallMs / 4));
   }
 
   private onReply(i: number, m: BlockReply): void {

@@ -1,6 +1,6 @@
 // A Block-STM worker for test/parallel-faults.test.ts: the real one (src/parallel/
 // worker.ts) with a fault injected from outside. Evm.prototype.executeTx and the
-// reply port are wrapped in this thread before worker.ts starts; nothing of the
+// reply ports are wrapped in this thread before worker.ts starts; nothing of the
 // product knows about faults. What fires and when comes from the plan (faults.ts).
 
 import { getEnvironmentData, parentPort, workerData } from 'node:worker_threads';
@@ -38,10 +38,13 @@ Evm.prototype.executeTx = function (this: Evm, ...args: Parameters<Evm['executeT
   return executeTx.apply(this, args);
 };
 
-const postMessage = port.postMessage.bind(port);
-port.postMessage = (m: unknown) => {
-  if (replyFails) throw new Error('injected fault: the reply could not be sent');
-  postMessage(m);
-};
+// Replies: the block's reply, and streamed outcome batches (their own port).
+for (const p of [port, (workerData as PoolWorkerData).outcomes]) {
+  const postMessage = p.postMessage.bind(p);
+  p.postMessage = (...args: Parameters<typeof postMessage>) => {
+    if (replyFails) throw new Error('injected fault: the reply could not be sent');
+    postMessage(...args);
+  };
+}
 
 await import('../../src/parallel/worker.js');
