@@ -122,8 +122,20 @@ let rem0: u64 = 0, rem1: u64 = 0;
   return (263 - clz(a)) >> 3;
 }
 
+/** The 16 bytes at p in reverse order (WASM has no byte swap: one shuffle instead of shifts and masks). */
+@inline function reversed16(p: usize): v128 {
+  const v = v128.load(p);
+  return i8x16.shuffle(v, v, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+}
+
 /** r = the big-endian bytes src[0..len) (len 0..32), zero-extended. Reads exactly those bytes. */
 @inline export function loadBE(src: usize, len: usize, r: usize): void {
+  if (len == 32) {
+    const hi = reversed16(src), lo = reversed16(src + 16);
+    v128.store(r, lo);
+    v128.store(r, hi, 16);
+    return;
+  }
   const end = src + len;
   let l0: u64 = 0, l1: u64 = 0, l2: u64 = 0, l3: u64 = 0;
   if (len >= 8) l0 = bswap<u64>(load<u64>(end - 8));
@@ -155,11 +167,9 @@ let rem0: u64 = 0, rem1: u64 = 0;
 
 /** dst[0..32) = a as big-endian bytes; dst need not be aligned. */
 @inline export function storeBE(a: usize, dst: usize): void {
-  const a0 = load<u64>(a), a1 = load<u64>(a, 8), a2 = load<u64>(a, 16), a3 = load<u64>(a, 24);
-  store<u64>(dst, bswap<u64>(a3), 0, 1);
-  store<u64>(dst, bswap<u64>(a2), 8, 1);
-  store<u64>(dst, bswap<u64>(a1), 16, 1);
-  store<u64>(dst, bswap<u64>(a0), 24, 1);
+  const lo = reversed16(a), hi = reversed16(a + 16);
+  v128.store(dst, hi);
+  v128.store(dst, lo, 16);
 }
 
 // ------------------------------------------------------------- arithmetic
