@@ -49,13 +49,13 @@ const YIELD_JUMPS: i32 = 1 << 16;
 let gYield: i32 = YIELD_JUMPS;
 
 /** Saves the running frame's registers so that runFrame can resume it. */
-function yieldFrame(fr: usize, pc: usize, gas: i64, sp: usize): i32 {
+function yieldFrame(fr: usize, pc: usize, gas: i64, sp: usize, action: i32 = ACT_RESUME): i32 {
   gYield = YIELD_JUMPS;
   store<u32>(fr + FR_PC, <u32>pc);
   store<i64>(fr + FR_GAS, gas);
   store<u32>(fr + FR_SP, <u32>sp);
   store<u32>(fr + FR_MEM_SIZE, <u32>gMemSize);
-  return ACT_RESUME;
+  return action;
 }
 
 // Frame kinds.
@@ -1007,13 +1007,12 @@ function runFrameTraced(fr: usize): i32 {
     if (blocks) {
       // Every entry here is at a run's start (the frame's start or resumption, after an ender) or at a JUMPDEST.
       const bw = load<u32>(blockTable + (pc << 2));
+      const need = <i64>(bw & BLK_GAS);
+      if (gas < need) return yieldFrame(fr, pc, gas, sp, ACT_CHECK);
       const lo = (bw >> 18) & 127;
-      const hi = bw >> 25;
-      if (bw == BLK_SLOW || gas < <i64>(bw & BLK_GAS) || (<u32>(sp - stackBase) >> 5) - lo > STACK_LIMIT - hi - lo) {
-        yieldFrame(fr, pc, gas, sp);
-        return ACT_CHECK;
-      }
-      gas -= <i64>(bw & BLK_GAS);
+      if ((<u32>(sp - stackBase) >> 5) - lo > STACK_LIMIT - (bw >> 25) - lo) return yieldFrame(fr, pc, gas, sp, ACT_CHECK);
+      if (bw == BLK_SLOW) return yieldFrame(fr, pc, gas, sp, ACT_CHECK);
+      gas -= need;
       if (load<u8>(code + pc) == 0x5b) pc++; // a jump's JUMPDEST, paid for: one dispatch less
     }
     while (true) {
