@@ -1300,10 +1300,22 @@ function runFrameTraced(fr: usize): i32 {
         sp += 32;
         continue;
       }
-      case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: case 0x67:
+      case 0x61: { // PUSH2 (jump destinations): its own case, no length branches
+        U.setU64(sp, <u64>((<u32>load<u8>(code + pc) << 8) | <u32>load<u8>(code + pc, 1)));
+        pc += 2;
+        sp += 32;
+        continue;
+      }
+      case 0x7f: { // PUSH32
+        U.loadBE(code + pc, 32, sp);
+        pc += 32;
+        sp += 32;
+        continue;
+      }
+      case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: case 0x67:
       case 0x68: case 0x69: case 0x6a: case 0x6b: case 0x6c: case 0x6d: case 0x6e: case 0x6f:
       case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
-      case 0x78: case 0x79: case 0x7a: case 0x7b: case 0x7c: case 0x7d: case 0x7e: case 0x7f: {
+      case 0x78: case 0x79: case 0x7a: case 0x7b: case 0x7c: case 0x7d: case 0x7e: {
         const n = op - 0x5f;
         U.loadBE(code + pc, n, sp);
         pc += n;
