@@ -26,7 +26,7 @@ import {
   setFlags, touch, ensureExists, setBalance, setNonce, setCode, warmAccount,
   slot, slotPtr, setSlot, warmSlot, SL_ORIGINAL, SL_CURRENT, tslot, tslotPtr, setTslot,
   logAppend, logTruncate, logCount, logLen, revertTo, jLen, ensureCapacity, capResult,
-  CE_CODE, CE_LEN, CE_BLOCKS_STAMP, codeBitmap, codeBlocks, analyse, codeEntryAlloc, codeFromBytes, EMPTY_CODE_HASH, emptyCodeEntry,
+  CE_CODE, CE_LEN, CE_BLOCKS_STAMP, codeBitmap, codeBlocks, analyse, pushBytes, codeEntryAlloc, codeFromBytes, EMPTY_CODE_HASH, emptyCodeEntry,
 } from './state';
 
 @external("host", "precompile")
@@ -190,15 +190,13 @@ function recheckFrom(fr: usize, opPc: usize, gas: i64, sp: usize): i32 {
   while (true) { // (the run from a memory operation holds only defined opcodes)
     const op = <usize>load<u8>(code + pc);
     paid += <i64><i32>load<u64>(OP_TABLE + (op << 3));
-    pc++;
+    pc += 1 + <usize>pushBytes(<u32>op);
     if (load<u8>(BLOCK_NET + op) == 0) break;
-    if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
   }
-  yieldFrame(fr, opPc, gas + paid, sp);
-  return ACT_CHECK;
+  return yieldFrame(fr, opPc, gas + paid, sp, ACT_CHECK);
 }
 
-/** Which opcodes stay inside a run, with their net stack change. */
+/** Which opcodes stay inside a run, with their net stack change (after the STACK_* tables). */
 function initBlockNet(): void {
   memory.fill(BLOCK_NET, 0, 256);
   const m1 = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0b, 0x10, 0x11, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1a, 0x1b, 0x1c, 0x1d, 0x50];
@@ -211,9 +209,8 @@ function initBlockNet(): void {
   store<u8>(BLOCK_NET + 0x53, <u8>(NET_BIAS - 2));
   const z = [0x15, 0x19, 0x1e, 0x35, 0x40, 0x49, 0x5b, 0x5c];
   for (let i = 0; i < z.length; i++) store<u8>(BLOCK_NET + z[i], <u8>NET_BIAS);
-  const p1 = [0x30, 0x32, 0x33, 0x34, 0x36, 0x38, 0x3a, 0x3d, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x4a, 0x58, 0x59, 0x5f];
-  for (let i = 0; i < p1.length; i++) store<u8>(BLOCK_NET + p1[i], <u8>(NET_BIAS + 1));
-  for (let op = 0x60; op <= 0x8f; op++) store<u8>(BLOCK_NET + op, <u8>(NET_BIAS + 1)); // PUSHn, DUPn
+  // What only pushes (getters, PUSHn, DUPn: STACK_GROW), but GAS, which reads the gas counter.
+  for (let op = 0; op < 256; op++) if (load<u8>(STACK_GROW + op) == 1 && op != 0x5a) store<u8>(BLOCK_NET + op, <u8>(NET_BIAS + 1));
   for (let op = 0x90; op <= 0x9f; op++) store<u8>(BLOCK_NET + op, <u8>NET_BIAS); // SWAPn
 }
 
@@ -241,9 +238,8 @@ function analyseBlocks(ce: usize): void {
       store<u32>(blocks + (<usize>pc << 2), prev);
       last = pc;
       prev = pc;
-      pc++;
+      pc += 1 + pushBytes(<u32>op);
       if (<i32>load<u64>(OP_TABLE + (op << 3)) < 0 || load<u8>(BLOCK_NET + op) == 0) break;
-      if (op >= 0x60 && op <= 0x7f) pc += <u32>op - 0x5f;
     }
     let gas: u64 = 0;
     let lo: i32 = 0, hi: i32 = 0; // for the rest of the run after the operation at p
@@ -281,7 +277,6 @@ export function interpreterInit(): void {
   memory.fill(memBufs, 0, <usize>(MAX_DEPTH + 1) * 8);
   topInput = heap.alloc(8);
   memory.fill(topInput, 0, 8);
-  initBlockNet();
   // Stack requirements: items consumed, and net growth for the overflow check.
   for (let op = 0; op < 256; op++) { store<u8>(STACK_REQ + op, 0); store<u8>(STACK_GROW + op, 0); }
   const req2 = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0a, 0x0b, 0x10, 0x11, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1a, 0x1b, 0x1c, 0x1d,
@@ -302,6 +297,7 @@ export function interpreterInit(): void {
     store<u8>(STACK_REQ + 0x7f + n, <u8>n); store<u8>(STACK_GROW + 0x7f + n, 1); // DUPn
     store<u8>(STACK_REQ + 0x8f + n, <u8>(n + 1)); // SWAPn
   }
+  initBlockNet();
 }
 
 function stackFor(d: u32): usize {

@@ -552,6 +552,11 @@ export function codeBlocks(e: usize): usize {
   return e + blocksOffset(load<u32>(e + CE_LEN));
 }
 
+/** Bytes of data following opcode `op` in code: n for PUSHn (1..32), else 0. */
+@inline export function pushBytes(op: u32): u32 {
+  return op - 0x60 <= 0x1f ? op - 0x5f : 0;
+}
+
 /** Marks JUMPDEST positions that are not inside PUSH data (once per entry). */
 export function analyse(e: usize): void {
   if (load<u32>(e + CE_ANALYSED)) return;
@@ -562,12 +567,8 @@ export function analyse(e: usize): void {
   let pc: u32 = 0;
   while (pc < len) {
     const op = load<u8>(code + pc);
-    if (op == 0x5b) {
-      store<u8>(bm + (pc >> 3), load<u8>(bm + (pc >> 3)) | <u8>(<u32>1 << (pc & 7)));
-      pc++;
-    } else if (op >= 0x60 && op <= 0x7f) {
-      pc += <u32>op - 0x5e;
-    } else pc++;
+    if (op == 0x5b) store<u8>(bm + (pc >> 3), load<u8>(bm + (pc >> 3)) | <u8>(<u32>1 << (pc & 7)));
+    pc += 1 + pushBytes(op);
   }
   store<u32>(e + CE_ANALYSED, 1);
 }
