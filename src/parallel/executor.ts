@@ -24,11 +24,12 @@ import type { Block } from '../block/block.js';
 import { executeBlock, type BlockResult, type ExecuteOptions } from '../block/execute.js';
 import { rememberLogsParts } from '../block/receipt.js';
 import {
-  C_ARENA_TOP, C_COMMIT_IDX, C_ERROR, C_LOC_COUNT, C_MAIN_WAITS, C_NTX, C_POSTS, C_WAKE, C_WORKER_SLOTS, MAX_WORKERS, T_FINAL, controlWords, txWord,
+  C_ARENA_TOP, C_COMMIT_IDX, C_ERROR, C_LOC_COUNT, C_MAIN_WAITS, C_NTX, C_POSTS, C_WORKER_SLOTS, MAX_WORKERS, T_FINAL, controlWords, txWord,
 } from './layout.js';
 import { acquireMvBuffers, releaseMvBuffers } from './mvmemory.js';
 import type { OutcomeStream, WorkerPool } from './pool.js';
-import { emptyStats, type BlockJob, type TxOutcome, type WorkerStats } from './protocol.js';
+import { emptyStats, type BlockJob, type BlockReply, type TxOutcome, type WorkerStats } from './protocol.js';
+import { stopBlock } from './scheduler.js';
 import { serializeSnapshot } from './snapshot.js';
 import { encodeTxs } from './tx-codec.js';
 import { decodeOutcomes } from './outcome-codec.js';
@@ -163,13 +164,8 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
   const stats = emptyStats();
   try {
     const replies = await pool.broadcast(job);
-    // Every worker has answered: nobody touches the buffers any more.
-    releaseMvBuffers(job.mv, Atomics.load(new Int32Array(job.ctrl), C_LOC_COUNT));
-    for (const r of replies) addStats(stats, r.stats);
-    const failures = replies.flatMap((r) => (r.type === 'block-failed' && r.cause !== 'stopped' ? [r] : []));
-    const gaveUp = failures.find((r) => r.cause === 'gave-up');
-    if (gaveUp) return sequential(`${gaveUp.message}; ran sequentially`, stats);
-    if (failures.length > 0) return sequential(`parallel execution failed (${failures[0].message}); ran sequentially`, stats);
+    const why = settle(job, replies, stats);
+    if (why !== undefined) return sequential(`${why}; ran sequentially`, stats);
     outcomes = new Array(n);
     for (let i = 0; i < probe; i++) outcomes[i] = { tx: i, result: probed[i] };
     for (const r of replies) if (r.type === 'block-done' && r.outcomes !== null) decodeOutcomes(r.outcomes, outcomes, probe);
@@ -177,7 +173,7 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
   } catch (e) {
     // A worker died, failed or stalled: the pool has stopped this block's workers. Its
     // buffers are dropped, not released for reuse.
-    return sequential(`worker pool failed (${e instanceof Error ? e.message : String(e)}); ran sequentially`, stats);
+    return sequential(`${poolFailure(e)}; ran sequentially`, stats);
   }
   const t2 = performance.now();
   const result = drive(replayer(evm, txs, outcomes), 'replay');
@@ -249,7 +245,7 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
   try {
     stream = await pool.stream!(job);
   } catch (e) {
-    return sequential(`worker pool failed (${e instanceof Error ? e.message : String(e)}); ran sequentially`, stats);
+    return sequential(`${poolFailure(e)}; ran sequentially`, stats);
   }
   stream.replies.catch(() => {}); // awaited below; a rejection before that is not unhandled
   const ctrl = new Int32Array(job.ctrl);
@@ -306,22 +302,18 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
       return commitOutcome(state, env, tx, fork, o);
     }), 'replay');
   } catch (e) {
-    stopWorkers(ctrl);
+    stopBlock(ctrl);
     await stream.replies.catch(() => {});
     throw e;
   }
   const t2 = performance.now();
   // The workers may still be leaving (a stopped block's, or ones finishing their last flush).
-  if (failed && Atomics.load(ctrl, C_ERROR) === 0) stopWorkers(ctrl);
+  if (failed && Atomics.load(ctrl, C_ERROR) === 0) stopBlock(ctrl);
   let why: string | undefined;
   try {
-    const replies = await stream.replies;
-    releaseMvBuffers(job.mv, Atomics.load(ctrl, C_LOC_COUNT));
-    for (const r of replies) addStats(stats, r.stats);
-    const failures = replies.flatMap((r) => (r.type === 'block-failed' && r.cause !== 'stopped' ? [r] : []));
-    if (failures.length > 0) why = failures[0].cause === 'gave-up' ? failures[0].message : `parallel execution failed (${failures[0].message})`;
+    why = settle(job, await stream.replies, stats);
   } catch (e) {
-    why = `worker pool failed (${e instanceof Error ? e.message : String(e)})`;
+    why = poolFailure(e);
   }
   const timings = { snapshotMs: t1 - t0, executeMs: waitedMs, commitMs: t2 - t1 - waitedMs, abandonedMs: 0 };
   if (failed) {
@@ -340,13 +332,6 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
 
 /** How long the blocked main thread sleeps between looks at the stream (its batches, the watchdog). */
 const STREAM_WAIT_MS = 20;
-
-/** Stops a block's workers through the control block (they leave their task loops). */
-function stopWorkers(ctrl: Int32Array): void {
-  Atomics.store(ctrl, C_ERROR, 1);
-  Atomics.add(ctrl, C_WAKE, 1);
-  Atomics.notify(ctrl, C_WAKE);
-}
 
 /** Thrown by the capturing stand-in after the probe: where the workers' transactions start. */
 class Captured {
@@ -404,6 +389,25 @@ export function credit(state: WorldState, address: Uint8Array, amount: bigint, e
   }
   a.balance += amount;
   if (eip161 && a.balance === 0n && a.nonce === 0n && a.code.length === 0) state.deleteAccount(key);
+}
+
+/**
+ * Every worker of `job` has answered: releases its buffers (nobody touches them any
+ * more), adds up the workers' stats; returns why the block failed, if it did (a
+ * give-up first, it says the most).
+ */
+function settle(job: BlockJob, replies: BlockReply[], stats: WorkerStats): string | undefined {
+  releaseMvBuffers(job.mv, Atomics.load(new Int32Array(job.ctrl), C_LOC_COUNT));
+  for (const r of replies) addStats(stats, r.stats);
+  const failures = replies.flatMap((r) => (r.type === 'block-failed' && r.cause !== 'stopped' ? [r] : []));
+  const gaveUp = failures.find((r) => r.cause === 'gave-up');
+  if (gaveUp) return gaveUp.message;
+  return failures.length > 0 ? `parallel execution failed (${failures[0].message})` : undefined;
+}
+
+/** Why a block's run on the pool was abandoned (the pool rejected it: a worker died, failed or stalled). */
+function poolFailure(e: unknown): string {
+  return `worker pool failed (${e instanceof Error ? e.message : String(e)})`;
 }
 
 function addStats(into: WorkerStats, s: WorkerStats): void {

@@ -6,7 +6,7 @@
 
 import { lock, unlock } from './atomics.js';
 import {
-  C_ACTIVE, C_DECREASE_CNT, C_DONE, C_ERROR, C_EXEC_IDX, C_VAL_IDX, C_WAKE, C_WORKER_SLOTS, MAX_WORKERS, ST_ABORTING, ST_EXECUTED, ST_EXECUTING, ST_READY,
+  C_ACTIVE, C_DECREASE_CNT, C_DONE, C_ERROR, C_EXEC_IDX, C_NTX, C_VAL_IDX, C_WAKE, C_WORKER_SLOTS, MAX_WORKERS, ST_ABORTING, ST_EXECUTED, ST_EXECUTING, ST_READY,
   T_DEP_NEXT, T_DEPS_HEAD, T_DEPS_LOCK, T_STATUS, txWord,
 } from './layout.js';
 
@@ -48,13 +48,9 @@ export class Scheduler {
     Atomics.notify(this.ctrl, C_WAKE);
   }
 
-  /** Stops every worker (a failure the executor reports, then runs the block sequentially), waking those waiting on another. */
+  /** Stops every worker (a failure the executor reports, then runs the block sequentially). */
   fail(): void {
-    const c = this.ctrl;
-    Atomics.store(c, C_ERROR, 1);
-    this.wake();
-    for (let w = 0; w < MAX_WORKERS; w++) Atomics.notify(c, C_WORKER_SLOTS + w);
-    for (let tx = 0; tx < this.n; tx++) Atomics.notify(c, txWord(tx, T_STATUS));
+    stopBlock(this.ctrl);
   }
 
   /** A task ended: when none is left in flight, idle workers must re-check whether the block is done. */
@@ -204,4 +200,17 @@ export class Scheduler {
   isExecuting(tx: number): boolean {
     return (this.status(tx) & 3) === ST_EXECUTING;
   }
+}
+
+/**
+ * Stops a block's workers through its control block, from any thread: they leave their
+ * task loops, those asleep (idle, or waiting on another transaction) woken.
+ */
+export function stopBlock(ctrl: Int32Array): void {
+  Atomics.store(ctrl, C_ERROR, 1);
+  Atomics.add(ctrl, C_WAKE, 1);
+  Atomics.notify(ctrl, C_WAKE);
+  for (let w = 0; w < MAX_WORKERS; w++) Atomics.notify(ctrl, C_WORKER_SLOTS + w);
+  const n = Atomics.load(ctrl, C_NTX);
+  for (let tx = 0; tx < n; tx++) Atomics.notify(ctrl, txWord(tx, T_STATUS));
 }

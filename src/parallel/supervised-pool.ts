@@ -9,6 +9,7 @@ import { C_ACTIVE, C_DECREASE_CNT, C_DONE, C_ERROR, C_EXEC_IDX, C_EXECUTIONS, C_
 import type { OutcomeStream, WorkerPool } from './pool.js';
 import type { BlockJob, BlockReply, OutcomeBatch } from './protocol.js';
 import type { EncodedOutcomes } from './outcome-codec.js';
+import { stopBlock } from './scheduler.js';
 import { TxList } from './tx-codec.js';
 
 /** A started worker, as the pool drives it. */
@@ -249,9 +250,7 @@ export class SupervisedPool implements WorkerPool {
     this.end(r);
     this.busy = true; // until the old workers are gone
     // Tell the workers to leave the task loop; whichever does not is terminated anyway.
-    Atomics.store(r.ctrl, C_ERROR, 1);
-    Atomics.add(r.ctrl, C_WAKE, 1);
-    Atomics.notify(r.ctrl, C_WAKE);
+    stopBlock(r.ctrl);
     const old = this.workers.splice(0, this.workers.length, ...this.workers.map(() => null));
     await Promise.all(old.map((w) => w?.terminate().catch(() => {})));
     this.busy = false;
