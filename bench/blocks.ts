@@ -122,7 +122,7 @@ export interface MainnetParallelRow {
  */
 export async function mainnetParallelBench(opts: { workers: number; runs: number; quick?: boolean; evm?: Evm }): Promise<MainnetParallelRow[]> {
   const dir = mainnetBlocksDir();
-  console.log(`\n## mainnet blocks of at least ${Number(MAINNET_PARALLEL_MIN_GAS) / 1e6}M gas, sequential and ${opts.workers} workers (medians of ${opts.runs} alternating runs)`);
+  console.log(`\n## mainnet blocks of at least ${Number(MAINNET_PARALLEL_MIN_GAS) / 1e6}M gas, sequential and ${opts.workers} lanes (medians of ${opts.runs} alternating runs)`);
   if (!existsSync(dir)) {
     console.log(`mainnet-blocks vectors not found at ${dir} (set LANES_VECTORS): skipping them`);
     return [];
@@ -130,7 +130,7 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
   console.log('times: the fixture runner\'s (parallel: snapshot, workers and commit included); predicted: --analyze\'s list schedule\n');
   console.log(['block', 'txs', 'Mgas', 'seq ms', 'par ms', 'speedup', 'mode', 'reexec', 'pred 2', 'pred 8', 'pred 32', 'why sequential'].join(' | '));
   const evm = opts.evm ?? await Evm.create();
-  const pool = await NodeWorkerPool.create(opts.workers);
+  const pool = await NodeWorkerPool.forLanes(opts.workers);
   const rows: MainnetParallelRow[] = [];
   try {
     const fixtures = blockFiles(dir).map((f) => readBlockFixture(join(dir, f))).filter((f) => f.expected.gasUsed >= MAINNET_PARALLEL_MIN_GAS);

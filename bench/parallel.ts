@@ -53,6 +53,8 @@ export interface ParallelBenchRow {
   meetsTarget?: boolean;
   /** Block-STM to the end whatever happens (force, adaptive: false). */
   forced: { ms: number; speedup: number; report: ParallelReport };
+  /** The same, forced, on as many worker threads as lanes, committing after them (the main thread executes nothing). */
+  threads: { ms: number; speedup: number; report: ParallelReport };
   /** One worker through the parallel path (force): its cost over plain sequential execution. */
   oneWorker: { ms: number; overhead: number };
   predicted: { workers: number; speedup: number }[];
@@ -86,15 +88,18 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
   const workers = opts.workers ?? 2;
   const runs = opts.runs ?? (opts.quick ? 3 : 5);
   const evm = await Evm.create();
-  const pool = await NodeWorkerPool.create(workers);
-  const single = await NodeWorkerPool.create(1);
+  const pool = await NodeWorkerPool.forLanes(workers);
+  const threads = await NodeWorkerPool.create(workers, { streamCommit: false });
+  const single = await NodeWorkerPool.create(1, { streamCommit: false });
   const rows: ParallelBenchRow[] = [];
   try {
-    console.log(`\n## parallel blocks (Block-STM), ${workers} workers on ${availableParallelism()} cores; medians of ${runs} alternating runs after a warm-up`);
+    console.log(`\n## parallel blocks (Block-STM), ${workers} lanes (the main thread and ${workers - 1} worker thread${workers === 2 ? '' : 's'}) on ${availableParallelism()} cores; medians of ${runs} alternating runs after a warm-up`);
     console.log('speedup = sequential / parallel time of the block (executeBlock vs executeBlockParallel, fee recipient included, the final state');
-    console.log('root left out of both: it is the same serial work on the main thread either way); forced = Block-STM without fallbacks; 1w ovh = one worker through the parallel path (force) over');
+    console.log('root left out of both: it is the same serial work on the main thread either way); forced = Block-STM without fallbacks; ' +
+      `${workers} thr = forced on ${workers} worker threads, committing after them; 1w ovh = one worker thread through the parallel path (force) over`);
     console.log('sequential; predicted = --analyze\'s list schedule of the dependency graph (transaction execution only).\n');
-    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', `${workers}w ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', '1w ovh', 'pred 2/8/32', 'notes'];
+    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', `${workers} thr`, '1w ovh',
+      'pred 2/8/32', 'notes'];
     console.log(head.join(' | '));
     for (const bw of benchWorkloads(opts.quick)) {
       const g0 = performance.now();
@@ -117,6 +122,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
         ['sequential', seqRun],
         ['parallel', () => parRun(pool, {})],
         ['forced', () => parRun(pool, { force: true, adaptive: false })],
+        ['threads', () => parRun(threads, { force: true, adaptive: false })],
         ['one worker', () => parRun(single, { force: true })],
       ];
       // The configurations alternate, so that drift in the machine's load hits them alike.
@@ -132,13 +138,14 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
           if (i >= 0) results.get(name)!.push(r);
         }
       }
-      const [s, p, f, one] = configs.map(([name]) => median(results.get(name)!));
+      const [s, p, f, th, one] = configs.map(([name]) => median(results.get(name)!));
       const analysis = analyzeBlock(evm, w.pre, w.block, { fork: w.fork }, opts.quick ? 1 : 3);
       const row: ParallelBenchRow = {
         label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
         parallel: { workers, ms: p.ms, speedup: s.ms / p.ms, report: p.report! },
         ...(bw.target === undefined ? {} : { target: bw.target, meetsTarget: s.ms / p.ms >= bw.target }),
         forced: { ms: f.ms, speedup: s.ms / f.ms, report: f.report! },
+        threads: { ms: th.ms, speedup: s.ms / th.ms, report: th.report! },
         oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
         predicted: analysis.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
       };
@@ -150,6 +157,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
       rows.map((r) => `${r.label === '-' ? r.workload : r.label} ${(r.generationMs / 1000).toFixed(1)} s`).join(', '));
   } finally {
     await pool.close();
+    await threads.close();
     await single.close();
   }
   if (opts.mainnet !== false) await mainnetParallelBench({ workers, runs: opts.quick ? 1 : 3, quick: opts.quick, evm });
@@ -166,7 +174,7 @@ function formatRow(r: ParallelBenchRow): string {
     // A block the executor ran sequentially compares two sequential runs: say so beside the verdict.
     r.target === undefined ? '' : `>=${r.target}x ${r.meetsTarget ? 'met' : 'NOT met'}${p.mode === 'sequential' ? ' (ran sequentially)' : ''}`,
     reexec(p), p.mode === 'parallel' ? String(p.stats.validationAborts + p.stats.dependencyAborts) : '-',
-    `${r.forced.speedup.toFixed(2)}x`, reexec(r.forced.report),
+    `${r.forced.speedup.toFixed(2)}x`, reexec(r.forced.report), `${r.threads.speedup.toFixed(2)}x`,
     `${r.oneWorker.overhead >= 0 ? '+' : ''}${(r.oneWorker.overhead * 100).toFixed(0)}%`,
     r.predicted.map((x) => x.speedup.toFixed(2)).join(' / '),
     notes,

@@ -69,9 +69,11 @@ const faults: [Fault, RegExp][] = [
 
 for (const [fault, reason] of faults) {
   test(`a worker fault (${fault}) leaves the block correct, and the pool runs the next block in parallel`, async () => {
-    const block = W.independentWorkload(16, 100);
+    // Heavy enough that the workers, not only the committing thread's lane, run the
+    // sixth execution: 250,000 gas each, the watchdog fires after ~2.8 s; an undetected
+    // hang would not return at all.
+    const block = W.independentWorkload(16, 1500);
     armFault(plan, fault, 5);
-    // The watchdog fires after ~1.4 s here; an undetected hang would not return at all.
     const faulty = await within(15_000, run(block, `${fault}: the faulty block`), `${fault}: the faulty block`);
     assert.ok(Atomics.load(plan, P_FIRED) !== 0, `${fault}: the fault did not fire`);
     assert.is(faulty!.mode, 'sequential', `${fault}: a block whose worker failed cannot have run in parallel`);

@@ -105,6 +105,45 @@ test('independent transactions do not conflict (with deferred fees, not even on 
   assert.is(r.stats.executions, 24);
 });
 
+test('the committing thread is a lane: it executes too, with the same results (forLanes)', async () => {
+  const pool = await NodeWorkerPool.forLanes(2);
+  try {
+    assert.is(pool.size, 1);
+    for (const w of [W.independentWorkload(24, 400), W.mixedWorkload(60, 4, 150), W.lifecycleWorkload(cancun), W.invalidWorkload('nonce', 4)]) {
+      const opts: ExecuteOptions = { fork: w.fork, requireSystemContracts: false };
+      const seq = sequential(w.pre, (s) => executeBlock(evm, s, w.block, opts));
+      const par = await parallel(w.pre, (s) => executeBlockParallel(pool, evm, s, w.block, { ...opts, force: true, adaptive: false }));
+      same(seq, par, `${w.name} on 2 lanes`);
+      if (par.report === undefined) continue; // rejected like the sequential run
+      assert.is(par.report.mode, 'parallel', `${w.name}: ${par.report.reason}`);
+      assert.is(par.report.workers, 2);
+      assert.ok(par.report.callerStats, `${w.name}: no lane`);
+      if (w.name.startsWith('independent')) assert.ok(par.report.callerStats.executions > 0, 'the lane executed nothing');
+    }
+    // Without it, the calling thread only commits.
+    const w = W.independentWorkload(16, 200);
+    const r = await executeBlockParallel(pool, evm, w.pre.copy(), w.block, { fork: w.fork, force: true, adaptive: false, callerLane: false });
+    assert.is(r.parallel.workers, 1);
+    assert.is(r.parallel.callerStats, undefined);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a fully dependent block on 2 lanes gives the sequential result, given up or not', async () => {
+  const pool = await NodeWorkerPool.forLanes(2);
+  try {
+    for (const w of [W.chainWorkload(64, 100), W.transferChainWorkload(200)]) {
+      const seq = sequential(w.pre, (s) => executeBlock(evm, s, w.block, { fork: w.fork }));
+      const par = await parallel(w.pre, (s) => executeBlockParallel(pool, evm, s, w.block, { fork: w.fork, force: true }));
+      same(seq, par, `${w.name} on 2 lanes`);
+      if (par.report!.mode === 'sequential') assert.match(par.report!.reason ?? '', /conflicts dominate/);
+    }
+  } finally {
+    await pool.close();
+  }
+});
+
 test('a transaction reading the fee recipient is re-executed with the exact balance', async () => {
   const r = await check(W.coinbaseWorkload(cancun), 2);
   if (defersFees) assert.ok(r!.stats.coinbaseReexecutions > 0);

@@ -33,8 +33,9 @@ export const BLOCKS_USAGE = `  lanes blocktest [--run REGEX] [--json] [--workers
       Reads of state the fixture lacks fail the block. The last line is
       "N passed, M failed"; exits 1 if any block failed.
         --json         print one result object per block instead of the table
-        --workers N    run each block sequentially and on N worker threads
-                       (Block-STM), alternately: both times, the speedup,
+        --workers N    run each block sequentially and on N lanes (Block-STM:
+                       this thread, which also commits, and N - 1 worker
+                       threads), alternately: both times, the speedup,
                        re-executions and aborts, and whether both results agree
                        (a block that differs fails); small blocks and N = 1 still
                        run sequentially, and the reason is shown. The summary
@@ -134,7 +135,7 @@ export async function blockCommand(args: string[]): Promise<number> {
 
   const { Evm } = await import('../evm/evm.js');
   let evm = await Evm.create();
-  const pool = workers === undefined ? null : await NodeWorkerPool.create(workers);
+  const pool = workers === undefined ? null : await NodeWorkerPool.forLanes(workers);
   const json = values.json === true;
   const columns = analyze ? analysisColumns(pool !== null) : pool ? COMPARED_COLUMNS : PLAIN_COLUMNS;
   if (!json) process.stdout.write(formatCells(columns, columns.map((c) => c.title)) + '\n');

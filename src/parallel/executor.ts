@@ -30,6 +30,7 @@ import { acquireMvBuffers, releaseMvBuffers } from './mvmemory.js';
 import type { OutcomeStream, WorkerPool } from './pool.js';
 import { emptyStats, type BlockJob, type BlockReply, type TxOutcome, type WorkerStats } from './protocol.js';
 import { stopBlock } from './scheduler.js';
+import { openLane } from './stm-worker.js';
 import { serializeSnapshot } from './snapshot.js';
 import { encodeTxs } from './tx-codec.js';
 import { decodeOutcomes } from './outcome-codec.js';
@@ -47,17 +48,22 @@ export interface ParallelOptions extends ExecuteOptions {
    * whatever happens).
    */
   adaptive?: boolean;
+  /** See DriveOptions.callerLane (default true). */
+  callerLane?: boolean;
 }
 
 export interface ParallelReport {
   mode: 'parallel' | 'sequential';
   /** Why the block ran sequentially. */
   reason?: string;
+  /** Lanes that executed transactions: the pool's workers, and the calling thread where it took part (callerLane). */
   workers: number;
   /** Fees reached the fee recipient as commit-time deltas (needs Evm.executeTx's deferCoinbaseFee). */
   feesDeferred: boolean;
-  /** Summed over the workers. */
+  /** Summed over the lanes. */
   stats: WorkerStats;
+  /** The calling thread's own share, where it was a lane (callerLane). */
+  callerStats?: WorkerStats;
   /**
    * Milliseconds: pre-state capture and snapshot, Block-STM run (or the sequential
    * run), in-order commit and roots, and a parallel attempt given up before a
@@ -93,6 +99,12 @@ export interface DriveOptions {
   adaptive?: boolean;
   /** The results' read sets are used (default true); without, they come back empty. */
   readSets?: boolean;
+  /**
+   * With a pool that streams its outcomes: the calling thread executes transactions
+   * too, whenever the commit waits for one (default true). It is then one of
+   * `pool.size + 1` lanes.
+   */
+  callerLane?: boolean;
 }
 
 /**
@@ -106,7 +118,9 @@ export interface DriveOptions {
  */
 export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: Tx[], opts: DriveOptions,
   drive: (evm: Evm, phase: 'replay' | 'sequential') => R, capture: (evm: Evm) => unknown): Promise<{ result: R; parallel: ParallelReport }> {
-  const workers = pool?.size ?? 1;
+  // The calling thread is a lane too where it commits while the pool runs (streaming).
+  const callerLane = pool?.stream !== undefined && opts.callerLane !== false && pool.size < MAX_WORKERS;
+  const workers = (pool?.size ?? 1) + (callerLane ? 1 : 0);
   const n = txs.length;
   const begin = performance.now();
   const sequential = (reason: string, stats = emptyStats()) => {
@@ -159,7 +173,7 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
 
   const streaming = pool.stream !== undefined;
   const job = makeJob(txs.slice(probe), start.env, start.fork, snapshot, workers, opts.adaptive !== false, opts.readSets !== false, streaming);
-  if (streaming) return streamedCommit(pool, evm, txs, job, probed, drive, sequential, t0, t1);
+  if (streaming) return streamedCommit(pool, evm, txs, job, probed, drive, sequential, t0, t1, callerLane);
   let outcomes: TxOutcome[];
   const stats = emptyStats();
   try {
@@ -236,10 +250,16 @@ function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuff
  * commits its streamed outcome. If the workers fail or give up, the transactions not
  * committed yet run sequentially right there, on the state the committed ones left:
  * the result is the sequential executor's either way.
+ *
+ * With `callerLane`, this thread is the job's last lane: instead of sleeping while the
+ * transaction it commits next is not final, it takes a task from the scheduler (an
+ * execution or a validation) and runs it with `evm`, as a worker would, its outcomes
+ * handed over directly. On a machine with as many workers as cores this keeps every
+ * core busy without a third thread competing for them.
  */
 async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: BlockJob, probed: FullTxResult[],
   drive: (evm: Evm, phase: 'replay' | 'sequential') => R, sequential: (reason: string, stats?: WorkerStats) => { result: R; parallel: ParallelReport },
-  t0: number, t1: number): Promise<{ result: R; parallel: ParallelReport }> {
+  t0: number, t1: number, callerLane: boolean): Promise<{ result: R; parallel: ParallelReport }> {
   const stats = emptyStats();
   let stream: OutcomeStream;
   try {
@@ -254,6 +274,16 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
   let failed = false;
   let fellBackAt = -1;
   let waitedMs = 0;
+  /** Takes the posted batches into `outcomes`; false once the pool has failed the block. */
+  const takeBatches = (): boolean => {
+    const batches = stream.take();
+    if (batches === null) return false;
+    for (const b of batches) decodeOutcomes(b, outcomes, 0, true);
+    return true;
+  };
+  const lane = callerLane ? openLane(evm, job, job.workers - 1, (o) => {
+    if ((outcomes[o.tx]?.inc ?? -1) <= o.inc!) outcomes[o.tx] = o;
+  }, takeBatches) : null;
   /** Outcome `j` of the job once it is committed and here, else undefined. */
   const ready = (j: number, committed: number): TxOutcome | undefined => {
     const o = outcomes[j];
@@ -270,11 +300,10 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
         if (Atomics.load(ctrl, C_ERROR) !== 0) return null;
         const committed = Atomics.load(ctrl, C_COMMIT_IDX);
         const posts = Atomics.load(ctrl, C_POSTS);
-        const batches = stream.take();
-        if (batches === null) return null;
-        for (const b of batches) decodeOutcomes(b, outcomes, 0, true);
+        if (!takeBatches()) return null;
         const o = ready(j, committed);
         if (o !== undefined) return o;
+        if (lane !== null && lane.step()) continue;
         // Woken by the next batch posted (a commit of `j` comes with one: the outcome
         // that completed it), so at most once per batch. Workers notify only a main
         // thread that says it sleeps; one that posted first ends the wait at once.
@@ -310,23 +339,34 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
   // The workers may still be leaving (a stopped block's, or ones finishing their last flush).
   if (failed && Atomics.load(ctrl, C_ERROR) === 0) stopBlock(ctrl);
   let why: string | undefined;
+  let callerStats: WorkerStats | undefined;
   try {
     why = settle(job, await stream.replies, stats);
   } catch (e) {
     why = poolFailure(e);
   }
+  if (lane !== null) {
+    addStats(stats, lane.stats);
+    callerStats = lane.stats;
+    // As settle() does for the workers: a give-up says the most, then an error; 'stopped' follows another's failure.
+    const f = lane.failure;
+    if (f !== undefined && f.cause !== 'stopped' && (why === undefined || f.cause === 'gave-up')) {
+      why = f.cause === 'gave-up' ? f.message : `parallel execution failed (${f.message})`;
+    }
+  }
   const timings = { snapshotMs: t1 - t0, executeMs: waitedMs, commitMs: t2 - t1 - waitedMs, abandonedMs: 0 };
+  const caller = callerStats === undefined ? {} : { callerStats };
   if (failed) {
     const from = fellBackAt < 0 ? 'none' : `${fellBackAt - probe} of ${txs.length - probe} committed from the workers, the rest`;
     const parallel: ParallelReport = {
       mode: 'sequential', reason: `${why ?? 'parallel execution stopped'}; ${from} ran sequentially`, workers: job.workers,
-      feesDeferred: false, stats, timings,
+      feesDeferred: false, stats, ...caller, timings,
     };
     return { result, parallel };
   }
   return {
     result,
-    parallel: { mode: 'parallel', workers: job.workers, feesDeferred: outcomes.some((o) => o.fee !== undefined), stats, timings },
+    parallel: { mode: 'parallel', workers: job.workers, feesDeferred: outcomes.some((o) => o.fee !== undefined), stats, ...caller, timings },
   };
 }
 

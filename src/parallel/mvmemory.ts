@@ -8,7 +8,8 @@
 //   STORAGE(a, s)  a storage slot;
 //   META(a)        storage-wide events: CLEAR (the account was deleted or created
 //                  over, its old storage is gone) and NZ (nonzero storage written while
-//                  the account has nonce 0 and no code: EIP-7610 collisions).
+//                  the account has nonce 0 and no code: EIP-7610 collisions). Created
+//                  with ACCOUNT(a), as the next record (not in the hash table).
 // An entry is an absolute value (ABS), an ESTIMATE (its incarnation was aborted: a
 // reader waits for the transaction instead of reading a value about to change), or for
 // ACCOUNT a balance DELTA: a credit applied at commit without reading the balance
@@ -177,20 +178,44 @@ export class MvMemory {
     return at;
   }
 
-  /** Stores [length, ...words] in the arena; returns its word offset. */
-  storeList(words: ArrayLike<number>): number {
-    const at = this.alloc(words.length + 1);
-    this.a32[at] = words.length;
-    if (words instanceof Int32Array) this.a32.set(words, at + 1);
-    else for (let i = 0; i < words.length; i++) this.a32[at + 1 + i] = words[i];
+  /** Stores [n, ...the first n words] in the arena; returns its word offset. */
+  storeList(words: Int32Array, n: number): number {
+    const at = this.alloc(n + 1);
+    const a32 = this.a32;
+    a32[at] = n;
+    for (let i = 0; i < n; i++) a32[at + 1 + i] = words[i];
     return at;
   }
 
   // ------------------------------------------------------------ locations
 
-  /** The id of a location (creating it): `key` holds the address words, then the slot words for STORAGE. */
-  locate(kind: number, key: Int32Array): number {
+  /**
+   * The id of an account's ACCOUNT location (creating it); its META location is the
+   * next id (reads need both: created together, found with one look-up). `key` holds
+   * the address words.
+   */
+  locateAccount(key: Int32Array): number {
+    return this.locate(K_ACCOUNT, key);
+  }
+
+  /** The META location of the account whose ACCOUNT location is `accountLoc`. */
+  static metaOf(accountLoc: number): number {
+    return accountLoc + 1;
+  }
+
+  /**
+   * The id of a STORAGE location (creating it) of the account at ACCOUNT location
+   * `accountLoc`: key[5...] holds the slot words (key[0..4] receives the address's).
+   */
+  locateStorage(accountLoc: number, key: Int32Array): number {
+    const r = accountLoc * LOC_WORDS + L_KEY;
+    for (let i = 0; i < 5; i++) key[i] = this.recs[r + i];
+    return this.locate(K_STORAGE, key);
+  }
+
+  private locate(kind: number, key: Int32Array): number {
     const n = kind === K_STORAGE ? 13 : 5;
+    const records = kind === K_ACCOUNT ? 2 : 1;
     const recs = this.recs;
     let s = hashWords(kind, key, 0, n) & this.mask;
     let mine = -1;
@@ -198,11 +223,13 @@ export class MvMemory {
       let v = Atomics.load(this.table, s);
       if (v === 0) {
         if (mine < 0) {
-          mine = Atomics.add(this.ctrl, C_LOC_COUNT, 1);
-          if (mine >= this.capacity) throw new MemoryFullError('multi-version memory: too many locations');
-          const r = mine * LOC_WORDS;
-          recs[r + L_KIND] = kind;
-          for (let i = 0; i < n; i++) recs[r + L_KEY + i] = key[i];
+          mine = Atomics.add(this.ctrl, C_LOC_COUNT, records);
+          if (mine + records > this.capacity) throw new MemoryFullError('multi-version memory: too many locations');
+          for (let k = 0; k < records; k++) {
+            const r = (mine + k) * LOC_WORDS;
+            recs[r + L_KIND] = k === 0 ? kind : K_META;
+            for (let i = 0; i < n; i++) recs[r + L_KEY + i] = key[i];
+          }
         }
         v = Atomics.compareExchange(this.table, s, 0, mine + 1);
         if (v === 0) return mine;
@@ -211,7 +238,7 @@ export class MvMemory {
       if (recs[r + L_KIND] === kind) {
         let eq = true;
         for (let i = 0; i < n; i++) if (recs[r + L_KEY + i] !== key[i]) { eq = false; break; }
-        if (eq) return v - 1; // a record of ours that lost the race stays unused
+        if (eq) return v - 1; // records of ours that lost the race stay unused
       }
       s = (s + 1) & this.mask;
     }
@@ -232,10 +259,10 @@ export class MvMemory {
   // ------------------------------------------------------------ writes
 
   /**
-   * Writes transaction `tx`'s entry at `loc`: `kind` and the value `val` (words) or,
-   * with `bytes`, a 32-byte value. Replaces an entry of an earlier incarnation.
+   * Writes transaction `tx`'s entry at `loc`: `kind` and the value in the `n` words
+   * val[at...]. Replaces an entry of an earlier incarnation.
    */
-  write(loc: number, tx: number, inc: number, kind: number, val: ArrayLike<number> | null, bytes: Uint8Array | null): void {
+  write(loc: number, tx: number, inc: number, kind: number, val: Int32Array, at: number, n: number): void {
     const recs = this.recs;
     const base = loc * LOC_WORDS;
     const a32 = this.a32;
@@ -257,8 +284,7 @@ export class MvMemory {
       }
       a32[e + E_KIND] = kind;
       a32[e + E_INC] = inc;
-      if (bytes) this.a8.set(bytes, 4 * (e + E_VAL));
-      else if (val) for (let i = 0; i < val.length; i++) a32[e + E_VAL + i] = val[i];
+      for (let i = 0; i < n; i++) a32[e + E_VAL + i] = val[at + i];
     } finally {
       unlock(recs, base + L_LOCK);
     }
@@ -541,40 +567,64 @@ export function applyDelta(out: Int32Array, amount: bigint, eip161: boolean): vo
   writeBE(bytes, 4 * AV_BALANCE, balance);
 }
 
+// 256-bit numbers go through a scratch DataView in 64-bit pieces: no hex strings.
+const scratch8 = new Uint8Array(32);
+const scratchView = new DataView(scratch8.buffer);
+const scratch32 = new Int32Array(scratch8.buffer);
+const TWO32 = 2 ** 32;
+const TWO48 = 1n << 48n;
+const TWO64 = 1n << 64n;
+
 /** The 32-byte big-endian number at b[at]. */
 export function readBE(b: Uint8Array, at: number): bigint {
   let i = 0;
   while (i < 32 && b[at + i] === 0) i++;
   if (i >= 26) {
-    // Six bytes or fewer (nonces, small amounts): no string.
+    // Six bytes or fewer (nonces, small amounts): a Number.
     let x = 0;
     for (; i < 32; i++) x = x * 256 + b[at + i];
     return BigInt(x);
   }
-  let hex = '0x';
-  for (; i < 32; i++) hex += HEX2[b[at + i]];
-  return BigInt(hex);
+  for (let k = 0; k < 32; k++) scratch8[k] = b[at + k];
+  let piece = i >> 3;
+  let v = scratchView.getBigUint64(8 * piece);
+  for (piece++; piece < 4; piece++) v = (v << 64n) | scratchView.getBigUint64(8 * piece);
+  return v;
+}
+
+/** The 32-byte big-endian number in the 8 words w[at...] (its bytes, as in an entry). */
+export function readBEWords(w: Int32Array, at: number): bigint {
+  for (let i = 0; i < 8; i++) scratch32[i] = w[at + i];
+  return readBE(scratch8, 0);
 }
 
 /** Writes `n` (below 2^256) as 32 bytes big-endian at b[at]. */
 export function writeBE(b: Uint8Array, at: number, n: bigint): void {
   if (n < TWO48) {
-    let x = Number(n);
-    for (let i = 31; i >= 0; i--, x = Math.floor(x / 256)) b[at + i] = x % 256;
+    const x = Number(n);
+    const lo = x % TWO32;
+    const hi = (x - lo) / TWO32;
+    for (let i = 0; i < 26; i++) b[at + i] = 0;
+    b[at + 26] = hi >>> 8;
+    b[at + 27] = hi & 0xff;
+    b[at + 28] = lo >>> 24;
+    b[at + 29] = (lo >>> 16) & 0xff;
+    b[at + 30] = (lo >>> 8) & 0xff;
+    b[at + 31] = lo & 0xff;
     return;
   }
-  // One toString, then digits by char code: no substring per byte.
-  const h = n.toString(16);
-  let e = h.length;
-  let i = 31;
-  for (; e > 0 && i >= 0; e -= 2, i--) b[at + i] = (e >= 2 ? nibble(h.charCodeAt(e - 2)) << 4 : 0) | nibble(h.charCodeAt(e - 1));
-  for (; i >= 0; i--) b[at + i] = 0;
+  // setBigUint64 takes the low 64 bits.
+  scratchView.setBigUint64(24, n);
+  if (n < TWO64) {
+    scratchView.setBigUint64(16, 0n);
+    scratchView.setBigUint64(8, 0n);
+    scratchView.setBigUint64(0, 0n);
+  } else {
+    let high = n >> 64n;
+    scratchView.setBigUint64(16, high);
+    high >>= 64n;
+    scratchView.setBigUint64(8, high);
+    scratchView.setBigUint64(0, high >> 64n);
+  }
+  for (let i = 0; i < 32; i++) b[at + i] = scratch8[i];
 }
-
-/** The value of a lowercase hex digit's char code. */
-function nibble(c: number): number {
-  return c <= 57 ? c - 48 : c - 87;
-}
-
-const TWO48 = 1n << 48n;
-const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -42,15 +42,39 @@ export interface EncodedOutcomes {
   keys: string;
 }
 
-export function encodeOutcomes(outcomes: TxOutcome[]): EncodedOutcomes {
-  const w = new Writer(outcomes.length * 512);
-  const stateKeys: string[] = [];
-  const key = (k: string, len: number) => {
-    if (k.length !== len) throw new Error(`outcome codec: state key ${k} is not ${len} hex digits`);
-    stateKeys.push(k);
-  };
-  w.u32(outcomes.length);
-  for (const o of outcomes) {
+/** With `readSets` false, the results' read sets are left out (encoded empty). */
+export function encodeOutcomes(outcomes: TxOutcome[], readSets = true): EncodedOutcomes {
+  const e = new OutcomeEncoder(outcomes.length, readSets);
+  for (const o of outcomes) e.add(o);
+  return e.take(null);
+}
+
+/**
+ * Outcomes encoded one at a time, as they are produced (their objects then die young),
+ * of which a selection makes the buffer: encodeOutcomes's, from the records chosen.
+ */
+export class OutcomeEncoder {
+  private readonly w: Writer;
+  private readonly stateKeys: string[] = [];
+  /** Per record: its first byte and first state key (the next record's are its ends). */
+  private starts: number[] = [];
+  private keyStarts: number[] = [];
+
+  /** `expected` outcomes sizes the first buffer; with `readSets` false, read sets are encoded empty. */
+  constructor(expected: number, private readonly readSets: boolean) {
+    this.w = new Writer(4 + expected * 256);
+    this.w.u32(0); // the count, set by take
+  }
+
+  get count(): number {
+    return this.starts.length;
+  }
+
+  /** Encodes `o`; returns its record's index. */
+  add(o: TxOutcome): number {
+    const w = this.w;
+    this.starts.push(w.at);
+    this.keyStarts.push(this.stateKeys.length);
     const r = o.result as FullTxResult;
     for (const k in r) if (!RESULT_KEYS.has(k)) throw new Error(`outcome codec: unknown result field ${k}`);
     const keys = (r.invalid !== undefined ? K_INVALID : 0) | ('error' in r ? K_ERROR : 0) | (r.error !== undefined ? K_ERROR_SET : 0) |
@@ -73,19 +97,25 @@ export function encodeOutcomes(outcomes: TxOutcome[]): EncodedOutcomes {
       w.blob(l.data);
     }
     if (r.createdAddress !== undefined) w.bytes(r.createdAddress);
-    const rs = r.readSet;
-    w.u32(rs.accounts.length);
-    for (const a of rs.accounts) key(a, 40);
-    w.u32(rs.storage.length);
-    for (const [a, s] of rs.storage) {
-      key(a, 40);
-      key(s, 64);
+    if (this.readSets) {
+      const rs = r.readSet;
+      w.u32(rs.accounts.length);
+      for (const a of rs.accounts) this.key(a, 40);
+      w.u32(rs.storage.length);
+      for (const [a, s] of rs.storage) {
+        this.key(a, 40);
+        this.key(s, 64);
+      }
+      w.u32(rs.blockHashes.length);
+      for (const n of rs.blockHashes) w.num(n);
+    } else {
+      w.u32(0);
+      w.u32(0);
+      w.u32(0);
     }
-    w.u32(rs.blockHashes.length);
-    for (const n of rs.blockHashes) w.num(n);
     w.u32(r.writeSet.length);
     for (const a of r.writeSet) {
-      key(a.address, 40);
+      this.key(a.address, 40);
       w.u8((a.deleted ? W_DELETED : 0) | (a.storageCleared ? W_STORAGE_CLEARED : 0) | (a.account ? W_ACCOUNT : 0) | (a.code !== undefined ? W_CODE : 0));
       if (a.account) {
         w.num(a.account.nonce);
@@ -95,7 +125,7 @@ export function encodeOutcomes(outcomes: TxOutcome[]): EncodedOutcomes {
       if (a.code !== undefined) w.blob(a.code);
       w.u32(a.storage.length);
       for (const [slot, value] of a.storage) {
-        key(slot, 64);
+        this.key(slot, 64);
         w.bytes(value);
       }
     }
@@ -106,8 +136,36 @@ export function encodeOutcomes(outcomes: TxOutcome[]): EncodedOutcomes {
       w.bytes(o.logsBloom!);
       w.blob(o.encodedLogs);
     }
+    return this.starts.length - 1;
   }
-  return { bytes: w.finish(false) as ArrayBuffer, keys: stateKeys.join('') };
+
+  /** State keys travel in one string (see the top of this file). */
+  private key(k: string, len: number): void {
+    if (k.length !== len) throw new Error(`outcome codec: state key ${k} is not ${len} hex digits`);
+    this.stateKeys.push(k);
+  }
+
+  /** The buffer of the records `which` (indices, each once), or of all (null). */
+  take(which: number[] | null): EncodedOutcomes {
+    const w = this.w;
+    if (which === null || which.length === this.starts.length) {
+      const end = w.at;
+      w.at = 0;
+      w.u32(this.starts.length);
+      w.at = end;
+      return { bytes: w.finish(false) as ArrayBuffer, keys: this.stateKeys.join('') };
+    }
+    const out = new Writer(4 + (which.length * w.at) / Math.max(1, this.starts.length));
+    out.u32(which.length);
+    const keys: string[] = [];
+    for (const i of which) {
+      const last = i + 1 === this.starts.length;
+      out.bytes(w.buf.subarray(this.starts[i], last ? w.at : this.starts[i + 1]));
+      const k1 = last ? this.stateKeys.length : this.keyStarts[i + 1];
+      for (let k = this.keyStarts[i]; k < k1; k++) keys.push(this.stateKeys[k]);
+    }
+    return { bytes: out.finish(false) as ArrayBuffer, keys: keys.join('') };
+  }
 }
 
 /**

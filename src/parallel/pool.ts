@@ -49,12 +49,11 @@ export interface NodeWorkerPoolOptions extends PoolOptions {
   /** The worker script (default: worker.js beside this module); it gets PoolWorkerData. */
   workerUrl?: URL;
   /**
-   * Commit while the workers execute (`stream`). Default: only when the workers leave a
-   * core to the main thread. With as many workers as cores the replaying main thread
-   * competes with them: on blocks of heavy transactions (64 independent calls, a mixed
-   * block) 2 streaming workers on 2 cores measured 1.05-1.39x where committing after
-   * them measured 1.44-1.65x; with 1 worker on 2 cores streaming cut the overhead over
-   * sequential execution from +85-150% to +47-74% on the light workloads (a)-(f).
+   * Commit while the workers execute (`stream`); the committing thread then executes
+   * too, as one more lane (unless ParallelOptions.callerLane is false). Default: only
+   * when the workers leave a core to the main thread. With as many workers as cores a
+   * third thread competes for them: streaming 2 workers on 2 cores measured slower
+   * than committing after them (see forLanes for the better use of 2 cores).
    */
   streamCommit?: boolean;
 }
@@ -70,6 +69,17 @@ export class NodeWorkerPool extends SupervisedPool {
     if (opts.streamCommit ?? size < availableParallelism()) pool.stream = (job) => pool.streamJob(job);
     await pool.start();
     return pool;
+  }
+
+  /**
+   * A pool for `lanes` lanes of execution: the calling thread, which commits and
+   * executes transactions whenever the commit waits (ParallelOptions.callerLane), and
+   * `lanes - 1` worker threads; with as many lanes as cores, one thread per core. One
+   * lane is one worker thread (the executor then runs blocks sequentially).
+   */
+  static forLanes(lanes: number, opts: NodeWorkerPoolOptions = {}): Promise<NodeWorkerPool> {
+    if (!Number.isInteger(lanes) || lanes < 1 || lanes > MAX_WORKERS) throw new RangeError(`lanes must be 1..${MAX_WORKERS}, got ${lanes}`);
+    return lanes === 1 ? NodeWorkerPool.create(1, { ...opts, streamCommit: false }) : NodeWorkerPool.create(lanes - 1, { ...opts, streamCommit: true });
   }
 
   stream?: (job: BlockJob) => Promise<OutcomeStream>;

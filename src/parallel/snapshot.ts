@@ -2,7 +2,7 @@
 // reads without copying (layout in README.md, "Snapshot"). Immutable: writes of the
 // block live in multi-version memory (mvmemory.ts).
 
-import type { WorldState } from '../state/world.js';
+import type { Account, WorldState } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
 import { hashWords, hexToWords, nextPow2 } from './keys.js';
 import { writeBE } from './mvmemory.js';
@@ -13,11 +13,9 @@ const MAGIC = 0x4c534e50; // "LSNP"
 const H_MAGIC = 0;
 const H_ACC_SLOTS = 1;
 const H_ACC_COUNT = 2;
-const H_ACC_TABLE = 3; // word offset
-const H_ACC_RECS = 4; // word offset
 const HEADER_WORDS = 8;
 
-// Account record (words).
+// Account record (words); a table slot holds its word offset (0: empty).
 export const SA_ADDR = 0; // 5 words
 export const SA_FLAGS = 5; // bit 0: has storage
 export const SA_CODE_OFF = 6; // byte offset of the code in the snapshot
@@ -34,24 +32,41 @@ export const SF_HAS_STORAGE = 1;
 // Storage entry (words): slot key bytes, value bytes.
 const SE_WORDS = 16;
 
+/**
+ * Serialised accounts (record, storage table and entries; code offset left out, the
+ * storage table offset relative to the record) by Account object. Only accounts no
+ * state may mutate in place any more are kept (see WorldState.mayChange): every later
+ * block whose state still holds the object reuses its words instead of encoding its
+ * storage again, so a block's snapshot costs about a copy of the state, not its
+ * re-encoding.
+ */
+const chunks = new WeakMap<Readonly<Account>, Chunk>();
+
+interface Chunk {
+  words: Int32Array;
+  /** The code hash as a key (identical code is stored once), null without code. */
+  codeKey: string | null;
+}
+
 /** Serialises `state` (accounts, storage, code; identical code stored once). */
 export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
   const accounts = [...state.peekAccounts()];
   const accSlots = nextPow2(Math.max(16, accounts.length * 2));
-  let words = HEADER_WORDS + accSlots + accounts.length * SA_WORDS;
-  const storSlots: number[] = [];
-  for (const [, a] of accounts) {
-    const n = a.storage.size;
-    const slots = n === 0 ? 0 : nextPow2(n * 2);
-    storSlots.push(slots);
-    words += slots + n * SE_WORDS;
-  }
+  let words = HEADER_WORDS + accSlots;
+  const parts: Chunk[] = new Array(accounts.length);
   const codeAt = new Map<string, number>();
   let codeBytes = 0;
-  for (const [, a] of accounts) {
-    if (a.code.length === 0) continue;
-    const h = bytesToKey(a.codeHash);
-    if (codeAt.has(h)) continue;
+  for (let i = 0; i < accounts.length; i++) {
+    const [addr, a] = accounts[i];
+    let chunk = chunks.get(a);
+    if (chunk === undefined) {
+      chunk = { words: accountWords(addr, a), codeKey: a.code.length === 0 ? null : bytesToKey(a.codeHash) };
+      if (!state.mayChange(addr)) chunks.set(a, chunk);
+    }
+    parts[i] = chunk;
+    words += chunk.words.length;
+    const h = chunk.codeKey;
+    if (h === null || codeAt.has(h)) continue;
     codeAt.set(h, codeBytes);
     codeBytes += (a.code.length + 7) & ~7;
   }
@@ -62,23 +77,19 @@ export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
   i32[H_MAGIC] = MAGIC;
   i32[H_ACC_SLOTS] = accSlots;
   i32[H_ACC_COUNT] = accounts.length;
-  i32[H_ACC_TABLE] = HEADER_WORDS;
-  i32[H_ACC_RECS] = HEADER_WORDS + accSlots;
-  let stor = HEADER_WORDS + accSlots + accounts.length * SA_WORDS;
   const written = new Set<string>();
-  accounts.forEach(([addr, a], idx) => {
-    const r = HEADER_WORDS + accSlots + idx * SA_WORDS;
-    hexToWords(addr, i32, r + SA_ADDR, 5);
+  let r = HEADER_WORDS + accSlots;
+  for (let i = 0; i < accounts.length; i++) {
+    const a = accounts[i][1];
+    const { words: chunk, codeKey: h } = parts[i];
+    // Most chunks are short (accounts without storage), where a loop beats set()'s call.
+    if (chunk.length <= 64) for (let k = 0; k < chunk.length; k++) i32[r + k] = chunk[k];
+    else i32.set(chunk, r);
+    i32[r + SA_STOR_TABLE] = r + SA_WORDS;
     let s = hashWords(1, i32, r + SA_ADDR, 5) & (accSlots - 1);
     while (i32[HEADER_WORDS + s] !== 0) s = (s + 1) & (accSlots - 1);
-    i32[HEADER_WORDS + s] = idx + 1;
-    i32[r + SA_FLAGS] = a.storage.size > 0 ? SF_HAS_STORAGE : 0;
-    i32[r + SA_NONCE_LO] = Number(a.nonce & 0xffffffffn) | 0;
-    i32[r + SA_NONCE_HI] = Number(a.nonce >> 32n) | 0;
-    writeBE(u8, 4 * (r + SA_BALANCE), a.balance);
-    u8.set(a.codeHash, 4 * (r + SA_CODE_HASH));
-    if (a.code.length > 0) {
-      const h = bytesToKey(a.codeHash);
+    i32[HEADER_WORDS + s] = r;
+    if (h !== null) {
       const off = codeBase + codeAt.get(h)!;
       if (!written.has(h)) {
         u8.set(a.code, off);
@@ -87,23 +98,37 @@ export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
       i32[r + SA_CODE_OFF] = off;
       i32[r + SA_CODE_LEN] = a.code.length;
     }
-    const slots = storSlots[idx];
-    i32[r + SA_STOR_SLOTS] = slots;
-    i32[r + SA_STOR_TABLE] = stor;
-    if (slots === 0) return;
-    const entries = stor + slots;
-    let e = 0;
-    for (const [slot, value] of a.storage) {
-      const ew = entries + e * SE_WORDS;
-      hexToWords(slot, i32, ew, 8);
-      u8.set(value, 4 * (ew + 8));
-      let p = hashWords(2, i32, ew, 8) & (slots - 1);
-      while (i32[stor + p] !== 0) p = (p + 1) & (slots - 1);
-      i32[stor + p] = ++e;
-    }
-    stor = entries + e * SE_WORDS;
-  });
+    r += chunk.length;
+  }
   return sab;
+}
+
+/** An account's record, storage table and entries; the table's offset relative to the record, no code. */
+function accountWords(addr: string, a: Readonly<Account>): Int32Array {
+  const n = a.storage.size;
+  const slots = n === 0 ? 0 : nextPow2(n * 2);
+  const out = new Int32Array(SA_WORDS + slots + n * SE_WORDS);
+  const u8 = new Uint8Array(out.buffer);
+  hexToWords(addr, out, SA_ADDR, 5);
+  out[SA_FLAGS] = n > 0 ? SF_HAS_STORAGE : 0;
+  out[SA_NONCE_LO] = Number(a.nonce & 0xffffffffn) | 0;
+  out[SA_NONCE_HI] = Number(a.nonce >> 32n) | 0;
+  writeBE(u8, 4 * SA_BALANCE, a.balance);
+  u8.set(a.codeHash, 4 * SA_CODE_HASH);
+  out[SA_STOR_SLOTS] = slots;
+  out[SA_STOR_TABLE] = SA_WORDS;
+  if (slots === 0) return out;
+  const entries = SA_WORDS + slots;
+  let e = 0;
+  for (const [slot, value] of a.storage) {
+    const ew = entries + e * SE_WORDS;
+    hexToWords(slot, out, ew, 8);
+    u8.set(value, 4 * (ew + 8));
+    let p = hashWords(2, out, ew, 8) & (slots - 1);
+    while (out[SA_WORDS + p] !== 0) p = (p + 1) & (slots - 1);
+    out[SA_WORDS + p] = ++e;
+  }
+  return out;
 }
 
 /** Reads a serialised snapshot. */
@@ -123,12 +148,10 @@ export class Snapshot {
   findAccount(key: Int32Array, at: number): number {
     const i32 = this.i32;
     const mask = this.accSlots - 1;
-    const recs = i32[H_ACC_RECS];
     let s = hashWords(1, key, at, 5) & mask;
     for (;;) {
-      const v = i32[HEADER_WORDS + s];
-      if (v === 0) return -1;
-      const r = recs + (v - 1) * SA_WORDS;
+      const r = i32[HEADER_WORDS + s];
+      if (r === 0) return -1;
       if (i32[r] === key[at] && i32[r + 1] === key[at + 1] && i32[r + 2] === key[at + 2] && i32[r + 3] === key[at + 3] && i32[r + 4] === key[at + 4]) return r;
       s = (s + 1) & mask;
     }

@@ -10,6 +10,7 @@ import type { AccountWrite } from '../evm/sets.js';
 import { encodeLogs, logsBloom } from '../state/logs.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
+import { addressKeyAt } from '../wasm/keys.js';
 import { tryLock, unlock, waitWhile } from './atomics.js';
 import { hexToWords } from './keys.js';
 import {
@@ -18,15 +19,15 @@ import {
 } from './layout.js';
 import {
   AV_BALANCE, AV_CODE_HASH, AV_CODE_LEN, AV_CODE_OFF, AV_CODE_SRC, AV_FLAGS, AV_HAS_STORAGE, AV_NONCE_HI, AV_NONCE_LO, AV_WORDS,
-  CODE_ARENA, CODE_SNAPSHOT, EK_ABS, EK_DELTA, K_ACCOUNT, K_META, K_STORAGE, META_CLEAR, META_NZ, MvMemory,
-  Q_ACCOUNT, Q_CODE, Q_STORAGE, RESOLVED, RESOLVED_WORDS, readBE, writeBE,
+  CODE_ARENA, CODE_SNAPSHOT, EK_ABS, EK_DELTA, META_CLEAR, META_NZ, MvMemory,
+  Q_ACCOUNT, Q_CODE, Q_STORAGE, RESOLVED, RESOLVED_WORDS, readBEWords, writeBE,
 } from './mvmemory.js';
 import type { BlockJob, BlockReply, OutcomeBatch, TxOutcome, WorkerStats } from './protocol.js';
 import { emptyStats } from './protocol.js';
 import { Scheduler, TASK_EXECUTE, type Task } from './scheduler.js';
 import { Snapshot } from './snapshot.js';
 import { TxList } from './tx-codec.js';
-import { encodeOutcomes } from './outcome-codec.js';
+import { OutcomeEncoder, type EncodedOutcomes } from './outcome-codec.js';
 
 /** The block is better run sequentially (conflicts dominate its first executions). */
 class GiveUp extends Error {}
@@ -44,19 +45,13 @@ class DependencyAbort extends Error {
 type ExecuteWithOptions = (source: StateSource, block: BlockEnv, tx: Tx, fork: Fork, opts: { deferCoinbaseFee: boolean }) =>
   FullTxResult & { coinbaseFee?: bigint };
 
-interface AddressLocs {
+const EMPTY = new Uint8Array(0);
+
+interface StorageLocs {
   account: number;
-  meta: number;
+  /** By slot key. */
   slots: Map<string, number>;
 }
-
-interface PendingWrite {
-  kind: number;
-  val: ArrayLike<number> | null;
-  bytes: Uint8Array | null;
-}
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * Runs this worker's part of a block until the scheduler says it is done. With
@@ -86,12 +81,55 @@ function runBlockJob1(evm: Evm, job: BlockJob, workerIndex: number, stats: Worke
     ctx = new BlockContext(evm, job, workerIndex, stats, post);
     ctx.run();
     if (Atomics.load(ctx.ctrl, C_ERROR) !== 0) return { type: 'block-failed', id: job.id, cause: 'stopped', message: 'another worker stopped', stats };
-    return { type: 'block-done', id: job.id, outcomes: post !== null ? null : encodeOutcomes(ctx.outcomes()), stats };
+    return { type: 'block-done', id: job.id, outcomes: post !== null ? null : ctx.finalOutcomes(), stats };
   } catch (e) {
     ctx?.sched.fail();
-    const cause = e instanceof GiveUp ? 'gave-up' : e instanceof Stopped ? 'stopped' : 'error';
-    return { type: 'block-failed', id: job.id, cause, message: e instanceof Error ? (cause === 'error' ? `${e.name}: ${e.message}` : e.message) : String(e), stats };
+    return { type: 'block-failed', id: job.id, ...failureOf(e), stats };
   }
+}
+
+/** Why a worker's or lane's loop ended with `e`: a give-up, another's failure, or an error of its own. */
+function failureOf(e: unknown): { cause: 'gave-up' | 'stopped' | 'error'; message: string } {
+  const cause = e instanceof GiveUp ? 'gave-up' : e instanceof Stopped ? 'stopped' : 'error';
+  return { cause, message: e instanceof Error ? (cause === 'error' ? `${e.name}: ${e.message}` : e.message) : String(e) };
+}
+
+/** The committing thread's share of a block (see openLane). */
+export interface Lane {
+  /** Runs the scheduler's next task, and those it brings, if it has one now; false when it has none (or the lane failed). */
+  step(): boolean;
+  readonly stats: WorkerStats;
+  /** Set once the lane failed (it then stopped the block), as a worker's reply would say it. */
+  failure?: ReturnType<typeof failureOf>;
+}
+
+/**
+ * Makes the calling thread lane `index` of a streamed `job` (job.workers counts it):
+ * between commits it executes and validates transactions with `evm` like a worker,
+ * and hands each outcome to `deliver` instead of posting it. `onWait` runs about once
+ * a second while the lane waits for another transaction.
+ */
+export function openLane(evm: Evm, job: BlockJob, index: number, deliver: (o: TxOutcome) => void, onWait: () => void): Lane {
+  const stats = emptyStats();
+  const ctx = new BlockContext(evm, job, index, stats, null, deliver, onWait);
+  const lane: Lane = {
+    stats,
+    step() {
+      if (lane.failure !== undefined) return false;
+      const t0 = performance.now();
+      try {
+        return ctx.step();
+      } catch (e) {
+        ctx.sched.fail();
+        lane.failure = failureOf(e);
+        return false;
+      } finally {
+        stats.jobMs += performance.now() - t0;
+        stats.wasmMemoryBytes = evm.memoryBytes;
+      }
+    },
+  };
+  return lane;
 }
 
 class BlockContext {
@@ -104,25 +142,48 @@ class BlockContext {
   readonly fork: Fork;
   readonly coinbaseKey: string;
   deferFees: boolean;
-  private readonly results = new Map<number, { inc: number; result: FullTxResult; fee?: bigint; credit?: bigint }>();
+  /**
+   * Without streaming: the outcome of every execution, encoded at once (the result's
+   * objects then die young), and by transaction the record and incarnation of the last.
+   */
+  private readonly encoded: OutcomeEncoder | null;
+  private readonly recordOf: Int32Array;
+  private readonly incOf: Int32Array;
   private readonly precompiles: Set<number>;
-  /** Per address: its ACCOUNT and META locations (found together: reads need both) and its STORAGE locations by slot. */
-  private readonly addressLocs = new Map<string, AddressLocs>();
+  /** Per address: its ACCOUNT location (META is the next: reads need both), and its STORAGE locations by slot. */
+  private readonly accountLocs = new Map<string, number>();
+  private readonly slotLocs = new Map<string, StorageLocs>();
   /** The read log of the execution in progress (one at a time per worker). */
   readonly readLog = new ReadLog();
   /** Scratch for its reads' values (copied into the log and, for slots, the result). */
   readonly scratchValue = new Uint8Array(32);
   readonly scratchValue32 = new Int32Array(this.scratchValue.buffer);
   readonly scratchCode = new Int32Array(9);
+  readonly scratchAccount = new Int32Array(RESOLVED_WORDS);
+  /** Resolved accounts of the execution in progress. */
+  readonly resolved = new WordSlab();
   private readonly key = new Int32Array(13);
+  /** The writes of the execution in progress. */
+  private readonly writes = new PendingWrites();
+  /** The state as the execution in progress reads it. */
+  private readonly src: MvSource;
   private readonly slot: number;
 
   /** Streamed outcomes not posted yet, and when the oldest of them was executed. */
-  private pending: TxOutcome[] = [];
+  private pending: OutcomeEncoder | null = null;
   private pendingSince = 0;
+  /** Outcomes go to the commit as they are executed (posted, or handed over in a lane), which C_COMMIT_IDX follows. */
+  private readonly streamed: boolean;
 
+  /**
+   * `post`: the host's outcome port (streamed batches); `deliver`: a lane on the
+   * committing thread (openLane) takes each outcome as it is; neither: the final
+   * outcomes go back in the reply. `onWait` runs about every second while this context
+   * waits for another transaction (the lane samples the pool's watchdog there).
+   */
   constructor(private readonly evm: Evm, readonly job: BlockJob, readonly worker: number, readonly stats: WorkerStats,
-    private readonly post: ((batch: OutcomeBatch) => void) | null) {
+    private readonly post: ((batch: OutcomeBatch) => void) | null, private readonly deliver: ((o: TxOutcome) => void) | null = null,
+    private readonly onWait: (() => void) | null = null) {
     this.ctrl = new Int32Array(job.ctrl);
     this.txs = new TxList(job.txs);
     this.sched = new Scheduler(this.ctrl, this.txs.length);
@@ -136,38 +197,49 @@ class BlockContext {
     this.deferFees = job.deferFees;
     this.slot = C_WORKER_SLOTS + worker;
     this.precompiles = new Set(this.fork.precompiles);
+    this.streamed = post !== null || deliver !== null;
+    const n = this.streamed ? 0 : this.txs.length;
+    this.encoded = this.streamed ? null : new OutcomeEncoder(n, job.readSets);
+    this.recordOf = new Int32Array(n).fill(-1);
+    this.incOf = new Int32Array(n);
+    this.src = new MvSource(this);
   }
 
   // ---------------------------------------------------------- locations
 
-  locsOf(addr: string): AddressLocs {
-    let l = this.addressLocs.get(addr);
-    if (l === undefined) {
-      hexToWords(addr, this.key, 0, 5);
-      l = { account: this.mv.locate(K_ACCOUNT, this.key), meta: this.mv.locate(K_META, this.key), slots: new Map() };
-      this.addressLocs.set(addr, l);
-    }
-    return l;
-  }
-
   accountLoc(addr: string): number {
-    return this.locsOf(addr).account;
-  }
-
-  metaLoc(addr: string): number {
-    return this.locsOf(addr).meta;
-  }
-
-  storageLoc(addr: string, slot: string): number {
-    const slots = this.locsOf(addr).slots;
-    let l = slots.get(slot);
+    let l = this.accountLocs.get(addr);
     if (l === undefined) {
       hexToWords(addr, this.key, 0, 5);
-      hexToWords(slot, this.key, 5, 8);
-      l = this.mv.locate(K_STORAGE, this.key);
-      slots.set(slot, l);
+      l = this.mv.locateAccount(this.key);
+      this.accountLocs.set(addr, l);
     }
     return l;
+  }
+
+  /** The account's STORAGE locations (and its ACCOUNT location, whose words they copy). */
+  storageLocs(addr: string): StorageLocs {
+    let l = this.slotLocs.get(addr);
+    if (l === undefined) this.slotLocs.set(addr, (l = { account: this.accountLoc(addr), slots: new Map() }));
+    return l;
+  }
+
+  storageLoc(locs: StorageLocs, slot: string): number {
+    let l = locs.slots.get(slot);
+    if (l === undefined) {
+      hexToWords(slot, this.key, 5, 8);
+      l = this.mv.locateStorage(locs.account, this.key);
+      locs.slots.set(slot, l);
+    }
+    return l;
+  }
+
+  private coinbaseAt = -1;
+
+  /** The fee recipient's ACCOUNT location (every transaction pays it). */
+  coinbaseLoc(): number {
+    if (this.coinbaseAt < 0) this.coinbaseAt = this.accountLoc(this.coinbaseKey);
+    return this.coinbaseAt;
   }
 
   // ---------------------------------------------------------- the loop
@@ -195,18 +267,35 @@ class BlockContext {
     }
   }
 
+  /**
+   * A lane's turn (the committing thread, between commits): runs the next task, and
+   * the tasks it brings, if the scheduler has one now; false when it has none.
+   */
+  step(): boolean {
+    const sched = this.sched;
+    for (;;) {
+      if (sched.done()) return false;
+      let task = sched.nextTask();
+      if (task !== null) {
+        while (task !== null) task = task.kind === TASK_EXECUTE ? this.execute(task.tx, task.inc) : this.validate(task.tx, task.inc);
+        return true;
+      }
+      if (sched.exhausted()) return false;
+    }
+  }
+
   // ---------------------------------------------------------- streamed commit
 
   /** Posts the pending outcomes when there are many, or the oldest waited long enough: the commit follows them. */
   private maybeFlush(): void {
-    if (this.pending.length >= STREAM_BATCH || performance.now() - this.pendingSince >= STREAM_DELAY_MS) this.flush();
+    if (this.pending !== null && (this.pending.count >= STREAM_BATCH || performance.now() - this.pendingSince >= STREAM_DELAY_MS)) this.flush();
   }
 
   private flush(): void {
-    if (this.post === null || this.pending.length === 0) return;
+    if (this.post === null || this.pending === null) return;
     const batch = this.pending;
-    this.pending = [];
-    this.post({ id: this.job.id, outcomes: encodeOutcomes(batch) });
+    this.pending = null;
+    this.post({ id: this.job.id, outcomes: batch.take(null) });
     Atomics.add(this.ctrl, C_POSTS, 1);
     if (Atomics.load(this.ctrl, C_MAIN_WAITS) !== 0) Atomics.notify(this.ctrl, C_POSTS);
   }
@@ -317,6 +406,7 @@ class BlockContext {
       waitWhile(c, i, value, 1000);
       if (Atomics.load(c, i) !== value) return;
       if (Atomics.load(c, C_ERROR) !== 0) throw new Stopped('another worker stopped');
+      this.onWait?.();
     }
   }
 
@@ -331,14 +421,21 @@ class BlockContext {
     this.stats.executions++;
     const started = Atomics.add(c, C_EXECUTIONS, 1) + 1;
     let defer = this.deferFees && (Atomics.load(c, txWord(tx, T_FLAGS)) & TF_EXACT_COINBASE) === 0;
-    const src = new MvSource(this, tx, inc, defer);
+    const src = this.src;
+    src.begin(tx, inc, defer);
     let r: FullTxResult & { coinbaseFee?: bigint };
     let fee: bigint | undefined;
     let credit: bigint | undefined;
     const t0 = performance.now();
     try {
       const recipient = deferredCreditRecipient(this.txs.get(tx), this.coinbaseKey, this.precompiles);
-      if (recipient !== null && src.codeless(recipient)) src.placeholder = recipient;
+      if (recipient !== null) {
+        const loc = this.accountLoc(recipient);
+        if (src.codeless(recipient, loc)) {
+          src.placeholder = recipient;
+          src.placeholderLoc = loc;
+        }
+      }
       r = this.run1(src, tx, defer);
       if (defer && r.coinbaseFee === undefined && r.invalid === undefined) {
         // This Evm has no deferCoinbaseFee: the fee is in the write set, and its read was recorded.
@@ -353,7 +450,7 @@ class BlockContext {
         defer = false;
       }
       if (defer && r.invalid === undefined) fee = r.coinbaseFee;
-      if (src.placeholder !== null) ({ result: r, credit } = takeCredit(r, src.placeholder));
+      if (src.placeholder !== null) credit = takeCredit(r, src.placeholder);
     } catch (e) {
       this.setSlot(-1);
       if (e instanceof DependencyAbort) {
@@ -366,16 +463,27 @@ class BlockContext {
       this.stats.executeMs += performance.now() - t0;
     }
     if (src.waited) this.conflict(started);
-    const writes = this.collectWrites(src, r, fee);
-    if (credit !== undefined) writes.set(this.accountLoc(src.placeholder!), { kind: EK_DELTA, val: amountWords(credit), bytes: null });
+    const writes = this.writes;
+    writes.clear();
+    this.collectWrites(src, r, fee, writes);
+    if (credit !== undefined) writes.addAmount(src.placeholderLoc, credit);
     const wroteNew = this.record(tx, inc, writes, src.reads);
-    if (this.post !== null) {
-      if (this.pending.length === 0) this.pendingSince = performance.now();
-      this.pending.push(this.outcome(tx, inc, r, fee, credit));
-    } else this.results.set(tx, { inc, result: r, fee, credit });
+    if (this.deliver !== null) {
+      if (!this.job.readSets) r.readSet = { accounts: [], storage: [], blockHashes: [] }; // as decoded without read sets
+      this.deliver(this.outcome(tx, inc, r, fee, credit));
+    } else if (this.post !== null) {
+      if (this.pending === null) {
+        this.pending = new OutcomeEncoder(STREAM_BATCH, this.job.readSets);
+        this.pendingSince = performance.now();
+      }
+      this.pending.add(this.outcome(tx, inc, r, fee, credit));
+    } else {
+      this.recordOf[tx] = this.encoded!.add(this.outcome(tx, inc, r, fee, credit));
+      this.incOf[tx] = inc;
+    }
     const next = this.sched.finishExecution(tx, inc, wroteNew);
     this.setSlot(-1);
-    if (this.post !== null) {
+    if (this.streamed) {
       this.tryCommit();
       this.maybeFlush();
     }
@@ -387,86 +495,94 @@ class BlockContext {
     return exec.call(this.evm, src, this.env, this.txs.get(tx), this.fork, { deferCoinbaseFee: defer });
   }
 
-  /** The locations a result writes, with their new entries. */
-  private collectWrites(src: MvSource, r: FullTxResult, fee: bigint | undefined): Map<number, PendingWrite> {
-    const out = new Map<number, PendingWrite>();
+  /** The locations a result writes, with their new entries, into `out`. */
+  private collectWrites(src: MvSource, r: FullTxResult, fee: bigint | undefined, out: PendingWrites): void {
     for (const w of r.writeSet) {
-      let meta = 0;
+      const loc = this.accountLoc(w.address);
       if (w.deleted) {
-        out.set(this.accountLoc(w.address), { kind: EK_ABS, val: new Int32Array(AV_WORDS), bytes: null });
-        out.set(this.metaLoc(w.address), { kind: EK_ABS, val: [META_CLEAR], bytes: null });
+        out.add(loc, EK_ABS, AV_WORDS);
+        out.vals[out.add(MvMemory.metaOf(loc), EK_ABS, 1)] = META_CLEAR;
         continue;
       }
-      let after: Int32Array | undefined;
+      let meta = 0;
+      let after = -1; // where the account's new words are in out.vals
       if (w.account) {
-        after = this.accountWords(w, src);
-        out.set(this.accountLoc(w.address), { kind: EK_ABS, val: after, bytes: null });
+        after = out.add(loc, EK_ABS, AV_WORDS);
+        this.accountWords(w, src, out, after);
         if (w.storageCleared) meta |= META_CLEAR;
       }
       let nonzero = false;
-      for (const [slot, value] of w.storage) {
-        out.set(this.storageLoc(w.address, slot), { kind: EK_ABS, val: null, bytes: value });
+      const storage = w.storage;
+      const locs = storage.length > 0 ? this.storageLocs(w.address) : null;
+      for (let k = 0; k < storage.length; k++) {
+        const value = storage[k][1];
+        const at = 4 * out.add(this.storageLoc(locs!, storage[k][0]), EK_ABS, 8);
+        const bytes = out.bytes;
+        for (let i = 0; i < 32; i++) bytes[at + i] = value[i];
         if (!nonzero) for (let i = 0; i < 32; i++) if (value[i] !== 0) { nonzero = true; break; }
       }
       if (nonzero) {
-        after ??= src.words(w.address);
-        if (after[AV_NONCE_LO] === 0 && after[AV_NONCE_HI] === 0 && after[AV_CODE_LEN] === 0) meta |= META_NZ;
+        const prior = after >= 0 ? null : src.entry(w.address);
+        const words = prior === null ? out.vals : prior.words;
+        const at = prior === null ? after : prior.at;
+        if (words[at + AV_NONCE_LO] === 0 && words[at + AV_NONCE_HI] === 0 && words[at + AV_CODE_LEN] === 0) meta |= META_NZ;
       }
-      if (meta !== 0) out.set(this.metaLoc(w.address), { kind: EK_ABS, val: [meta], bytes: null });
+      if (meta !== 0) out.vals[out.add(MvMemory.metaOf(loc), EK_ABS, 1)] = meta;
     }
-    if (fee !== undefined) out.set(this.accountLoc(this.coinbaseKey), { kind: EK_DELTA, val: amountWords(fee), bytes: null });
-    return out;
+    if (fee !== undefined) out.addAmount(this.coinbaseLoc(), fee);
   }
 
-  /** An account write as entry words; code as applyWriteSet keeps it. */
-  private accountWords(w: AccountWrite, src: MvSource): Int32Array {
+  /** An account write as entry words, at out.vals[at...] (zero); code as applyWriteSet keeps it. */
+  private accountWords(w: AccountWrite, src: MvSource, out: PendingWrites, at: number): void {
     const a = w.account!;
-    const out = new Int32Array(AV_WORDS);
-    const bytes = new Uint8Array(out.buffer);
-    out[AV_FLAGS] = 1;
-    out[AV_NONCE_LO] = Number(a.nonce & 0xffffffffn) | 0;
-    out[AV_NONCE_HI] = Number(a.nonce >> 32n) | 0;
-    writeBE(bytes, 4 * AV_BALANCE, a.balance);
+    const v = out.vals;
+    const bytes = out.bytes;
+    v[at + AV_FLAGS] = 1;
+    v[at + AV_NONCE_LO] = Number(a.nonce & 0xffffffffn) | 0;
+    v[at + AV_NONCE_HI] = Number(a.nonce >> 32n) | 0;
+    writeBE(bytes, 4 * (at + AV_BALANCE), a.balance);
     let codeSet = false;
     if (w.code !== undefined) {
       if (w.code.length > 0) {
-        out[AV_CODE_SRC] = CODE_ARENA;
-        out[AV_CODE_OFF] = this.mv.storeBytes(w.code);
-        out[AV_CODE_LEN] = w.code.length;
-        bytes.set(a.codeHash, 4 * AV_CODE_HASH);
+        v[at + AV_CODE_SRC] = CODE_ARENA;
+        v[at + AV_CODE_OFF] = this.mv.storeBytes(w.code);
+        v[at + AV_CODE_LEN] = w.code.length;
         codeSet = true;
       }
     } else {
-      const prior = src.words(w.address);
-      const pb = new Uint8Array(prior.buffer);
-      if ((prior[AV_FLAGS] & 1) !== 0 && prior[AV_CODE_LEN] > 0 && equal32(pb, 4 * AV_CODE_HASH, a.codeHash)) {
-        out[AV_CODE_SRC] = prior[AV_CODE_SRC];
-        out[AV_CODE_OFF] = prior[AV_CODE_OFF];
-        out[AV_CODE_LEN] = prior[AV_CODE_LEN];
-        bytes.set(a.codeHash, 4 * AV_CODE_HASH);
+      const { words: prior, at: p } = src.entry(w.address);
+      if ((prior[p + AV_FLAGS] & 1) !== 0 && prior[p + AV_CODE_LEN] > 0 && hashIs(prior, p, a.codeHash)) {
+        v[at + AV_CODE_SRC] = prior[p + AV_CODE_SRC];
+        v[at + AV_CODE_OFF] = prior[p + AV_CODE_OFF];
+        v[at + AV_CODE_LEN] = prior[p + AV_CODE_LEN];
         codeSet = true;
       }
     }
-    if (!codeSet) bytes.set(EMPTY_CODE_HASH, 4 * AV_CODE_HASH);
-    return out;
+    const hash = codeSet ? a.codeHash : EMPTY_CODE_HASH;
+    const h = 4 * (at + AV_CODE_HASH);
+    for (let i = 0; i < 32; i++) bytes[h + i] = hash[i];
   }
 
   /** Writes the entries, drops those of the previous incarnation it no longer writes, publishes the logs. */
-  private record(tx: number, inc: number, writes: Map<number, PendingWrite>, reads: ReadLog): boolean {
+  private record(tx: number, inc: number, writes: PendingWrites, reads: ReadLog): boolean {
     const c = this.ctrl;
     const mv = this.mv;
+    const n = writes.count;
+    const locs = writes.locs;
     const prevAt = Atomics.load(c, txWord(tx, T_WRITES));
     // The previous incarnation's locations (none for a first execution, the usual case).
-    const prev = prevAt === 0 ? null : new Set<number>();
-    if (prev !== null) for (let i = 0, n = mv.a32[prevAt]; i < n; i++) prev.add(mv.a32[prevAt + 1 + i]);
-    let wroteNew = prev === null && writes.size > 0;
-    for (const [loc, w] of writes) {
-      mv.write(loc, tx, inc, w.kind, w.val, w.bytes);
-      if (prev !== null && !prev.has(loc)) wroteNew = true;
+    const prev = prevAt === 0 ? null : new Set<number>(mv.a32.subarray(prevAt + 1, prevAt + 1 + mv.a32[prevAt]));
+    let wroteNew = prev === null && n > 0;
+    for (let i = 0; i < n; i++) {
+      mv.write(locs[i], tx, inc, writes.kinds[i], writes.vals, writes.starts[i], writes.lengths[i]);
+      if (prev !== null && !prev.has(locs[i])) wroteNew = true;
     }
-    if (prev !== null) for (const loc of prev) if (!writes.has(loc)) mv.remove(loc, tx);
-    Atomics.store(c, txWord(tx, T_WRITES), mv.storeList([...writes.keys()]));
-    Atomics.store(c, txWord(tx, T_READS), mv.storeList(reads.words.subarray(0, reads.length)));
+    if (prev !== null) {
+      const now = new Set<number>(locs.subarray(0, n));
+      for (const loc of prev) if (!now.has(loc)) mv.remove(loc, tx);
+    }
+    Atomics.store(c, txWord(tx, T_WRITES), mv.storeList(locs, n));
+    Atomics.store(c, txWord(tx, T_READS), mv.storeList(reads.words, reads.length));
     return wroteNew;
   }
 
@@ -490,18 +606,17 @@ class BlockContext {
     return this.sched.finishValidation(tx, aborted);
   }
 
-  /** Results of the final incarnations this worker ran. */
-  outcomes(): TxOutcome[] {
-    const out: TxOutcome[] = [];
-    for (const [tx, r] of this.results) {
-      if (this.sched.status(tx) >> 2 !== r.inc) continue;
-      out.push(this.outcome(tx, r.inc, r.result, r.fee, r.credit));
+  /** The encoded outcomes of the final incarnations this worker ran (without streaming). */
+  finalOutcomes(): EncodedOutcomes {
+    const final: number[] = [];
+    for (let tx = 0; tx < this.recordOf.length; tx++) {
+      if (this.recordOf[tx] >= 0 && this.sched.status(tx) >> 2 === this.incOf[tx]) final.push(this.recordOf[tx]);
     }
-    return out;
+    return this.encoded!.take(final);
   }
 
   private outcome(tx: number, inc: number, result: FullTxResult, fee: bigint | undefined, credit: bigint | undefined): TxOutcome {
-    const o: TxOutcome = { tx, inc, result: this.job.readSets ? result : { ...result, readSet: NO_READS } };
+    const o: TxOutcome = { tx, inc, result }; // encoded without its read set unless job.readSets
     if (fee !== undefined) o.fee = fee;
     if (credit !== undefined) o.credit = credit;
     if (result.logs.length > 0) {
@@ -512,20 +627,36 @@ class BlockContext {
     return o;
   }
 
-  view(words: Int32Array): AccountView | undefined {
-    if ((words[AV_FLAGS] & 1) === 0) return undefined;
-    const bytes = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
-    const src = words[AV_CODE_SRC];
-    const off = words[AV_CODE_OFF];
-    const len = words[AV_CODE_LEN];
+  /** The account whose resolved words are words[at...], as the Evm is shown it. */
+  view(words: Int32Array, at: number): AccountView | undefined {
+    if ((words[at + AV_FLAGS] & 1) === 0) return undefined;
+    const src = words[at + AV_CODE_SRC];
+    const off = words[at + AV_CODE_OFF];
+    const len = words[at + AV_CODE_LEN];
+    const nonceHi = words[at + AV_NONCE_HI];
+    const nonceLo = BigInt(words[at + AV_NONCE_LO] >>> 0);
     return {
-      nonce: BigInt(words[AV_NONCE_LO] >>> 0) + (BigInt(words[AV_NONCE_HI] >>> 0) << 32n),
-      balance: readBE(bytes, 4 * AV_BALANCE),
-      codeHash: bytes.subarray(4 * AV_CODE_HASH, 4 * AV_CODE_HASH + 32), // the words are not changed once resolved
+      nonce: nonceHi === 0 ? nonceLo : nonceLo + (BigInt(nonceHi >>> 0) << 32n),
+      balance: readBEWords(words, at + AV_BALANCE),
+      // Most accounts have no code: the constant.
+      codeHash: hashIs(words, at, EMPTY_CODE_HASH) ? EMPTY_CODE_HASH : wordBytes(words, at + AV_CODE_HASH),
       code: src === CODE_SNAPSHOT ? this.snapshot.u8.subarray(off, off + len) : src === CODE_ARENA ? this.mv.a8.subarray(off, off + len) : EMPTY,
-      hasStorage: words[AV_HAS_STORAGE] === 1,
+      hasStorage: words[at + AV_HAS_STORAGE] === 1,
     };
   }
+}
+
+/** A copy of the 32 bytes in the 8 words w[at...]. */
+function wordBytes(w: Int32Array, at: number): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 8; i++) {
+    const x = w[at + i];
+    out[4 * i] = x & 0xff;
+    out[4 * i + 1] = (x >>> 8) & 0xff;
+    out[4 * i + 2] = (x >>> 16) & 0xff;
+    out[4 * i + 3] = x >>> 24;
+  }
+  return out;
 }
 
 /**
@@ -535,95 +666,136 @@ class BlockContext {
  */
 class MvSource implements StateSource {
   readonly reads: ReadLog;
-  private readonly accounts = new Map<string, { words: Int32Array; view: AccountView | undefined }>();
-  /** Slot values read, by location (no key strings to join and hash). */
-  private readonly slots = new Map<number, Uint8Array | undefined>();
+  private readonly accounts = new Map<string, AccountRead>();
+  /** Slot values read, by location (no key strings to join and hash; ZERO for zero); created on the first. */
+  private slots: Map<number, Uint8Array> | null = null;
   /** The fee recipient's account was read while its fee was deferred. */
   sawCoinbase = false;
   /** A transfer recipient without code, shown with the PLACEHOLDER balance: its credit becomes a delta. */
   placeholder: string | null = null;
+  /** Its ACCOUNT location. */
+  placeholderLoc = -1;
   /** Accounts whose likely writers this execution has waited for. */
   private waitedFor: Set<string> | null = null;
   /** This execution waited for another transaction (a conflict). */
   waited = false;
+  private tx = -1;
+  private inc = -1;
+  deferring = false;
 
-  constructor(private readonly ctx: BlockContext, private readonly tx: number, private readonly inc: number, public deferring: boolean) {
+  /** One per worker: begin() starts each execution's view. */
+  constructor(private readonly ctx: BlockContext) {
     this.reads = ctx.readLog;
+  }
+
+  begin(tx: number, inc: number, deferring: boolean): void {
+    this.tx = tx;
+    this.inc = inc;
+    this.deferring = deferring;
+    if (this.accounts.size > 0) this.accounts.clear();
+    if (this.slots !== null && this.slots.size > 0) this.slots.clear();
+    this.sawCoinbase = false;
+    this.placeholder = null;
+    this.placeholderLoc = -1;
+    this.waitedFor = null;
+    this.waited = false;
     this.reads.length = 0;
+    this.ctx.resolved.clear();
   }
 
   account(address: string): AccountView | undefined {
     return this.entry(address).view;
   }
 
-  /** The account's resolved words (reading it if this execution has not). */
-  words(address: string): Int32Array {
-    return this.entry(address).words;
-  }
-
-  private entry(address: string) {
+  /** The account as read (reading it if this execution has not): its resolved words are words[at...]. */
+  entry(address: string): AccountRead {
     let e = this.accounts.get(address);
     if (e !== undefined) return e;
     if (address === this.placeholder) {
       // Read nowhere: its code was read (codeless), and a codeless callee's balance only receives the value.
-      e = { words: new Int32Array(RESOLVED_WORDS), view: { nonce: 0n, balance: PLACEHOLDER, codeHash: EMPTY_CODE_HASH, code: EMPTY, hasStorage: false } };
+      e = { words: NO_ACCOUNT, at: 0, view: { nonce: 0n, balance: PLACEHOLDER, codeHash: EMPTY_CODE_HASH, code: EMPTY, hasStorage: false } };
       this.accounts.set(address, e);
       return e;
     }
     const ctx = this.ctx;
     if (this.deferring && address === ctx.coinbaseKey) this.sawCoinbase = true;
-    const { account: loc, meta } = ctx.locsOf(address);
-    const words = new Int32Array(RESOLVED_WORDS);
-    this.resolve(address, loc, () => ctx.mv.readAccount(loc, meta, this.tx, words));
-    this.reads.add(Q_ACCOUNT, loc, meta, words, RESOLVED_WORDS);
-    e = { words, view: ctx.view(words) };
+    const loc = ctx.accountLoc(address);
+    const meta = MvMemory.metaOf(loc);
+    const scratch = ctx.scratchAccount;
+    this.beforeRead(address, loc);
+    for (;;) {
+      const blocking = ctx.mv.readAccount(loc, meta, this.tx, scratch);
+      if (blocking === RESOLVED) break;
+      this.blockedOn(loc, blocking);
+    }
+    this.reads.add(Q_ACCOUNT, loc, meta, scratch, RESOLVED_WORDS);
+    const slab = ctx.resolved;
+    const at = slab.take(RESOLVED_WORDS);
+    const words = slab.words;
+    for (let i = 0; i < RESOLVED_WORDS; i++) words[at + i] = scratch[i];
+    e = { words, at, view: ctx.view(words, at) };
     this.accounts.set(address, e);
     return e;
   }
 
-  /** Whether the account has no code (a read of its code only, which balance deltas do not affect). */
-  codeless(address: string): boolean {
+  /** Whether the account (at ACCOUNT location `loc`) has no code (a read of its code only, which balance deltas do not affect). */
+  codeless(address: string, loc: number): boolean {
     const ctx = this.ctx;
-    const loc = ctx.accountLoc(address);
     const out = ctx.scratchCode; // the read log keeps a copy
-    this.resolve(address, loc, () => ctx.mv.readCode(loc, this.tx, out));
+    this.beforeRead(address, loc);
+    for (;;) {
+      const blocking = ctx.mv.readCode(loc, this.tx, out);
+      if (blocking === RESOLVED) break;
+      this.blockedOn(loc, blocking);
+    }
     this.reads.add(Q_CODE, loc, 0, out, 9);
     return out[0] === 0;
   }
 
   storage(address: string, slot: string): Uint8Array | undefined {
     const ctx = this.ctx;
-    const loc = ctx.storageLoc(address, slot);
-    if (this.slots.has(loc)) return this.slots.get(loc);
-    const meta = ctx.metaLoc(address);
+    const locs = ctx.storageLocs(address);
+    const loc = ctx.storageLoc(locs, slot);
+    const slots = (this.slots ??= new Map());
+    const seen = slots.get(loc);
+    if (seen !== undefined) return seen === ZERO ? undefined : seen;
+    const meta = MvMemory.metaOf(locs.account);
     const v = ctx.scratchValue;
     const v32 = ctx.scratchValue32;
-    this.resolve(address, loc, () => ctx.mv.readStorage(loc, meta, this.tx, v));
+    this.beforeRead(address, loc);
+    for (;;) {
+      const blocking = ctx.mv.readStorage(loc, meta, this.tx, v);
+      if (blocking === RESOLVED) break;
+      this.blockedOn(loc, blocking);
+    }
     this.reads.add(Q_STORAGE, loc, meta, v32, 8);
     let zero = true;
     for (let i = 0; i < 8; i++) if (v32[i] !== 0) zero = false;
-    const out = zero ? undefined : v.slice();
-    this.slots.set(loc, out);
+    if (zero) {
+      slots.set(loc, ZERO);
+      return undefined;
+    }
+    const out = v.slice();
+    slots.set(loc, out);
     return out;
   }
 
-  private resolve(address: string, loc: number, read: () => number): void {
+  /** Before the first read of a hot location of `address`: waits for its likely writers. */
+  private beforeRead(address: string, loc: number): void {
     const ctx = this.ctx;
     if (ctx.mv.isHot(loc) && !this.waitedFor?.has(address)) {
       (this.waitedFor ??= new Set()).add(address);
       if (ctx.waitForLikelyWriters(this.tx, address)) this.waited = true;
     }
-    for (;;) {
-      const blocking = read();
-      if (blocking === RESOLVED) return;
-      ctx.mv.markHot(loc);
-      this.waited = true;
-      ctx.blockedOn(this.tx, this.inc, blocking);
-    }
+  }
+
+  /** A read of `loc` met `blocking`'s ESTIMATE: returns to read again, or throws (abandons the execution). */
+  private blockedOn(loc: number, blocking: number): void {
+    this.ctx.mv.markHot(loc);
+    this.waited = true;
+    this.ctx.blockedOn(this.tx, this.inc, blocking);
   }
 }
-
-const NO_READS = { accounts: [], storage: [], blockHashes: [] };
 
 /** Streamed outcomes go out in batches of this many, or once the oldest is this old. */
 const STREAM_BATCH = 64;
@@ -671,29 +843,124 @@ export function deferredCreditRecipient(tx: Tx, coinbaseKey: string, precompiles
     if (to[i] !== tx.sender[i]) self = false;
   }
   if (self || (low && precompiles.has((to[18] << 8) | to[19]))) return null;
-  const key = bytesToKey(to);
+  const key = addressKeyAt(to, 0); // the string the Evm's reads will name it by (its hash computed once)
   return key === coinbaseKey ? null : key;
 }
 
-/** Takes the recipient's write out of a result: its balance change becomes the credit. */
-function takeCredit<R extends FullTxResult>(r: R, recipient: string): { result: R; credit?: bigint } {
-  const i = r.writeSet.findIndex((w) => w.address === recipient);
-  if (i < 0) return { result: r };
-  const w = r.writeSet[i];
+/** Takes the recipient's write out of a result (the Evm's, for this worker to change): its balance change becomes the credit. */
+function takeCredit(r: FullTxResult, recipient: string): bigint | undefined {
+  const ws = r.writeSet;
+  let i = 0;
+  while (i < ws.length && ws[i].address !== recipient) i++;
+  if (i === ws.length) return undefined;
+  const w = ws[i];
   if (w.deleted || !w.account || w.code !== undefined || w.storage.length > 0 || w.account.balance <= PLACEHOLDER) {
     throw new Error(`transfer recipient 0x${recipient} changed beyond a credit`);
   }
-  return { result: { ...r, writeSet: r.writeSet.filter((_, k) => k !== i) }, credit: w.account.balance - PLACEHOLDER };
+  ws.splice(i, 1);
+  return w.account.balance - PLACEHOLDER;
 }
 
-function amountWords(amount: bigint): Int32Array {
-  const out = new Int32Array(AV_WORDS);
-  writeBE(new Uint8Array(out.buffer), 4 * AV_BALANCE, amount);
-  return out;
-}
-
-function equal32(a: Uint8Array, at: number, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[at + i] !== b[i]) return false;
+/** Whether the code hash in the account words at words[at...] is `hash`. */
+function hashIs(words: Int32Array, at: number, hash: Uint8Array): boolean {
+  for (let i = 0; i < 8; i++) {
+    const j = 4 * i;
+    if (words[at + AV_CODE_HASH + i] !== (hash[j] | (hash[j + 1] << 8) | (hash[j + 2] << 16) | (hash[j + 3] << 24))) return false;
+  }
   return true;
+}
+
+/** An account as an execution read it: its resolved words are words[at...], `view` what the Evm is shown. */
+interface AccountRead {
+  words: Int32Array;
+  at: number;
+  view: AccountView | undefined;
+}
+
+/** A zero slot in MvSource's cache of slots read. */
+const ZERO = new Uint8Array(0);
+
+/** Resolved words of a missing account. */
+const NO_ACCOUNT = new Int32Array(RESOLVED_WORDS);
+
+/**
+ * The resolved account words of the execution in progress, in a buffer reused across
+ * executions (a typed array per read would be a separate allocation each).
+ */
+class WordSlab {
+  words = new Int32Array(RESOLVED_WORDS * 256);
+  private top = 0;
+
+  clear(): void {
+    this.top = 0;
+  }
+
+  /** Room for `n` words: where they start in `words`. A full buffer is replaced (reads before keep the old one). */
+  take(n: number): number {
+    if (this.top + n > this.words.length) {
+      this.words = new Int32Array(Math.max(2 * this.words.length, n));
+      this.top = 0;
+    }
+    const at = this.top;
+    this.top += n;
+    return at;
+  }
+}
+
+/**
+ * An execution's writes before they are recorded: location, entry kind and value
+ * words of each, in buffers reused across executions.
+ */
+class PendingWrites {
+  locs = new Int32Array(64);
+  kinds = new Int32Array(64);
+  /** Where each write's value starts in `vals`, and its words. */
+  starts = new Int32Array(64);
+  lengths = new Int32Array(64);
+  vals = new Int32Array(2048);
+  bytes = new Uint8Array(this.vals.buffer);
+  count = 0;
+  private top = 0;
+
+  clear(): void {
+    this.count = 0;
+    this.top = 0;
+  }
+
+  /** Adds a write of `n` value words, zeroed; returns where they start in `vals` (read `vals` and `bytes` after: they may grow). */
+  add(loc: number, kind: number, n: number): number {
+    const i = this.count++;
+    if (i === this.locs.length) {
+      this.locs = grown(this.locs, i);
+      this.kinds = grown(this.kinds, i);
+      this.starts = grown(this.starts, i);
+      this.lengths = grown(this.lengths, i);
+    }
+    const at = this.top;
+    this.top += n;
+    if (this.top > this.vals.length) {
+      this.vals = grown(this.vals, this.top);
+      this.bytes = new Uint8Array(this.vals.buffer);
+    }
+    this.locs[i] = loc;
+    this.kinds[i] = kind;
+    this.starts[i] = at;
+    this.lengths[i] = n;
+    this.vals.fill(0, at, at + n);
+    return at;
+  }
+
+  /** Adds a balance DELTA of `amount` at the ACCOUNT location `loc`. */
+  addAmount(loc: number, amount: bigint): void {
+    const at = this.add(loc, EK_DELTA, AV_WORDS);
+    writeBE(this.bytes, 4 * (at + AV_BALANCE), amount);
+  }
+}
+
+/** A copy of `a` with room for more than `needed` words. */
+function grown(a: Int32Array, needed: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(2 * a.length, needed + 1));
+  b.set(a);
+  return b;
 }
 

@@ -217,6 +217,15 @@ export class WorldState {
     return this.map.get(addr);
   }
 
+  /**
+   * Whether this state may still change the account object in place (it owns it). An
+   * object it does not own is shared with a copy, and no state changes it any more: a
+   * write clones it first. Caches keyed by account objects rely on this.
+   */
+  mayChange(addr: string): boolean {
+    return this.owned.has(addr);
+  }
+
   hasAccount(addr: string): boolean {
     return this.map.has(addr);
   }

@@ -4,19 +4,7 @@
 // costs about ten times a cache hit, and handing back the same string object also
 // lets V8 reuse its hash in the Map lookups that follow.
 
-const HEX_CODES = new Uint16Array(256); // two ASCII hex digits, little-endian, per byte
-for (let i = 0; i < 256; i++) {
-  const h = i.toString(16).padStart(2, '0');
-  HEX_CODES[i] = h.charCodeAt(0) | (h.charCodeAt(1) << 8);
-}
-const latin1 = new TextDecoder('latin1');
-const digits = new Uint16Array(32);
-const digitBytes = new Uint8Array(digits.buffer);
-
-function buildKey(b: Uint8Array, at: number, len: number): string {
-  for (let i = 0; i < len; i++) digits[i] = HEX_CODES[b[at + i]];
-  return latin1.decode(digitBytes.subarray(0, 2 * len));
-}
+import { hexKey } from '../util/hex.js';
 
 /** A direct-mapped cache of keys of one byte length. */
 class KeyCache {
@@ -44,7 +32,7 @@ class KeyCache {
       if (i === len) return k;
     }
     for (let i = 0; i < len; i++) cached[o + i] = b[at + i];
-    return (this.keys[h] = buildKey(b, at, len));
+    return (this.keys[h] = hexKey(b, at, len));
   }
 }
 
