@@ -90,7 +90,8 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
   const evm = await Evm.create();
   const pool = await NodeWorkerPool.forLanes(workers);
   const threads = await NodeWorkerPool.create(workers, { streamCommit: false });
-  const single = await NodeWorkerPool.create(1, { streamCommit: false });
+  // One worker thread, the commit beside it (streamed), the main thread executing nothing.
+  const single = await NodeWorkerPool.create(1, { streamCommit: true });
   const rows: ParallelBenchRow[] = [];
   try {
     console.log(`\n## parallel blocks (Block-STM), ${workers} lanes (the main thread and ${workers - 1} worker thread${workers === 2 ? '' : 's'}) on ${availableParallelism()} cores; medians of ${runs} alternating runs after a warm-up`);
@@ -123,7 +124,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
         ['parallel', () => parRun(pool, {})],
         ['forced', () => parRun(pool, { force: true, adaptive: false })],
         ['threads', () => parRun(threads, { force: true, adaptive: false })],
-        ['one worker', () => parRun(single, { force: true })],
+        ['one worker', () => parRun(single, { force: true, callerLane: false })],
       ];
       // The configurations alternate, so that drift in the machine's load hits them alike.
       const results = new Map<string, Run[]>(configs.map(([name]) => [name, []]));

@@ -3,7 +3,7 @@
 import * as C from '../../assembly/shared/config.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import type { WorldState } from '../state/world.js';
-import { EMPTY_CODE_HASH } from '../state/world.js';
+import { EMPTY_CODE_HASH, accountWith } from '../state/world.js';
 
 /** Every location read from outside the transaction, in first-read order (keys as in WorldState). */
 export interface ReadSet {
@@ -72,21 +72,27 @@ export function applyWriteSet(state: WorldState, ws: WriteSet): void {
       state.deleteAccount(w.address);
       continue;
     }
-    if (w.account) {
-      const prev = state.getAccount(w.address);
-      const keepStorage = prev && !w.storageCleared;
-      const code = w.code ?? (prev && equalHash(prev.codeHash, w.account.codeHash) ? prev.code : new Uint8Array(0));
-      state.putAccount(w.address, {
-        nonce: w.account.nonce,
-        balance: w.account.balance,
-        code,
-        codeHash: code.length === 0 ? EMPTY_CODE_HASH : w.account.codeHash,
-        storage: keepStorage ? prev.storage : new Map(),
-      });
+    const next = w.account;
+    if (next) {
+      // Changed in place (getAccount clones a shared account first): no second object per write.
+      const a = state.getAccount(w.address);
+      if (a === undefined) {
+        const code = w.code ?? NO_CODE;
+        state.putAccount(w.address, accountWith(next.nonce, next.balance, code, code.length === 0 ? EMPTY_CODE_HASH : next.codeHash));
+      } else {
+        const code = w.code ?? (equalHash(a.codeHash, next.codeHash) ? a.code : NO_CODE);
+        a.nonce = next.nonce;
+        a.balance = next.balance;
+        a.code = code;
+        a.codeHash = code.length === 0 ? EMPTY_CODE_HASH : next.codeHash;
+        if (w.storageCleared) state.clearStorage(w.address);
+      }
     }
     for (const [slot, value] of w.storage) state.putStorage(w.address, slot, value);
   }
 }
+
+const NO_CODE = new Uint8Array(0);
 
 function equalHash(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;

@@ -106,6 +106,11 @@ export function createAccount(fields: Partial<Omit<Account, 'codeHash'>> = {}): 
   };
 }
 
+/** A new account with empty storage, its code hash as given (computed by the caller). */
+export function accountWith(nonce: bigint, balance: bigint, code: Uint8Array, codeHash: Uint8Array): Account {
+  return { nonce, balance, code, codeHash, storage: new StorageMap() };
+}
+
 function toStorageMap(m: Map<string, Uint8Array> | undefined): StorageMap {
   if (m instanceof StorageMap) return m;
   const s = new StorageMap();

@@ -8,10 +8,16 @@ const MIN_BLOB_BASE_FEE = 1n;
 const VERSIONED_HASH_VERSION_KZG = 0x01;
 const MAX_NONCE = (1n << 64n) - 1n; // EIP-2681
 
+/** Zero bytes in `data` (counted as a number: a bigint per byte allocates). */
+function zeroBytes(data: Uint8Array): bigint {
+  let zeros = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] === 0) zeros++;
+  return BigInt(zeros);
+}
+
 export function intrinsicGas(tx: Tx, fork: Fork): bigint {
   let gas = tx.to === null ? fork.txCreateGas : fork.txGas;
-  let zeros = 0n;
-  for (const b of tx.data) if (b === 0) zeros++;
+  const zeros = zeroBytes(tx.data);
   gas += zeros * fork.txDataZeroGas + (BigInt(tx.data.length) - zeros) * fork.txDataNonZeroGas;
   if (tx.to === null) gas += ((BigInt(tx.data.length) + 31n) / 32n) * fork.initcodeWordGas; // EIP-3860
   for (const e of tx.accessList) gas += fork.accessListAddressGas + BigInt(e.storageKeys.length) * fork.accessListKeyGas;
@@ -22,8 +28,7 @@ export function intrinsicGas(tx: Tx, fork: Fork): bigint {
 /** EIP-7623: the least gas a transaction is charged, from its calldata tokens (0 before Prague). */
 export function floorGas(tx: Tx, fork: Fork): bigint {
   if (fork.floorTokenGas === 0n) return 0n;
-  let zeros = 0n;
-  for (const b of tx.data) if (b === 0) zeros++;
+  const zeros = zeroBytes(tx.data);
   const tokens = zeros + (BigInt(tx.data.length) - zeros) * 4n;
   return fork.txGas + tokens * fork.floorTokenGas;
 }
