@@ -12,7 +12,7 @@ const evm = await Evm.create();
 const sequentialState = fixture.preState.copy();
 const sequential = executeBlock(evm, sequentialState, block, opts);
 
-const pool = await NodeWorkerPool.create(2); // once per process: threads, one WASM instance each
+const pool = await NodeWorkerPool.forLanes(2); // once per process: this thread and one worker thread, one WASM instance each
 const parallelState = fixture.preState.copy();
 const parallel = await executeBlockParallel(pool, evm, parallelState, block, opts);
 await pool.close();
