@@ -67,12 +67,41 @@ export function logsBloom(logs: Log[]): Uint8Array {
  * 2048-bit big-endian number, so bit i lives in byte 255 - (i >> 3).
  */
 export function addToBloom(bloom: Uint8Array, item: Uint8Array): void {
-  const h = keccak256View(item);
+  const n = item.length;
+  if (n === 0 || n > CACHED_MAX) {
+    setBloomBits(bloom, keccak256View(item));
+    return;
+  }
+  // Contracts and event signatures repeat from log to log: their bits come from a small
+  // direct-mapped cache (a comparison of at most 32 bytes instead of a keccak).
+  const slot = (item[n - 1] ^ (item[n - 2 < 0 ? 0 : n - 2] << 1) ^ (item[0] << 2) ^ (item[n >> 1] << 3) ^ n) & (CACHE_ENTRIES - 1);
+  const at = slot * CACHED_MAX;
+  let hit = cachedLength[slot] === n;
+  for (let i = 0; hit && i < n; i++) if (cachedItems[at + i] !== item[i]) hit = false;
+  if (!hit) {
+    const h = keccak256View(item);
+    for (let i = 0; i < 3; i++) cachedBits[3 * slot + i] = ((h[2 * i] << 8) | h[2 * i + 1]) & 2047;
+    cachedItems.set(item, at);
+    cachedLength[slot] = n;
+  }
+  for (let i = 0; i < 3; i++) {
+    const bit = cachedBits[3 * slot + i];
+    bloom[255 - (bit >> 3)] |= 1 << (bit & 7);
+  }
+}
+
+function setBloomBits(bloom: Uint8Array, h: Uint8Array): void {
   for (let i = 0; i < 6; i += 2) {
     const bit = ((h[i] << 8) | h[i + 1]) & 2047;
     bloom[255 - (bit >> 3)] |= 1 << (bit & 7);
   }
 }
+
+const CACHE_ENTRIES = 256;
+const CACHED_MAX = 32;
+const cachedItems = new Uint8Array(CACHE_ENTRIES * CACHED_MAX);
+const cachedLength = new Uint8Array(CACHE_ENTRIES); // 0: empty
+const cachedBits = new Uint16Array(CACHE_ENTRIES * 3);
 
 /** ORs `src` into `dst` (a block's bloom is the union of its receipts' blooms). */
 export function orBloom(dst: Uint8Array, src: Uint8Array): void {
