@@ -119,7 +119,8 @@ function toStorageMap(m: Map<string, Uint8Array> | undefined): StorageMap {
 }
 
 function cloneAccount(a: Account): Account {
-  const storage = new StorageMap(a.storage);
+  // (Map's constructor takes the iterator protocol even for an empty map: most accounts have no storage.)
+  const storage = a.storage.size === 0 ? new StorageMap() : new StorageMap(a.storage);
   // Same contents: the trie and the slots written since carry over (tries are immutable).
   if (a.storage instanceof StorageMap) {
     storage.trie = a.storage.trie;
