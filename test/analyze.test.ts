@@ -149,7 +149,7 @@ test('lanes block --workers N --json: sequential and parallel side by side', () 
     assert.ok(b.mode === 'parallel' || typeof b.reason === 'string');
     assert.ok(Math.abs((b.speedup as number) - (b.sequentialMs as number) / (b.parallelMs as number)) < 0.01);
   }
-  assert.match(r.stderr, /peak resident memory [\d.]+ MiB, largest worker WASM memory [\d.]+ MiB/);
+  assert.match(r.stderr, /peak resident memory [\d.]+ MiB, largest worker thread WASM memory [\d.]+ MiB/);
 });
 
 test('lanes block --runs needs a positive integer', () => {

@@ -40,7 +40,7 @@ export const BLOCKS_USAGE = `  lanes blocktest [--run REGEX] [--json] [--workers
                        (a block that differs fails); small blocks and N = 1 still
                        run sequentially, and the reason is shown. The summary
                        gives the peak resident memory and the largest WASM memory
-                       of a worker.
+                       of a worker thread.
         --analyze      record each transaction's read and write sets and time,
                        and print the dependency graph's edges, its critical path
                        and the predicted speedup on 2, 4, 8, 16 and 32 workers (a
@@ -372,10 +372,10 @@ function comparedSummary(rows: BlockRow[], workers: number): string {
   const mean = cs.reduce((s, c) => s + c.sequentialMs / c.parallelMs, 0) / cs.length;
   const wasm = cs.reduce((m, c) => Math.max(m, c.parallel.stats.wasmMemoryBytes), 0);
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
-  return `[block] ${workers} worker${workers === 1 ? '' : 's'}: ${par} block${par === 1 ? '' : 's'} in parallel, ${cs.length - par} sequentially; ` +
+  return `[block] ${workers} lane${workers === 1 ? '' : 's'}: ${par} block${par === 1 ? '' : 's'} in parallel, ${cs.length - par} sequentially; ` +
     `sequential ${(seqMs / 1000).toFixed(2)}s, parallel ${(parMs / 1000).toFixed(2)}s` +
     (cs.length > 0 ? ` (${(seqMs / parMs).toFixed(2)}x overall, mean ${mean.toFixed(2)}x per block); ` : '; ') +
-    `peak resident memory ${mib(process.resourceUsage().maxRSS * 1024)}, largest worker WASM memory ${mib(wasm)}`;
+    `peak resident memory ${mib(process.resourceUsage().maxRSS * 1024)}, largest worker thread WASM memory ${mib(wasm)}`;
 }
 
 function pad(s: string, n: number, right = false): string {

@@ -62,7 +62,7 @@ export interface ParallelReport {
   feesDeferred: boolean;
   /** Summed over the lanes. */
   stats: WorkerStats;
-  /** The calling thread's own share, where it was a lane (callerLane). */
+  /** The calling thread's own share, where it was a lane (callerLane); its wasmMemoryBytes is not in `stats`. */
   callerStats?: WorkerStats;
   /**
    * Milliseconds: pre-state capture and snapshot, Block-STM run (or the sequential
@@ -349,7 +349,9 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
     why = poolFailure(e);
   }
   if (lane !== null) {
-    addStats(stats, lane.stats);
+    // stats.wasmMemoryBytes stays the worker threads' largest: the calling thread's Evm
+    // also serves sequential blocks, and its code cache keeps their contracts.
+    addStats(stats, { ...lane.stats, wasmMemoryBytes: 0 });
     callerStats = lane.stats;
     // As settle() does for the workers: a give-up says the most, then an error; 'stopped' follows another's failure.
     const f = lane.failure;
