@@ -16,8 +16,9 @@ import * as W from '../src/parallel/workloads.js';
 import { assertSameOutcome, parallelOutcome, sequentialOutcome, type ParallelOutcome } from './support/parallel-compare.js';
 import { P_FIRED, armFault, createFaultPlan, type Fault } from './support/faults.js';
 
-// A transaction of these workloads has a gas limit of ~110,000: with these limits the
-// watchdog allows an execution 300 + 1,100 ms, and a block with none in execution 300 ms.
+// A faulty block's transactions have a gas limit of 250,000 (the blocks after them
+// ~110,000-115,000): with these limits the watchdog allows an execution 300 + 2,500 ms
+// (300 + 1,100 ms), and a block with none in execution 300 ms.
 const WATCHDOG = { stallMs: 300, minGasPerMs: 100 };
 const WORKERS = 2;
 // The streamed commit (the default where workers leave the main thread a core) has the
@@ -60,6 +61,11 @@ async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
   }
 }
 
+/** 24 calls of ~250,000 gas (1,500 hashes each). */
+function faultyBlock(): W.Workload {
+  return W.independentWorkload(24, 1500);
+}
+
 const faults: [Fault, RegExp][] = [
   ['exit', /worker pool failed \(Block-STM worker \d exited \(code 70\).*replaced\)/],
   ['throw', /parallel execution failed \(Error: injected fault in executeTx\)/],
@@ -69,11 +75,11 @@ const faults: [Fault, RegExp][] = [
 
 for (const [fault, reason] of faults) {
   test(`a worker fault (${fault}) leaves the block correct, and the pool runs the next block in parallel`, async () => {
-    // Heavy enough that the workers, not only the committing thread's lane, run the
-    // sixth execution: 250,000 gas each, the watchdog fires after ~2.8 s; an undetected
-    // hang would not return at all.
-    const block = W.independentWorkload(16, 1500);
-    armFault(plan, fault, 5);
+    // The fault fires at the worker threads' third execution: the committing thread's lane
+    // executes too (uncounted), so the block is long enough for the workers to get there.
+    // 250,000 gas each: the watchdog fires after ~2.8 s; an undetected hang would not return.
+    const block = faultyBlock();
+    armFault(plan, fault, 2);
     const faulty = await within(15_000, run(block, `${fault}: the faulty block`), `${fault}: the faulty block`);
     assert.ok(Atomics.load(plan, P_FIRED) !== 0, `${fault}: the fault did not fire`);
     assert.is(faulty!.mode, 'sequential', `${fault}: a block whose worker failed cannot have run in parallel`);
@@ -86,9 +92,9 @@ for (const [fault, reason] of faults) {
 }
 
 test('a slow transaction is not taken for a stuck one: its gas buys it time', async () => {
-  // 600 ms without progress is twice the stall limit, but within the 1,400 ms a 110,000-gas transaction is allowed.
-  armFault(plan, 'slow', 5, 600);
-  const report = await run(W.independentWorkload(16, 100), 'slow');
+  // 600 ms without progress is twice the stall limit, but within the 2,800 ms a 250,000-gas transaction is allowed.
+  armFault(plan, 'slow', 2, 600);
+  const report = await run(faultyBlock(), 'slow');
   assert.ok(Atomics.load(plan, P_FIRED) !== 0, 'the slow execution did not happen');
   assert.is(report!.mode, 'parallel', report!.reason);
 });
