@@ -165,6 +165,17 @@ test('a fully dependent block may be given up early for sequential execution', a
   if (defersFees) assert.is(ind.parallel.mode, 'parallel', ind.parallel.reason);
 });
 
+test('a block the probe finds light runs sequentially, the probe\'s transactions committed as they ran', async () => {
+  for (const w of [W.independentWorkload(40, 20), W.mixedWorkload(60, 6, 20)]) {
+    const opts: ExecuteOptions = { fork: w.fork, requireSystemContracts: false };
+    const seq = sequential(w.pre, (s) => executeBlock(evm, s, w.block, opts));
+    const par = await parallel(w.pre, (s) => executeBlockParallel(pools.get(2)!, evm, s, w.block, opts));
+    same(seq, par, `${w.name}, probed`);
+    assert.is(par.report!.mode, 'sequential');
+    assert.match(par.report!.reason ?? '', /light transactions: the first \d+ took/);
+  }
+});
+
 test('falls back to sequential execution, and says why', async () => {
   const w = W.independentWorkload(20, 50);
   const one = await executeBlockParallel(pools.get(1)!, evm, w.pre.copy(), w.block, { fork: w.fork });

@@ -123,9 +123,10 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
   const workers = (pool?.size ?? 1) + (callerLane ? 1 : 0);
   const n = txs.length;
   const begin = performance.now();
-  const sequential = (reason: string, stats = emptyStats()) => {
+  /** The block run sequentially; `probed`: the probe's results, committed as they are instead of run again. */
+  const sequential = (reason: string, stats = emptyStats(), probed: FullTxResult[] = []) => {
     const t0 = performance.now();
-    const result = drive(evm, 'sequential');
+    const result = drive(probed.length === 0 ? evm : afterProbe(evm, txs, probed), 'sequential');
     const timings = { snapshotMs: 0, executeMs: performance.now() - t0, commitMs: 0, abandonedMs: t0 - begin };
     const parallel: ParallelReport = { mode: 'sequential', reason, workers, feesDeferred: false, stats, timings };
     return { result, parallel };
@@ -169,7 +170,7 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
   const kept = probe > 1 ? [...probeMs].sort((a, b) => a - b).slice(0, -1) : probeMs;
   const micros = probe === 0 ? Infinity : (1000 * kept.reduce((x, y) => x + y, 0)) / kept.length;
   if (micros < LIGHT_MICROS) {
-    return sequential(`light transactions: the first ${probe} took ${Math.round(micros)} us each on average (the slowest left out), below ${LIGHT_MICROS}`);
+    return sequential(`light transactions: the first ${probe} took ${Math.round(micros)} us each on average (the slowest left out), below ${LIGHT_MICROS}`, undefined, probed);
   }
   const snapshot = serializeSnapshot(start.state);
   const t1 = performance.now();
@@ -193,7 +194,7 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
     return sequential(`${poolFailure(e)}; ran sequentially`, stats);
   }
   const t2 = performance.now();
-  const result = drive(replayer(evm, txs, outcomes), 'replay');
+  const result = drive(inBlockOrder(evm, txs, (i, state, env, tx, fork) => commitOutcome(state, env, tx, fork, outcomes[i])), 'replay');
   const t3 = performance.now();
   return {
     result,
@@ -320,10 +321,7 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
   };
   let result: R;
   try {
-    let next = 0;
-    result = drive(standIn(evm, (state, env, tx, fork) => {
-      const i = next++;
-      if (txs[i] !== tx) throw new Error(`replay out of order at transaction ${i}`);
+    result = drive(inBlockOrder(evm, txs, (i, state, env, tx, fork) => {
       if (i < probe) return commitOutcome(state, env, tx, fork, { tx: i, result: probed[i] });
       const o = failed ? null : final(i - probe);
       if (o === null) {
@@ -383,14 +381,20 @@ class Captured {
   constructor(readonly state: WorldState, readonly env: BlockEnv, readonly fork: Fork) {}
 }
 
-/** An Evm for executeBlock whose runTx commits the parallel outcomes in block order. */
-function replayer(evm: Evm, txs: Tx[], outcomes: TxOutcome[]): Evm {
+/** An Evm for executeBlock whose runTx hands each transaction, with its index, to `commit` (they come in block order). */
+function inBlockOrder(evm: Evm, txs: Tx[], commit: (i: number, state: WorldState, env: BlockEnv, tx: Tx, fork: Fork) => FullTxResult): Evm {
   let next = 0;
   return standIn(evm, (state, env, tx, fork) => {
     const i = next++;
     if (txs[i] !== tx) throw new Error(`replay out of order at transaction ${i}`);
-    return commitOutcome(state, env, tx, fork, outcomes[i]);
+    return commit(i, state, env, tx, fork);
   });
+}
+
+/** An Evm for executeBlock that commits the probe's results, then runs the other transactions. */
+function afterProbe(evm: Evm, txs: Tx[], probed: FullTxResult[]): Evm {
+  return inBlockOrder(evm, txs, (i, state, env, tx, fork) =>
+    i < probed.length ? commitOutcome(state, env, tx, fork, { tx: i, result: probed[i] }) : evm.runTx(state, env, tx, fork));
 }
 
 /** Applies an outcome (its write set, then its deferred credits) as runTx would have, and returns its result. */
