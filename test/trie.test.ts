@@ -184,4 +184,18 @@ if (!existsSync(validBlocks)) {
   });
 }
 
+test('orderedTrieRoot (keys in byte order without a sort) equals the trie of RLP(i) keys built generally', () => {
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  for (const n of [1, 2, 127, 128, 129, 255, 256, 257, 1000, 66000]) {
+    const values = Array.from({ length: n }, () => {
+      const v = new Uint8Array(next() % 70);
+      for (let k = 0; k < v.length; k++) v[k] = next() & 0xff;
+      return v; // some empty: absent
+    });
+    const general = trieRoot(values.map((v, i) => [RLP.encode(i), v] as [Uint8Array, Uint8Array]));
+    assert.is(hex(orderedTrieRoot(values)), hex(general), `${n} values`);
+  }
+});
+
 test.run();

@@ -35,18 +35,27 @@ export function secureTrieRoot(entries: Iterable<[Uint8Array, Uint8Array]>): Uin
 
 /** Root of the trie with key RLP(i) for the i-th value (transactions, receipts, withdrawals). */
 export function orderedTrieRoot(values: Uint8Array[]): Uint8Array {
-  const changes = new Map<string, Uint8Array>();
-  for (let i = 0; i < values.length; i++) changes.set(bytesToKey(rlpIndex(i)), values[i]);
-  return Trie.EMPTY.update(changes).root().slice();
+  // The keys in byte order without a sort: RLP(1..127) are single bytes below RLP(0) =
+  // 0x80, and from 128 on RLP(i) grows with i (0x81 xx, 0x82 xx xx, ...).
+  const keys: string[] = [];
+  const present: Uint8Array[] = [];
+  const add = (i: number) => {
+    if (values[i].length === 0) return; // absent
+    keys.push(rlpIndexKey(i));
+    present.push(values[i]);
+  };
+  for (let i = 1; i < Math.min(values.length, 0x80); i++) add(i);
+  if (values.length > 0) add(0);
+  for (let i = 0x80; i < values.length; i++) add(i);
+  return Trie.ofSorted(keys, present).root().slice();
 }
 
-/** RLP of a non-negative integer index (0 -> 0x80). */
-function rlpIndex(i: number): Uint8Array {
-  if (i === 0) return EMPTY_STRING_RLP;
-  if (i < 0x80) return Uint8Array.of(i);
-  const bytes: number[] = [];
-  for (let t = i; t > 0; t = Math.floor(t / 256)) bytes.unshift(t & 0xff);
-  return Uint8Array.of(0x80 + bytes.length, ...bytes);
+/** RLP of a non-negative integer index (0 -> 0x80), as a key (hex). */
+function rlpIndexKey(i: number): string {
+  if (i === 0) return '80';
+  let digits = i.toString(16);
+  if (digits.length & 1) digits = '0' + digits;
+  return i < 0x80 ? digits : (0x80 + digits.length / 2).toString(16) + digits;
 }
 
 /** An immutable Merkle-Patricia trie over hex-string keys (an even number of digits) and encoded values. */
@@ -70,6 +79,11 @@ export class Trie {
     }
     const top = update(this.top, keys, values, 0, keys.length, 0);
     return top === this.top ? this : new Trie(top);
+  }
+
+  /** The trie of sorted distinct `keys` (lowercase hex) and their non-empty values. */
+  static ofSorted(keys: string[], values: Uint8Array[]): Trie {
+    return keys.length === 0 ? Trie.EMPTY : new Trie(build(keys, values, 0, keys.length, 0));
   }
 
   /** The value of `key`, or null if absent. */
