@@ -208,19 +208,35 @@ export interface FixtureResult {
   reason: string | null;
 }
 
-/** Executes a fixture's block on a copy of its pre-state and checks it against `expected`. */
-export function runBlockFixture(evm: Evm, f: BlockFixture): FixtureResult {
+/** What runBlockFixture does before it starts its clock: the state to run on, and the transactions root's check. */
+export interface PreparedFixture {
+  state: WorldState;
+  /** null: no expected transactions root. */
+  transactionsRootMatch: boolean | null;
+}
+
+export function prepareBlockFixture(f: BlockFixture): PreparedFixture {
+  const transactionsRootMatch = f.expected.transactionsRoot === undefined
+    ? null
+    : equalBytes(transactionsRoot(f.transactions.map(encodeFixtureTx)), f.expected.transactionsRoot);
+  return { state: f.preState.copy(), transactionsRootMatch };
+}
+
+/**
+ * Executes a fixture's block on a copy of its pre-state and checks it against
+ * `expected`. `prepared` (default: prepared here) is consumed: its state is executed on.
+ * timeMs is the execution's alone, not the preparation's.
+ */
+export function runBlockFixture(evm: Evm, f: BlockFixture, prepared: PreparedFixture = prepareBlockFixture(f)): FixtureResult {
   const number = f.header.number;
-  const state = f.preState.copy();
+  const state = prepared.state;
   const written = new Set<string>(); // "addr:slot" written earlier in the block
   const fresh = new Set<string>(); // accounts whose storage the block recreated or deleted
   const missing: string[] = [];
   const blockHash = (n: bigint) => f.blockHashes.get(n);
 
   const base = { file: f.file, number, fork: f.fork.name, transactions: f.transactions.length, expectedGasUsed: f.expected.gasUsed };
-  const txRoot = f.expected.transactionsRoot === undefined
-    ? null
-    : equalBytes(transactionsRoot(f.transactions.map(encodeFixtureTx)), f.expected.transactionsRoot);
+  const txRoot = prepared.transactionsRootMatch;
 
   const t0 = performance.now();
   let r;
