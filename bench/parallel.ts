@@ -57,6 +57,8 @@ export interface ParallelBenchRow {
   threads: { ms: number; speedup: number; report: ParallelReport };
   /** One worker through the parallel path (force): its cost over plain sequential execution. */
   oneWorker: { ms: number; overhead: number };
+  /** One worker through the executor as shipped, which then runs the block sequentially: the cost of that path. */
+  oneWorkerShipped: { ms: number; overhead: number };
   predicted: { workers: number; speedup: number }[];
 }
 
@@ -98,8 +100,9 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
     console.log('speedup = sequential / parallel time of the block (executeBlock vs executeBlockParallel, fee recipient included, the final state');
     console.log('root left out of both: it is the same serial work on the main thread either way); forced = Block-STM without fallbacks; ' +
       `${workers} thr = forced on ${workers} worker threads, committing after them; 1w ovh = one worker thread through the parallel path (force) over`);
-    console.log('sequential; predicted = --analyze\'s list schedule of the dependency graph (transaction execution only).\n');
-    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', `${workers} thr`, '1w ovh',
+    console.log('sequential, and (shipped) through the executor as shipped, which runs a one-worker block sequentially; predicted = --analyze\'s list');
+    console.log('schedule of the dependency graph (transaction execution only).\n');
+    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', `${workers} thr`, '1w ovh', '1w shipped',
       'pred 2/8/32', 'notes'];
     console.log(head.join(' | '));
     for (const bw of benchWorkloads(opts.quick)) {
@@ -125,6 +128,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
         ['forced', () => parRun(pool, { force: true, adaptive: false })],
         ['threads', () => parRun(threads, { force: true, adaptive: false })],
         ['one worker', () => parRun(single, { force: true, callerLane: false })],
+        ['one worker, shipped', () => parRun(single, { callerLane: false })],
       ];
       // The configurations alternate, so that drift in the machine's load hits them alike.
       const results = new Map<string, Run[]>(configs.map(([name]) => [name, []]));
@@ -139,7 +143,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
           if (i >= 0) results.get(name)!.push(r);
         }
       }
-      const [s, p, f, th, one] = configs.map(([name]) => median(results.get(name)!));
+      const [s, p, f, th, one, oneShipped] = configs.map(([name]) => median(results.get(name)!));
       const analysis = analyzeBlock(evm, w.pre, w.block, { fork: w.fork }, opts.quick ? 1 : 3);
       const row: ParallelBenchRow = {
         label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
@@ -148,6 +152,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
         forced: { ms: f.ms, speedup: s.ms / f.ms, report: f.report! },
         threads: { ms: th.ms, speedup: s.ms / th.ms, report: th.report! },
         oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
+        oneWorkerShipped: { ms: oneShipped.ms, overhead: oneShipped.ms / s.ms - 1 },
         predicted: analysis.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
       };
       rows.push(row);
@@ -176,10 +181,14 @@ function formatRow(r: ParallelBenchRow): string {
     r.target === undefined ? '' : `>=${r.target}x ${r.meetsTarget ? 'met' : 'NOT met'}${p.mode === 'sequential' ? ' (ran sequentially)' : ''}`,
     reexec(p), p.mode === 'parallel' ? String(p.stats.validationAborts + p.stats.dependencyAborts) : '-',
     `${r.forced.speedup.toFixed(2)}x`, reexec(r.forced.report), `${r.threads.speedup.toFixed(2)}x`,
-    `${r.oneWorker.overhead >= 0 ? '+' : ''}${(r.oneWorker.overhead * 100).toFixed(0)}%`,
+    percent(r.oneWorker.overhead), percent(r.oneWorkerShipped.overhead),
     r.predicted.map((x) => x.speedup.toFixed(2)).join(' / '),
     notes,
   ].join(' | ');
+}
+
+function percent(x: number): string {
+  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 }
 
 function median<M extends { ms: number }>(xs: M[]): M {
