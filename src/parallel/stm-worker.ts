@@ -720,15 +720,8 @@ class MvSource implements StateSource {
     const ctx = this.ctx;
     if (this.deferring && address === ctx.coinbaseKey) this.sawCoinbase = true;
     const loc = ctx.accountLoc(address);
-    const meta = MvMemory.metaOf(loc);
+    this.read(Q_ACCOUNT, address, loc, MvMemory.metaOf(loc));
     const scratch = ctx.scratchAccount;
-    this.beforeRead(address, loc);
-    for (;;) {
-      const blocking = ctx.mv.readAccount(loc, meta, this.tx, scratch);
-      if (blocking === RESOLVED) break;
-      this.blockedOn(loc, blocking);
-    }
-    this.reads.add(Q_ACCOUNT, loc, meta, scratch, RESOLVED_WORDS);
     const slab = ctx.resolved;
     const at = slab.take(RESOLVED_WORDS);
     const words = slab.words;
@@ -740,16 +733,8 @@ class MvSource implements StateSource {
 
   /** Whether the account (at ACCOUNT location `loc`) has no code (a read of its code only, which balance deltas do not affect). */
   codeless(address: string, loc: number): boolean {
-    const ctx = this.ctx;
-    const out = ctx.scratchCode; // the read log keeps a copy
-    this.beforeRead(address, loc);
-    for (;;) {
-      const blocking = ctx.mv.readCode(loc, this.tx, out);
-      if (blocking === RESOLVED) break;
-      this.blockedOn(loc, blocking);
-    }
-    this.reads.add(Q_CODE, loc, 0, out, 9);
-    return out[0] === 0;
+    this.read(Q_CODE, address, loc, 0);
+    return this.ctx.scratchCode[0] === 0;
   }
 
   storage(address: string, slot: string): Uint8Array | undefined {
@@ -759,16 +744,9 @@ class MvSource implements StateSource {
     const slots = (this.slots ??= new Map());
     const seen = slots.get(loc);
     if (seen !== undefined) return seen === ZERO ? undefined : seen;
-    const meta = MvMemory.metaOf(locs.account);
+    this.read(Q_STORAGE, address, loc, MvMemory.metaOf(locs.account));
     const v = ctx.scratchValue;
     const v32 = ctx.scratchValue32;
-    this.beforeRead(address, loc);
-    for (;;) {
-      const blocking = ctx.mv.readStorage(loc, meta, this.tx, v);
-      if (blocking === RESOLVED) break;
-      this.blockedOn(loc, blocking);
-    }
-    this.reads.add(Q_STORAGE, loc, meta, v32, 8);
     let zero = true;
     for (let i = 0; i < 8; i++) if (v32[i] !== 0) zero = false;
     if (zero) {
@@ -778,6 +756,27 @@ class MvSource implements StateSource {
     const out = v.slice();
     slots.set(loc, out);
     return out;
+  }
+
+  /**
+   * Reads location `loc` of `address` as this transaction sees it into the context's
+   * scratch for its kind (Q_ACCOUNT: scratchAccount; Q_STORAGE: scratchValue; Q_CODE:
+   * scratchCode), waiting for or abandoning on an ESTIMATE, and logs the value read.
+   * `meta`: the account's META location (0 for code).
+   */
+  private read(kind: typeof Q_ACCOUNT | typeof Q_STORAGE | typeof Q_CODE, address: string, loc: number, meta: number): void {
+    const ctx = this.ctx;
+    const mv = ctx.mv;
+    this.beforeRead(address, loc);
+    for (;;) {
+      const blocking = kind === Q_STORAGE ? mv.readStorage(loc, meta, this.tx, ctx.scratchValue)
+        : kind === Q_ACCOUNT ? mv.readAccount(loc, meta, this.tx, ctx.scratchAccount) : mv.readCode(loc, this.tx, ctx.scratchCode);
+      if (blocking === RESOLVED) break;
+      this.blockedOn(loc, blocking);
+    }
+    if (kind === Q_STORAGE) this.reads.add(Q_STORAGE, loc, meta, ctx.scratchValue32, 8);
+    else if (kind === Q_ACCOUNT) this.reads.add(Q_ACCOUNT, loc, meta, ctx.scratchAccount, RESOLVED_WORDS);
+    else this.reads.add(Q_CODE, loc, 0, ctx.scratchCode, 9);
   }
 
   /** Before the first read of a hot location of `address`: waits for its likely writers. */
