@@ -17,6 +17,9 @@ import { encodeLogs, logsBloom } from '../src/state/logs.js';
 import * as W from '../src/parallel/workloads.js';
 import { forkByName } from '../src/fork/table.js';
 import { vectorsDir } from '../src/util/vectors.js';
+import { logsBloomOf, receiptsRoot, type Receipt } from '../src/block/receipt.js';
+import type { Log } from '../src/state/logs.js';
+import { ReceiptLeaves, ReceiptsFeed, acquireReceiptsBuffer, releaseReceiptsBuffer } from '../src/parallel/receipts.js';
 
 const TX_FIELDS = ['type', 'sender', 'nonce', 'gasLimit', 'to', 'value', 'data', 'gasPrice', 'maxFeePerGas', 'maxPriorityFeePerGas', 'accessList',
   'maxFeePerBlobGas', 'blobVersionedHashes', 'authorizationList'] as const;
@@ -93,6 +96,62 @@ test('outcomes: results of executed blocks (logs, creations, self-destructs, rev
 test('outcomes: an unknown result field is refused, not dropped', () => {
   const result = { status: 'success', gasUsed: 1n, output: new Uint8Array(0), logs: [], readSet: { accounts: [], storage: [], blockHashes: [] }, writeSet: [], extra: 1 };
   assert.throws(() => encodeOutcomes([{ tx: 0, result: result as unknown as TxOutcome['result'] }]), /unknown result field extra/);
+});
+
+// The receipts root hashed beside the commit (src/parallel/receipts.ts), its two sides
+// driven here in one thread so that who hashes which leaf is fixed.
+function receiptsOf(n: number, seed: number): Receipt[] {
+  let x = seed;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const bytes = (len: number) => Uint8Array.from({ length: len }, () => next() & 0xff);
+  let gas = 0n;
+  return Array.from({ length: n }, (_, i) => {
+    // Mostly no logs; now and then a large one (beyond the buffer's share per receipt).
+    const logs: Log[] = next() % 4 === 0 ? [] : Array.from({ length: 1 + (next() % 3) }, () => ({ address: bytes(20), topics: [bytes(32), bytes(32)], data: bytes(i % 97 === 5 ? 3000 : next() % 100) }));
+    gas += BigInt(21000 + (next() % 100000));
+    return { type: i % 3, status: next() % 5 === 0 ? 0 : 1, cumulativeGasUsed: gas, logs, logsBloom: logsBloomOf(logs) } as Receipt;
+  });
+}
+
+function feed(receipts: Receipt[], buffer: SharedArrayBuffer): ReceiptsFeed {
+  const f = new ReceiptsFeed(buffer);
+  let before = 0n;
+  for (const r of receipts) {
+    f.add(r.type, r.status === 1, r.cumulativeGasUsed - before, r.logs);
+    before = r.cumulativeGasUsed;
+  }
+  return f;
+}
+
+test('receipts hashed beside the commit: the root of receiptsRoot(), whoever hashed which leaf', () => {
+  for (const n of [1, 2, 17, 200, 1500]) {
+    const receipts = receiptsOf(n, n);
+    const expected = Buffer.from(receiptsRoot(receipts)).toString('hex');
+    for (const workerShare of [0, 0.5, 1]) {
+      const buffer = acquireReceiptsBuffer(n);
+      const f = feed(receipts, buffer);
+      const leaves = new ReceiptLeaves(buffer);
+      while (leaves.hashed < Math.floor(n * workerShare) && leaves.hashOne());
+      const root = f.root(receipts);
+      assert.ok(root !== undefined, `${n} receipts: the handed-over receipts are executeBlock's`);
+      assert.is(Buffer.from(root!).toString('hex'), expected, `${n} receipts, ${workerShare} hashed by the worker`);
+      assert.is(f.hashedByWorkers, leaves.hashed, `${n} receipts: the worker's leaves were used`);
+      assert.not.ok(leaves.hashOne(), 'nothing is left to hash once the root is taken');
+      releaseReceiptsBuffer(buffer);
+    }
+  }
+});
+
+test('receipts hashed beside the commit: receipts other than those handed over are refused (the caller hashes them)', () => {
+  const receipts = receiptsOf(40, 3);
+  for (const change of [(r: Receipt) => void (r.cumulativeGasUsed += 1n), (r: Receipt) => void (r.status = r.status === 1 ? 0 : 1), (r: Receipt) => void (r.logs = [...r.logs])]) {
+    const buffer = acquireReceiptsBuffer(receipts.length);
+    const f = feed(receipts, buffer);
+    const changed = receipts.map((r) => ({ ...r }));
+    change(changed[7]);
+    assert.is(f.root(changed), undefined);
+    assert.is(f.root(receipts.slice(0, 39)), undefined, 'fewer receipts');
+  }
 });
 
 test.run();

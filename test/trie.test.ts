@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RLP } from '@ethereumjs/rlp';
-import { EMPTY_TRIE_ROOT, Trie, orderedTrieRoot, secureTrieRoot, trieRoot } from '../src/state/trie.js';
+import { EMPTY_TRIE_ROOT, OrderedTrieShape, Trie, orderedTrieRoot, secureTrieRoot, trieRoot } from '../src/state/trie.js';
 import { bytesToHex, bytesToKey, hexToBytes } from '../src/util/hex.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -195,6 +195,27 @@ test('orderedTrieRoot (keys in byte order without a sort) equals the trie of RLP
     });
     const general = trieRoot(values.map((v, i) => [RLP.encode(i), v] as [Uint8Array, Uint8Array]));
     assert.is(hex(orderedTrieRoot(values)), hex(general), `${n} values`);
+  }
+});
+
+test('OrderedTrieShape: leaves hashed beforehand (leafRef) give orderedTrieRoot\'s root, and are used', () => {
+  let seed = 11;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  for (const n of [0, 1, 2, 3, 16, 17, 127, 128, 129, 255, 256, 257, 1000, 4097]) {
+    const values = Array.from({ length: n }, () => {
+      const v = new Uint8Array(1 + (next() % 300)); // short ones are inlined, not hashed
+      for (let k = 0; k < v.length; k++) v[k] = next() & 0xff;
+      return v;
+    });
+    const shape = new OrderedTrieShape(n);
+    const expected = hex(orderedTrieRoot(values));
+    const refs = values.map((v, i) => (i % 3 === 0 ? undefined : shape.leafRef(i, v))); // some left to the root
+    assert.is(hex(shape.root((i) => values[i], refs)), expected, `${n} values`);
+    if (n === 0) continue;
+    // The references are taken as given: a wrong one changes the root.
+    const wrong = refs.slice();
+    wrong[n - 1] = new Uint8Array(32).fill(7);
+    assert.is.not(hex(shape.root((i) => values[i], wrong)), expected, `${n} values, a wrong leaf reference`);
   }
 });
 

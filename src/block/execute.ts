@@ -58,6 +58,11 @@ export interface ExecuteOptions {
   intermediateStateRoots?: boolean;
   /** Compute the state root at the end (default true). */
   stateRoot?: boolean;
+  /**
+   * The receipts root of the block's receipts, if the caller has it (the parallel
+   * executor hashes the leaves beside its commit); undefined: computed here.
+   */
+  receiptsRoot?: (receipts: Receipt[]) => Uint8Array | undefined;
   /** Called after each transaction, before the next one runs. */
   onTx?: (index: number, tx: Tx, result: FullTxResult) => void;
   /** EIP-6110: the chain's deposit contract (default mainnet's). */
@@ -154,7 +159,7 @@ export function executeBlock(evm: Evm, state: WorldState, block: Block, opts: Ex
 
   const result: BlockResult = {
     receipts, results, gasUsed, blobGasUsed, logsBloom: bloom,
-    receiptsRoot: receiptsRoot(receipts),
+    receiptsRoot: opts.receiptsRoot?.(receipts) ?? receiptsRoot(receipts),
     stateRoot: opts.stateRoot === false ? null : state.stateRoot(),
   };
   if (requests) {

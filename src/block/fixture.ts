@@ -20,7 +20,7 @@ import { InputError, bigintToBytes, bytesToHex, bytesToKey, equalBytes, hexToByt
 import { array, asObject } from '../util/json.js';
 import { transactionsRoot, type Withdrawal } from './block.js';
 import { InvalidBlockError } from './errors.js';
-import { executeBlock } from './execute.js';
+import { executeBlock, type ExecuteOptions } from './execute.js';
 import { headerFromJSON, type BlockHeader } from './header.js';
 import type { Receipt } from './receipt.js';
 import { readJsonFile } from '../util/file.js';
@@ -225,9 +225,10 @@ export function prepareBlockFixture(f: BlockFixture): PreparedFixture {
 /**
  * Executes a fixture's block on a copy of its pre-state and checks it against
  * `expected`. `prepared` (default: prepared here) is consumed: its state is executed on.
- * timeMs is the execution's alone, not the preparation's.
+ * timeMs is the execution's alone, not the preparation's. `overrides`: see ExecuteOptions.
  */
-export function runBlockFixture(evm: Evm, f: BlockFixture, prepared: PreparedFixture = prepareBlockFixture(f)): FixtureResult {
+export function runBlockFixture(evm: Evm, f: BlockFixture, prepared: PreparedFixture = prepareBlockFixture(f),
+  overrides: Pick<ExecuteOptions, 'receiptsRoot'> = {}): FixtureResult {
   const number = f.header.number;
   const state = prepared.state;
   const written = new Set<string>(); // "addr:slot" written earlier in the block
@@ -247,6 +248,7 @@ export function runBlockFixture(evm: Evm, f: BlockFixture, prepared: PreparedFix
       intermediateStateRoots: f.complete, stateRoot: f.complete && f.expected.stateRoot !== undefined,
       // A partial pre-state may lack Prague's request predeploys (EIP-7002/7251): skip their calls then.
       requireSystemContracts: f.complete,
+      ...overrides,
       onTx: (i, _tx, res) => {
         if (f.complete) return;
         for (const [addr, slot] of res.readSet.storage) {

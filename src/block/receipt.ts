@@ -23,19 +23,38 @@ const NO_LOGS = Uint8Array.of(0xc0);
 
 /** RLP([status or post-state root, cumulative gas, bloom, logs]), behind the type byte for typed transactions. */
 export function encodeReceipt(r: Receipt): Uint8Array {
-  const first = r.postState ?? (r.status === 1 ? STATUS_OK : STATUS_FAILED);
-  const gas = bigintToMinimalBytes(r.cumulativeGasUsed);
-  const logs = encodedLogsOf(r.logs);
-  const payload = stringSize(first) + stringSize(gas) + stringSize(r.logsBloom) + logs.length;
-  const typed = r.type === 0 ? 0 : 1;
-  const out = new Uint8Array(typed + rlpHeaderSize(payload) + payload);
-  if (typed) out[0] = r.type;
-  let o = writeRlpHeader(out, typed, payload, 0xc0);
-  o = writeString(out, o, first);
-  o = writeString(out, o, gas);
-  o = writeString(out, o, r.logsBloom);
-  out.set(logs, o);
+  const e = new ReceiptEncoding(r);
+  const out = new Uint8Array(e.size);
+  e.write(out, 0);
   return out;
+}
+
+/** A receipt's encoding, measured before it is written (into a buffer of the caller's). */
+export class ReceiptEncoding {
+  private readonly first: Uint8Array;
+  private readonly gas: Uint8Array;
+  private readonly logs: Uint8Array;
+  private readonly payload: number;
+  /** Bytes of the encoding. */
+  readonly size: number;
+
+  constructor(private readonly r: Receipt) {
+    this.first = r.postState ?? (r.status === 1 ? STATUS_OK : STATUS_FAILED);
+    this.gas = bigintToMinimalBytes(r.cumulativeGasUsed);
+    this.logs = encodedLogsOf(r.logs);
+    this.payload = stringSize(this.first) + stringSize(this.gas) + stringSize(r.logsBloom) + this.logs.length;
+    this.size = (r.type === 0 ? 0 : 1) + rlpHeaderSize(this.payload) + this.payload;
+  }
+
+  /** Writes the encoding at out[at] (size bytes). */
+  write(out: Uint8Array, at: number): void {
+    if (this.r.type !== 0) out[at++] = this.r.type;
+    let o = writeRlpHeader(out, at, this.payload, 0xc0);
+    o = writeString(out, o, this.first);
+    o = writeString(out, o, this.gas);
+    o = writeString(out, o, this.r.logsBloom);
+    out.set(this.logs, o);
+  }
 }
 
 export function receiptsRoot(receipts: Receipt[]): Uint8Array {
@@ -58,6 +77,13 @@ export function rememberLogsParts(logs: Log[], bloom: Uint8Array, encoded: Uint8
 export function logsBloomOf(logs: Log[]): Uint8Array {
   if (logs.length === 0) return new Uint8Array(256);
   return logsParts.get(logs)?.bloom ?? logsBloom(logs);
+}
+
+const NO_BLOOM = new Uint8Array(256);
+
+/** The bloom of a transaction's logs, to read only (no copy for a transaction without logs). */
+export function logsBloomView(logs: Log[]): Uint8Array {
+  return logs.length === 0 ? NO_BLOOM : logsBloomOf(logs);
 }
 
 function encodedLogsOf(logs: Log[]): Uint8Array {

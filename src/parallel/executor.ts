@@ -34,6 +34,7 @@ import { openLane } from './stm-worker.js';
 import { serializeSnapshot } from './snapshot.js';
 import { encodeTxs } from './tx-codec.js';
 import { decodeOutcomes } from './outcome-codec.js';
+import { ReceiptsFeed, acquireReceiptsBuffer, releaseReceiptsBuffer } from './receipts.js';
 
 export interface ParallelOptions extends ExecuteOptions {
   /** Use Block-STM even where the executor would choose sequential execution (tests, benchmarks). */
@@ -87,10 +88,13 @@ let nextJobId = 1;
  */
 export async function executeBlockParallel(pool: WorkerPool | null, evm: Evm, state: WorldState, block: Block, opts: ParallelOptions): Promise<ParallelBlockResult> {
   const { result, parallel } = await driveParallel(pool, evm, block.transactions, { ...opts, readSets: opts.onTx !== undefined },
-    (e) => executeBlock(e, state, block, opts),
+    (e, _phase, replay = {}) => executeBlock(e, state, block, { ...opts, ...replay }),
     (e) => executeBlock(e, state.copy(), block, { ...opts, stateRoot: false, intermediateStateRoots: false, onTx: undefined }));
   return { ...result, parallel };
 }
+
+/** What a replay's executeBlock takes from the parallel run (see ExecuteOptions). */
+export type ReplayOptions = Pick<ExecuteOptions, 'receiptsRoot'>;
 
 export interface DriveOptions {
   force?: boolean;
@@ -117,7 +121,7 @@ export interface DriveOptions {
  * block that fails before its first transaction, so that the reference reports it).
  */
 export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: Tx[], opts: DriveOptions,
-  drive: (evm: Evm, phase: 'replay' | 'sequential') => R, capture: (evm: Evm) => unknown): Promise<{ result: R; parallel: ParallelReport }> {
+  drive: (evm: Evm, phase: 'replay' | 'sequential', replay?: ReplayOptions) => R, capture: (evm: Evm) => unknown): Promise<{ result: R; parallel: ParallelReport }> {
   // The calling thread is a lane too where it commits while the pool runs (streaming).
   const callerLane = pool?.stream !== undefined && opts.callerLane !== false && pool.size < MAX_WORKERS;
   const workers = (pool?.size ?? 1) + (callerLane ? 1 : 0);
@@ -176,7 +180,9 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
   const t1 = performance.now();
 
   const streaming = pool.stream !== undefined;
-  const job = makeJob(txs.slice(probe), start.env, start.fork, snapshot, workers, opts.adaptive !== false, opts.readSets !== false, streaming);
+  // Receipts with a status (EIP-658) can have their leaves hashed beside a streamed commit (receipts.ts).
+  const receipts = streaming && start.fork.eips.has(658) ? acquireReceiptsBuffer(n) : undefined;
+  const job = makeJob(txs.slice(probe), start.env, start.fork, snapshot, workers, opts.adaptive !== false, opts.readSets !== false, streaming, receipts);
   if (streaming) return streamedCommit(pool, evm, txs, job, probed, drive, sequential, t0, t1, callerLane);
   let outcomes: TxOutcome[];
   const stats = emptyStats();
@@ -217,7 +223,7 @@ const LIGHT_MICROS = 300;
 const PROBE_PER_WORKER = 2;
 
 function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuffer, workers: number, adaptive: boolean, readSets: boolean,
-  streamOutcomes: boolean): BlockJob {
+  streamOutcomes: boolean, receipts: SharedArrayBuffer | undefined): BlockJob {
   const n = txs.length;
   if (workers > MAX_WORKERS) throw new RangeError(`at most ${MAX_WORKERS} workers`);
   const ctrl = new SharedArrayBuffer(controlWords(n) * 4);
@@ -243,7 +249,7 @@ function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuff
     // Decide early (what ran before giving up is lost), but late enough for the first
     // validations: light transactions run far ahead of them.
     conflictWindow: adaptive ? Math.min(64, Math.max(8 * workers, Math.ceil(n / 4))) : 0,
-    conflictShare: CONFLICT_SHARE, streamOutcomes,
+    conflictShare: CONFLICT_SHARE, streamOutcomes, ...(receipts === undefined ? {} : { receipts }),
   };
 }
 
@@ -262,7 +268,7 @@ function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuff
  * core busy without a third thread competing for them.
  */
 async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: BlockJob, probed: FullTxResult[],
-  drive: (evm: Evm, phase: 'replay' | 'sequential') => R, sequential: (reason: string, stats?: WorkerStats) => { result: R; parallel: ParallelReport },
+  drive: (evm: Evm, phase: 'replay' | 'sequential', replay?: ReplayOptions) => R, sequential: (reason: string, stats?: WorkerStats) => { result: R; parallel: ParallelReport },
   t0: number, t1: number, callerLane: boolean): Promise<{ result: R; parallel: ParallelReport }> {
   const stats = emptyStats();
   let stream: OutcomeStream;
@@ -319,23 +325,31 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
       waitedMs += performance.now() - t;
     }
   };
+  const feed = job.receipts === undefined ? null : new ReceiptsFeed(job.receipts);
+  const commit = (i: number, state: WorldState, env: BlockEnv, tx: Tx, fork: Fork): FullTxResult => {
+    if (i < probe) return commitOutcome(state, env, tx, fork, { tx: i, result: probed[i] });
+    const o = failed ? null : final(i - probe);
+    if (o === null) {
+      if (!failed) fellBackAt = i;
+      failed = true;
+      return evm.runTx(state, env, tx, fork);
+    }
+    return commitOutcome(state, env, tx, fork, o);
+  };
   let result: R;
   try {
     result = drive(inBlockOrder(evm, txs, (i, state, env, tx, fork) => {
-      if (i < probe) return commitOutcome(state, env, tx, fork, { tx: i, result: probed[i] });
-      const o = failed ? null : final(i - probe);
-      if (o === null) {
-        if (!failed) fellBackAt = i;
-        failed = true;
-        return evm.runTx(state, env, tx, fork);
-      }
-      return commitOutcome(state, env, tx, fork, o);
-    }), 'replay');
+      const r = commit(i, state, env, tx, fork);
+      if (feed !== null && r.invalid === undefined) feed.add(tx.type, r.status === 'success', r.gasUsed, r.logs);
+      return r;
+    }), 'replay', feed === null ? {} : { receiptsRoot: (rs) => feed.root(rs) });
   } catch (e) {
+    feed?.complete();
     stopBlock(ctrl);
     await stream.replies.catch(() => {});
     throw e;
   }
+  feed?.complete();
   const t2 = performance.now();
   // The workers may still be leaving (a stopped block's, or ones finishing their last flush).
   if (failed && Atomics.load(ctrl, C_ERROR) === 0) stopBlock(ctrl);
@@ -447,6 +461,7 @@ export function credit(state: WorldState, address: Uint8Array, amount: bigint, e
  */
 function settle(job: BlockJob, replies: BlockReply[], stats: WorkerStats): string | undefined {
   releaseMvBuffers(job.mv, Atomics.load(new Int32Array(job.ctrl), C_LOC_COUNT));
+  if (job.receipts !== undefined) releaseReceiptsBuffer(job.receipts);
   for (const r of replies) addStats(stats, r.stats);
   const failures = replies.flatMap((r) => (r.type === 'block-failed' && r.cause !== 'stopped' ? [r] : []));
   const gaveUp = failures.find((r) => r.cause === 'gave-up');

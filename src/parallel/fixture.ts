@@ -8,7 +8,7 @@ import { executeBlock } from '../block/execute.js';
 import { prepareBlockFixture, runBlockFixture, type BlockFixture, type FixtureResult } from '../block/fixture.js';
 import type { Evm } from '../evm/evm.js';
 import { MAINNET_DAO_FORK_BLOCK } from '../fork/table.js';
-import { driveParallel, type DriveOptions, type ParallelReport } from './executor.js';
+import { driveParallel, type DriveOptions, type ParallelReport, type ReplayOptions } from './executor.js';
 import type { WorkerPool } from './pool.js';
 
 export interface ParallelFixtureResult extends FixtureResult {
@@ -33,9 +33,9 @@ export async function runBlockFixtureParallel(pool: WorkerPool | null, evm: Evm,
   });
   // Read sets serve the runner's check of reads outside a partial pre-state.
   let driven = 0;
-  const drive = (e: Evm) => {
+  const drive = (e: Evm, _phase: unknown, replay: ReplayOptions = {}) => {
     driven = performance.now();
-    return runBlockFixture(e, f, prepared);
+    return runBlockFixture(e, f, prepared, replay);
   };
   const { result, parallel } = await driveParallel(pool, evm, f.transactions, { ...opts, readSets: !f.complete }, drive, capture);
   // Up to drive's start, then the runner's own measure of the execution (its setup is the only difference).

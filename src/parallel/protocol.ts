@@ -38,6 +38,8 @@ export interface BlockJob {
    * still execute. Otherwise each worker's final outcomes come with its reply.
    */
   streamOutcomes: boolean;
+  /** With streamOutcomes: receipts the committing thread hands over, whose trie leaves idle workers hash (receipts.ts). */
+  receipts?: SharedArrayBuffer;
 }
 
 /** A batch of streamed outcomes (BlockJob.streamOutcomes), on a worker's outcome port. */
@@ -64,6 +66,8 @@ export interface WorkerStats {
   executeMs: number;
   /** Milliseconds in the block job (summed over workers like the rest). */
   jobMs: number;
+  /** Receipt trie leaves hashed for the committing thread (receipts.ts). */
+  receiptLeaves: number;
   /** Bytes of the worker's WASM memory after the block (the largest over the workers, not a sum). */
   wasmMemoryBytes: number;
 }
@@ -71,7 +75,7 @@ export interface WorkerStats {
 export function emptyStats(): WorkerStats {
   return {
     executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, estimateWaits: 0, hotWaits: 0,
-    coinbaseReexecutions: 0, executeMs: 0, jobMs: 0, wasmMemoryBytes: 0,
+    coinbaseReexecutions: 0, executeMs: 0, jobMs: 0, receiptLeaves: 0, wasmMemoryBytes: 0,
   };
 }
 

@@ -13,6 +13,7 @@ import { bytesToKey } from '../util/hex.js';
 import { addressKeyAt } from '../wasm/keys.js';
 import { tryLock, unlock, waitWhile } from './atomics.js';
 import { hexToWords } from './keys.js';
+import { ReceiptLeaves } from './receipts.js';
 import {
   C_COMMIT_IDX, C_COMMIT_LOCK, C_CONFLICTS, C_MAIN_WAITS, C_POSTS, C_ERROR, C_EXECUTIONS, C_NTX, C_WAKE, C_WORKER_SLOTS, ST_EXECUTED, ST_EXECUTING, T_FINAL, T_FLAGS,
   T_READS, T_STATUS, T_WRITES, TF_EXACT_COINBASE, txWord,
@@ -168,6 +169,8 @@ class BlockContext {
   /** The state as the execution in progress reads it. */
   private readonly src: MvSource;
   private readonly slot: number;
+  /** A worker thread of a streamed block: hashes receipt leaves for the commit when it has no task (receipts.ts). */
+  private readonly leaves: ReceiptLeaves | null;
 
   /** Streamed outcomes not posted yet, and when the oldest of them was executed. */
   private pending: OutcomeEncoder | null = null;
@@ -203,6 +206,7 @@ class BlockContext {
     this.recordOf = new Int32Array(n).fill(-1);
     this.incOf = new Int32Array(n);
     this.src = new MvSource(this);
+    this.leaves = post !== null && job.receipts !== undefined ? new ReceiptLeaves(job.receipts) : null;
   }
 
   // ---------------------------------------------------------- locations
@@ -258,12 +262,17 @@ class BlockContext {
       if (task === null && !sched.done() && sched.exhausted()) {
         // The pending outcomes may be what the main thread waits for.
         this.flush();
+        if (this.leaves?.hashOne()) continue;
         Atomics.wait(this.ctrl, C_WAKE, seen, 1000);
       }
     }
     if (Atomics.load(this.ctrl, C_ERROR) === 0 && this.post !== null) {
       this.tryCommit();
       this.flush();
+    }
+    if (this.leaves !== null) {
+      this.leaves.serve(() => Atomics.load(this.ctrl, C_ERROR) !== 0);
+      this.stats.receiptLeaves += this.leaves.hashed;
     }
   }
 

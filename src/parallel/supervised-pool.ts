@@ -11,6 +11,7 @@ import type { BlockJob, BlockReply, OutcomeBatch } from './protocol.js';
 import type { EncodedOutcomes } from './outcome-codec.js';
 import { stopBlock } from './scheduler.js';
 import { TxList } from './tx-codec.js';
+import { receiptsProgress } from './receipts.js';
 
 /** A started worker, as the pool drives it. */
 export interface WorkerHandle {
@@ -261,6 +262,7 @@ export class SupervisedPool implements WorkerPool {
   private progress(ctrl: Int32Array, job: BlockJob): number[] {
     const words = PROGRESS_WORDS.map((i) => Atomics.load(ctrl, i));
     for (let w = 0; w < job.workers; w++) words.push(Atomics.load(ctrl, C_WORKER_SLOTS + w));
+    if (job.receipts !== undefined) words.push(receiptsProgress(job.receipts));
     return words;
   }
 

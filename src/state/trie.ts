@@ -50,6 +50,77 @@ export function orderedTrieRoot(values: Uint8Array[]): Uint8Array {
   return Trie.ofSorted(keys, present).root().slice();
 }
 
+/**
+ * The shape of the ordered trie of `n` values, all present (receipts): its keys in byte
+ * order and the depth of each value's leaf. A leaf's encoding depends only on its key,
+ * depth and value, so its reference can be computed (leafRef) before the other values
+ * exist, by anyone holding the same shape; root() then hashes the other nodes alone.
+ */
+export class OrderedTrieShape {
+  /** Keys in byte order, and the index of the value each one keys. */
+  readonly sortedKeys: string[] = [];
+  readonly sortedIndices: number[] = [];
+  /** By value index: its key, and the depth (nibbles) at which its leaf's path starts. */
+  private readonly keys: string[];
+  private readonly depths: Int32Array;
+
+  constructor(readonly n: number) {
+    this.keys = new Array<string>(n);
+    this.depths = new Int32Array(n);
+    const add = (i: number) => {
+      this.keys[i] = rlpIndexKey(i);
+      this.sortedKeys.push(this.keys[i]);
+      this.sortedIndices.push(i);
+    };
+    for (let i = 1; i < Math.min(n, 0x80); i++) add(i);
+    if (n > 0) add(0);
+    for (let i = 0x80; i < n; i++) add(i);
+    // Under the branch where a key parts from its nearest neighbours in order (RLP keys
+    // are prefix-free: none ends at a branch). A single key's leaf is the root.
+    const k = this.sortedKeys;
+    let prev = 0;
+    for (let p = 0; p < n; p++) {
+      const next = p + 1 < n ? commonPrefix(k[p], k[p + 1]) : 0;
+      this.depths[this.sortedIndices[p]] = n === 1 ? 0 : Math.max(prev, next) + 1;
+      prev = next;
+    }
+  }
+
+  private static last: OrderedTrieShape | null = null;
+
+  /** The shape for `n` values (the last one made is kept: blocks in a row often have as many transactions). */
+  static of(n: number): OrderedTrieShape {
+    const last = OrderedTrieShape.last;
+    return last !== null && last.n === n ? last : (OrderedTrieShape.last = new OrderedTrieShape(n));
+  }
+
+  /** How the trie refers to value `i`'s leaf (its keccak256, or its RLP under 32 bytes). */
+  leafRef(i: number, value: Uint8Array): Uint8Array {
+    return refOf(new Leaf(this.keys[i], value, this.depths[i]));
+  }
+
+  /**
+   * The root over the values, taking each leaf's reference from `refs` where given
+   * (leafRef's, for the same value) and value `i` from valueOf(i) where not.
+   */
+  root(valueOf: (i: number) => Uint8Array, refs: (Uint8Array | undefined)[]): Uint8Array {
+    if (refs.length !== this.n) throw new RangeError(`ordered trie of ${this.n} values given ${refs.length} references`);
+    const sortedRefs = this.sortedIndices.map((i) => refs[i]);
+    const sortedValues = this.sortedIndices.map((i) => (refs[i] === undefined ? valueOf(i) : NO_VALUE));
+    return this.n === 0 ? EMPTY_TRIE_ROOT.slice() : new Trie(build(this.sortedKeys, sortedValues, 0, this.n, 0, sortedRefs)).root().slice();
+  }
+}
+
+/** A leaf's value where its reference is known (never read: refOf stops at the reference). */
+const NO_VALUE = new Uint8Array(0);
+
+function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
 /** RLP of a non-negative integer index (0 -> 0x80), as a key (hex). */
 function rlpIndexKey(i: number): string {
   if (i === 0) return '80';
@@ -63,7 +134,8 @@ export class Trie {
   static readonly EMPTY = new Trie(null);
   private hash: Uint8Array | undefined = undefined;
 
-  private constructor(private readonly top: TrieNode | null) {}
+  /** (OrderedTrieShape builds one directly.) */
+  constructor(private readonly top: TrieNode | null) {}
 
   /**
    * This trie with each key of `changes` set to its value; null or an empty value
@@ -142,16 +214,23 @@ class Branch {
 
 type TrieNode = Leaf | Extension | Branch;
 
-/** Builds the node over sorted distinct keys[lo..hi) (values present), all sharing their first `depth` nibbles. */
-function build(keys: string[], values: Uint8Array[], lo: number, hi: number, depth: number): TrieNode {
+/**
+ * Builds the node over sorted distinct keys[lo..hi) (values present), all sharing their
+ * first `depth` nibbles. `leafRefs`: references of leaves known already (by position).
+ */
+function build(keys: string[], values: Uint8Array[], lo: number, hi: number, depth: number, leafRefs?: (Uint8Array | undefined)[]): TrieNode {
   const first = keys[lo];
-  if (hi - lo === 1) return new Leaf(first, values[lo], depth);
+  if (hi - lo === 1) {
+    const leaf = new Leaf(first, values[lo], depth);
+    if (leafRefs !== undefined) leaf.ref = leafRefs[lo];
+    return leaf;
+  }
   // Sorted keys: the prefix shared by all is the prefix shared by the first and last.
   const last = keys[hi - 1];
   const max = Math.min(first.length, last.length);
   let end = depth;
   while (end < max && first.charCodeAt(end) === last.charCodeAt(end)) end++;
-  if (end > depth) return new Extension(first, depth, end, build(keys, values, lo, hi, end) as Branch);
+  if (end > depth) return new Extension(first, depth, end, build(keys, values, lo, hi, end, leafRefs) as Branch);
   // A key that ends here sorts first and becomes the branch value.
   const children = new Array<TrieNode | null>(16).fill(null);
   let value: Leaf | null = null;
@@ -161,7 +240,7 @@ function build(keys: string[], values: Uint8Array[], lo: number, hi: number, dep
     const c = keys[i].charCodeAt(depth);
     let j = i + 1;
     while (j < hi && keys[j].charCodeAt(depth) === c) j++;
-    children[nibble(c)] = build(keys, values, i, j, depth + 1);
+    children[nibble(c)] = build(keys, values, i, j, depth + 1, leafRefs);
     i = j;
   }
   return new Branch(children, value);
