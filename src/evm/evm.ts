@@ -75,6 +75,8 @@ export interface ExecuteTxOptions {
    * recipient's account is re-executed without this option).
    */
   deferCoinbaseFee?: boolean;
+  /** Record the result's readSet (default true; false leaves it empty: a caller that tracks reads itself). */
+  recordReads?: boolean;
 }
 
 /** A block environment with neutral defaults, for calls outside a block. */
@@ -86,7 +88,7 @@ export function defaultBlock(overrides: Partial<BlockEnv> = {}): BlockEnv {
   };
 }
 
-/** Host callbacks over a StateSource, recording the read set. */
+/** Host callbacks over a StateSource, recording the read set (unless `recordReads` is false: it stays empty). */
 class SourceHost implements HostCallbacks {
   readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] };
   constructor(
@@ -94,10 +96,11 @@ class SourceHost implements HostCallbacks {
     private readonly block: BlockEnv,
     private readonly precompiles: Map<number, Precompile>,
     private readonly rules: PrecompileRules,
+    private readonly recordReads: boolean,
   ) {}
 
   account(key: string, out: AccountOut): void {
-    this.readSet.accounts.push(key);
+    if (this.recordReads) this.readSet.accounts.push(key);
     const a = this.state.account(key);
     if (!a) return;
     out.exists = true;
@@ -109,7 +112,7 @@ class SourceHost implements HostCallbacks {
   }
 
   storage(a: string, s: string, out: Uint8Array): void {
-    this.readSet.storage.push([a, s]);
+    if (this.recordReads) this.readSet.storage.push([a, s]);
     const v = this.state.storage(a, s);
     if (v) out.set(v);
   }
@@ -119,7 +122,7 @@ class SourceHost implements HostCallbacks {
   }
 
   blockHash(n: bigint): Uint8Array | undefined {
-    this.readSet.blockHashes.push(n);
+    if (this.recordReads) this.readSet.blockHashes.push(n);
     return this.block.blockHash(n);
   }
 
@@ -217,11 +220,11 @@ export class Evm {
   }
 
   /** Begins a transaction on the WASM side: fork, environment, host. */
-  private begin(state: StateSource, block: BlockEnv, fork: Fork, origin: Uint8Array, gasPrice: bigint, blobHashes: Uint8Array[]): SourceHost {
+  private begin(state: StateSource, block: BlockEnv, fork: Fork, origin: Uint8Array, gasPrice: bigint, blobHashes: Uint8Array[], recordReads = true): SourceHost {
     const w = this.wasm;
     w.setFork(fork);
     const pc = this.precompiles(fork);
-    const host = new SourceHost(state, block, pc.map, pc.rules);
+    const host = new SourceHost(state, block, pc.map, pc.rules, recordReads);
     w.host = host;
     w.exports.txBegin();
     const E = C.ENV;
@@ -404,10 +407,10 @@ export class Evm {
    * each executed operation (EIP-3155 steps); a tracer that throws aborts the run.
    */
   executeTx(source: StateSource, block: BlockEnv, tx: Tx, fork: Fork = this.fork, opts: ExecuteTxOptions = {}): FullTxResult {
-    return this.guard(() => this.execute(source, block, tx, fork, opts.trace, opts.deferCoinbaseFee === true));
+    return this.guard(() => this.execute(source, block, tx, fork, opts.trace, opts.deferCoinbaseFee === true, opts.recordReads !== false));
   }
 
-  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork, trace: Tracer | undefined, deferFee: boolean): FullTxResult {
+  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork, trace: Tracer | undefined, deferFee: boolean, recordReads: boolean): FullTxResult {
     const intrinsic = intrinsicGas(tx, fork);
     const blobFee = blobBaseFee(block.excessBlobGas, fork);
     const invalidResult = (invalid: string, readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] }): FullTxResult =>
@@ -416,7 +419,7 @@ export class Evm {
     if (bad) return invalidResult(bad);
     checkGas(tx.gasLimit, 'transaction');
     const price = fork.eips.has(1559) ? effectiveGasPrice(tx, block.baseFee) : tx.gasPrice!;
-    const host = this.begin(state, block, fork, tx.sender, price, tx.blobVersionedHashes ?? []);
+    const host = this.begin(state, block, fork, tx.sender, price, tx.blobVersionedHashes ?? [], recordReads);
     const sender = this.readAccount(tx.sender);
     let invalid: string | null = null;
     if (sender.nonce !== tx.nonce) invalid = `NONCE_MISMATCH_${tx.nonce < sender.nonce ? 'TOO_LOW' : 'TOO_HIGH'}: account nonce ${sender.nonce}, tx nonce ${tx.nonce}`;

@@ -43,7 +43,7 @@ class DependencyAbort extends Error {
   }
 }
 
-type ExecuteWithOptions = (source: StateSource, block: BlockEnv, tx: Tx, fork: Fork, opts: { deferCoinbaseFee: boolean }) =>
+type ExecuteWithOptions = (source: StateSource, block: BlockEnv, tx: Tx, fork: Fork, opts: { deferCoinbaseFee: boolean; recordReads: boolean }) =>
   FullTxResult & { coinbaseFee?: bigint };
 
 const EMPTY = new Uint8Array(0);
@@ -478,7 +478,6 @@ class BlockContext {
     if (credit !== undefined) writes.addAmount(src.placeholderLoc, credit);
     const wroteNew = this.record(tx, inc, writes, src.reads);
     if (this.deliver !== null) {
-      if (!this.job.readSets) r.readSet = { accounts: [], storage: [], blockHashes: [] }; // as decoded without read sets
       this.deliver(this.outcome(tx, inc, r, fee, credit));
     } else if (this.post !== null) {
       if (this.pending === null) {
@@ -501,7 +500,8 @@ class BlockContext {
 
   private run1(src: MvSource, tx: number, defer: boolean): FullTxResult & { coinbaseFee?: bigint } {
     const exec = this.evm.executeTx as unknown as ExecuteWithOptions;
-    return exec.call(this.evm, src, this.env, this.txs.get(tx), this.fork, { deferCoinbaseFee: defer });
+    // Multi-version memory logs the reads that matter (the source's); the Evm's own list only serves the result's readSet.
+    return exec.call(this.evm, src, this.env, this.txs.get(tx), this.fork, { deferCoinbaseFee: defer, recordReads: this.job.readSets });
   }
 
   /** The locations a result writes, with their new entries, into `out`. */
