@@ -408,14 +408,22 @@ class BlockContext {
     }
   }
 
-  /** Sleeps until ctrl[i] is no longer `value`; gives up if another worker failed. */
+  /**
+   * Sleeps until ctrl[i] is no longer `value`; gives up if another worker failed. The
+   * sleep is sliced: a failure elsewhere (stopBlock) does not change ctrl[i], and its
+   * wake-up is lost if it comes between the look at C_ERROR and the sleep.
+   */
   private waitChange(i: number, value: number): void {
     const c = this.ctrl;
+    let nextOnWait = performance.now() + ON_WAIT_MS;
     for (;;) {
-      waitWhile(c, i, value, 1000);
-      if (Atomics.load(c, i) !== value) return;
       if (Atomics.load(c, C_ERROR) !== 0) throw new Stopped('another worker stopped');
-      this.onWait?.();
+      waitWhile(c, i, value, WAIT_SLICE_MS);
+      if (Atomics.load(c, i) !== value) return;
+      if (this.onWait !== null && performance.now() >= nextOnWait) {
+        this.onWait();
+        nextOnWait = performance.now() + ON_WAIT_MS;
+      }
     }
   }
 
@@ -804,6 +812,10 @@ class MvSource implements StateSource {
     this.ctx.blockedOn(this.tx, this.inc, blocking);
   }
 }
+
+/** A wait for another transaction looks at C_ERROR this often, and runs onWait about this often. */
+const WAIT_SLICE_MS = 5;
+const ON_WAIT_MS = 1000;
 
 /** Streamed outcomes go out in batches of this many, or once the oldest is this old. */
 const STREAM_BATCH = 64;
