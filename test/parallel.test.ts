@@ -130,6 +130,22 @@ test('the committing thread is a lane: it executes too, with the same results (f
   }
 });
 
+test('the probe stops after two clearly heavy transactions: the workers take the rest', async () => {
+  const pool = await NodeWorkerPool.forLanes(2);
+  try {
+    // Each call hashes 20,000 times: milliseconds, far above the probe's heavy mark on any machine this runs on.
+    const w = W.independentWorkload(12, 20000);
+    const opts: ExecuteOptions = { fork: w.fork, requireSystemContracts: false };
+    const seq = sequential(w.pre, (s) => executeBlock(evm, s, w.block, opts));
+    const par = await parallel(w.pre, (s) => executeBlockParallel(pool, evm, s, w.block, opts));
+    same(seq, par, w.name);
+    assert.is(par.report!.mode, 'parallel', par.report!.reason);
+    assert.is(par.report!.stats.executions, 10, 'two probed, ten executed by the lanes (no conflicts)');
+  } finally {
+    await pool.close();
+  }
+});
+
 test('a fully dependent block on 2 lanes gives the sequential result, given up or not', async () => {
   const pool = await NodeWorkerPool.forLanes(2);
   try {

@@ -152,13 +152,20 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
   // (their results are the reference's). Too light on average, and the block stays
   // sequential before any worker starts; otherwise the workers take the rest.
   const adaptive = opts.adaptive !== false && !opts.force;
-  const probe = adaptive ? Math.min(n - 1, PROBE_PER_WORKER * workers + 2) : 0;
+  const maxProbe = adaptive ? Math.min(n - 1, PROBE_PER_WORKER * workers + 2) : 0;
   const probed: FullTxResult[] = [];
   const probeMs: number[] = [];
+  // The slowest left out: one transaction that met a garbage collection or a contract's
+  // first analysis (milliseconds) must not decide the block.
+  const meanMicros = () => {
+    const kept = probeMs.length > 1 ? [...probeMs].sort((a, b) => a - b).slice(0, -1) : probeMs;
+    return probeMs.length === 0 ? Infinity : (1000 * kept.reduce((x, y) => x + y, 0)) / kept.length;
+  };
   let start: Captured | undefined;
   try {
     capture(standIn(evm, (state, env, tx, fork) => {
-      if (probed.length === probe) throw new Captured(state, env, fork);
+      // Clearly heavy after two: the workers start at once (every transaction run here is one they do not share).
+      if (probed.length === maxProbe || (probed.length >= 2 && meanMicros() >= HEAVY_MICROS)) throw new Captured(state, env, fork);
       const t = performance.now();
       const r = evm.runTx(state, env, tx, fork);
       probeMs.push(performance.now() - t);
@@ -168,11 +175,9 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
   } catch (e) {
     if (e instanceof Captured) start = e;
   }
+  const probe = probed.length;
   if (start === undefined) return sequential(probe === 0 ? 'the block stopped before its first transaction' : `the block stopped within its first ${probe} transactions`);
-  // The slowest left out: one transaction that met a garbage collection or a contract's
-  // first analysis (milliseconds) must not decide the block.
-  const kept = probe > 1 ? [...probeMs].sort((a, b) => a - b).slice(0, -1) : probeMs;
-  const micros = probe === 0 ? Infinity : (1000 * kept.reduce((x, y) => x + y, 0)) / kept.length;
+  const micros = meanMicros();
   if (micros < LIGHT_MICROS) {
     return sequential(`light transactions: the first ${probe} took ${Math.round(micros)} us each on average (the slowest left out), below ${LIGHT_MICROS}`, undefined, probed);
   }
@@ -221,6 +226,8 @@ const CONFLICT_SHARE = 0.5;
 const LIGHT_MICROS = 300;
 /** The probe runs this many transactions per worker, plus two. */
 const PROBE_PER_WORKER = 2;
+/** ...or stops after two whose mean (the slower left out) is at least this. */
+const HEAVY_MICROS = 3 * LIGHT_MICROS;
 
 function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuffer, workers: number, adaptive: boolean, readSets: boolean,
   streamOutcomes: boolean, receipts: SharedArrayBuffer | undefined): BlockJob {
