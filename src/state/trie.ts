@@ -35,19 +35,26 @@ export function secureTrieRoot(entries: Iterable<[Uint8Array, Uint8Array]>): Uin
 
 /** Root of the trie with key RLP(i) for the i-th value (transactions, receipts, withdrawals). */
 export function orderedTrieRoot(values: Uint8Array[]): Uint8Array {
-  // The keys in byte order without a sort: RLP(1..127) are single bytes below RLP(0) =
-  // 0x80, and from 128 on RLP(i) grows with i (0x81 xx, 0x82 xx xx, ...).
   const keys: string[] = [];
   const present: Uint8Array[] = [];
-  const add = (i: number) => {
-    if (values[i].length === 0) return; // absent
+  for (const i of indicesInKeyOrder(values.length)) {
+    if (values[i].length === 0) continue; // absent
     keys.push(rlpIndexKey(i));
     present.push(values[i]);
-  };
-  for (let i = 1; i < Math.min(values.length, 0x80); i++) add(i);
-  if (values.length > 0) add(0);
-  for (let i = 0x80; i < values.length; i++) add(i);
+  }
   return Trie.ofSorted(keys, present).root().slice();
+}
+
+/**
+ * 0..n-1 in the byte order of their keys RLP(i), without a sort: RLP(1..127) are single
+ * bytes below RLP(0) = 0x80, and from 128 on RLP(i) grows with i (0x81 xx, 0x82 xx xx, ...).
+ */
+function indicesInKeyOrder(n: number): number[] {
+  const order: number[] = [];
+  for (let i = 1; i < Math.min(n, 0x80); i++) order.push(i);
+  if (n > 0) order.push(0);
+  for (let i = 0x80; i < n; i++) order.push(i);
+  return order;
 }
 
 /**
@@ -58,8 +65,8 @@ export function orderedTrieRoot(values: Uint8Array[]): Uint8Array {
  */
 export class OrderedTrieShape {
   /** Keys in byte order, and the index of the value each one keys. */
-  readonly sortedKeys: string[] = [];
-  readonly sortedIndices: number[] = [];
+  readonly sortedKeys: string[];
+  readonly sortedIndices: number[];
   /** By value index: its key, and the depth (nibbles) at which its leaf's path starts. */
   private readonly keys: string[];
   private readonly depths: Int32Array;
@@ -67,14 +74,8 @@ export class OrderedTrieShape {
   constructor(readonly n: number) {
     this.keys = new Array<string>(n);
     this.depths = new Int32Array(n);
-    const add = (i: number) => {
-      this.keys[i] = rlpIndexKey(i);
-      this.sortedKeys.push(this.keys[i]);
-      this.sortedIndices.push(i);
-    };
-    for (let i = 1; i < Math.min(n, 0x80); i++) add(i);
-    if (n > 0) add(0);
-    for (let i = 0x80; i < n; i++) add(i);
+    this.sortedIndices = indicesInKeyOrder(n);
+    this.sortedKeys = this.sortedIndices.map((i) => (this.keys[i] = rlpIndexKey(i)));
     // Under the branch where a key parts from its nearest neighbours in order (RLP keys
     // are prefix-free: none ends at a branch). A single key's leaf is the root.
     const k = this.sortedKeys;
@@ -107,7 +108,7 @@ export class OrderedTrieShape {
     if (refs.length !== this.n) throw new RangeError(`ordered trie of ${this.n} values given ${refs.length} references`);
     const sortedRefs = this.sortedIndices.map((i) => refs[i]);
     const sortedValues = this.sortedIndices.map((i) => (refs[i] === undefined ? valueOf(i) : NO_VALUE));
-    return this.n === 0 ? EMPTY_TRIE_ROOT.slice() : new Trie(build(this.sortedKeys, sortedValues, 0, this.n, 0, sortedRefs)).root().slice();
+    return Trie.ofSorted(this.sortedKeys, sortedValues, sortedRefs).root().slice();
   }
 }
 
@@ -134,8 +135,7 @@ export class Trie {
   static readonly EMPTY = new Trie(null);
   private hash: Uint8Array | undefined = undefined;
 
-  /** (OrderedTrieShape builds one directly.) */
-  constructor(private readonly top: TrieNode | null) {}
+  private constructor(private readonly top: TrieNode | null) {}
 
   /**
    * This trie with each key of `changes` set to its value; null or an empty value
@@ -153,9 +153,12 @@ export class Trie {
     return top === this.top ? this : new Trie(top);
   }
 
-  /** The trie of sorted distinct `keys` (lowercase hex) and their non-empty values. */
-  static ofSorted(keys: string[], values: Uint8Array[]): Trie {
-    return keys.length === 0 ? Trie.EMPTY : new Trie(build(keys, values, 0, keys.length, 0));
+  /**
+   * The trie of sorted distinct `keys` (lowercase hex) and their non-empty values.
+   * `leafRefs`: where given, how the trie refers to that key's leaf, known already.
+   */
+  static ofSorted(keys: string[], values: Uint8Array[], leafRefs?: (Uint8Array | undefined)[]): Trie {
+    return keys.length === 0 ? Trie.EMPTY : new Trie(build(keys, values, 0, keys.length, 0, leafRefs));
   }
 
   /** The value of `key`, or null if absent. */
