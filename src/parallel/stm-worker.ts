@@ -253,7 +253,7 @@ class BlockContext {
     let task: Task | null = null;
     while (!sched.done()) {
       if (task !== null) {
-        task = task.kind === TASK_EXECUTE ? this.execute(task.tx, task.inc) : this.validate(task.tx, task.inc);
+        task = this.perform(task);
         continue;
       }
       const seen = Atomics.load(this.ctrl, C_WAKE);
@@ -286,11 +286,16 @@ class BlockContext {
       if (sched.done()) return false;
       let task = sched.nextTask();
       if (task !== null) {
-        while (task !== null) task = task.kind === TASK_EXECUTE ? this.execute(task.tx, task.inc) : this.validate(task.tx, task.inc);
+        while (task !== null) task = this.perform(task);
         return true;
       }
       if (sched.exhausted()) return false;
     }
+  }
+
+  /** Runs a task; returns the one it brings (a validation after an execution, a re-execution after an abort), if any. */
+  private perform(task: Task): Task | null {
+    return task.kind === TASK_EXECUTE ? this.execute(task.tx, task.inc) : this.validate(task.tx, task.inc);
   }
 
   // ---------------------------------------------------------- streamed commit
