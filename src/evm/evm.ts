@@ -91,13 +91,16 @@ export function defaultBlock(overrides: Partial<BlockEnv> = {}): BlockEnv {
 /** Host callbacks over a StateSource, recording the read set (unless `recordReads` is false: it stays empty). */
 class SourceHost implements HostCallbacks {
   readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] };
+  readonly rawStorage: boolean;
   constructor(
     private readonly state: StateSource,
     private readonly block: BlockEnv,
     private readonly precompiles: Map<number, Precompile>,
     private readonly rules: PrecompileRules,
     private readonly recordReads: boolean,
-  ) {}
+  ) {
+    this.rawStorage = !recordReads && state.storageAt !== undefined;
+  }
 
   account(key: string, out: AccountOut): void {
     if (this.recordReads) this.readSet.accounts.push(key);
@@ -115,6 +118,10 @@ class SourceHost implements HostCallbacks {
     if (this.recordReads) this.readSet.storage.push([a, s]);
     const v = this.state.storage(a, s);
     if (v) out.set(v);
+  }
+
+  storageAt(mem: Uint8Array, addressAt: number, slotAt: number, outAt: number): void {
+    this.state.storageAt!(mem, addressAt, slotAt, outAt);
   }
 
   code(key: string): Uint8Array {

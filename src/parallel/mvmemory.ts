@@ -39,6 +39,12 @@ const L_HEAD = 1; // arena word offset of the highest entry, 0 = none
 const L_KIND = 2;
 const L_FLAGS = 3;
 export const L_KEY = 4; // address (5 words), then slot (8 words) for STORAGE
+/**
+ * Where the snapshot holds the location's pre-block value, found once when the record
+ * is created: ACCOUNT, the account's record (-1: absent); STORAGE, the value's byte
+ * offset (-1: zero).
+ */
+const L_SNAP = 17;
 export const LOC_WORDS = 20;
 /** The location has caused a conflict: readers first wait for lower transactions in execution. */
 export const LF_HOT = 1;
@@ -213,6 +219,11 @@ export class MvMemory {
     return this.locate(K_STORAGE, key);
   }
 
+  /** The id of a STORAGE location (creating it): key[0..4] holds the address words, key[5...] the slot's. */
+  locateSlot(key: Int32Array): number {
+    return this.locate(K_STORAGE, key);
+  }
+
   private locate(kind: number, key: Int32Array): number {
     const n = kind === K_STORAGE ? 13 : 5;
     const records = kind === K_ACCOUNT ? 2 : 1;
@@ -230,6 +241,7 @@ export class MvMemory {
             recs[r + L_KIND] = k === 0 ? kind : K_META;
             for (let i = 0; i < n; i++) recs[r + L_KEY + i] = key[i];
           }
+          recs[mine * LOC_WORDS + L_SNAP] = this.inSnapshot(kind, key);
         }
         v = Atomics.compareExchange(this.table, s, 0, mine + 1);
         if (v === 0) return mine;
@@ -242,6 +254,13 @@ export class MvMemory {
       }
       s = (s + 1) & this.mask;
     }
+  }
+
+  /** The L_SNAP word of a new location with this key. */
+  private inSnapshot(kind: number, key: Int32Array): number {
+    const snap = this.snapshot;
+    const rec = snap.findAccount(key, 0);
+    return kind === K_ACCOUNT || rec < 0 ? rec : snap.findStorage(rec, key, 5);
   }
 
   isHot(loc: number): boolean {
@@ -334,31 +353,31 @@ export class MvMemory {
     const a32 = this.a32;
     let deltas: bigint[] | null = null;
     let found = false;
-    lock(recs, base + L_LOCK);
-    let e = recs[base + L_HEAD];
-    while (e !== 0) {
-      const t = a32[e + E_TX];
-      if (t < tx) {
-        const k = a32[e + E_KIND];
-        if (k === EK_ESTIMATE) {
-          unlock(recs, base + L_LOCK);
-          return t;
+    // No entry yet: nothing to lock (a write that lands now is ordered after this read).
+    if (Atomics.load(recs, base + L_HEAD) !== 0) {
+      lock(recs, base + L_LOCK);
+      let e = recs[base + L_HEAD];
+      while (e !== 0) {
+        const t = a32[e + E_TX];
+        if (t < tx) {
+          const k = a32[e + E_KIND];
+          if (k === EK_ESTIMATE) {
+            unlock(recs, base + L_LOCK);
+            return t;
+          }
+          if (k === EK_ABS) {
+            for (let i = 0; i < AV_WORDS; i++) out[i] = a32[e + E_VAL + i];
+            found = true;
+            break;
+          }
+          (deltas ??= []).push(readBE(this.a8, 4 * (e + E_VAL + AV_BALANCE)));
         }
-        if (k === EK_ABS) {
-          for (let i = 0; i < AV_WORDS; i++) out[i] = a32[e + E_VAL + i];
-          found = true;
-          break;
-        }
-        (deltas ??= []).push(readBE(this.a8, 4 * (e + E_VAL + AV_BALANCE)));
+        e = a32[e + E_NEXT];
       }
-      e = a32[e + E_NEXT];
+      unlock(recs, base + L_LOCK);
     }
-    unlock(recs, base + L_LOCK);
-    let snap = -1;
-    if (!found) {
-      snap = this.snapshot.findAccount(recs, base + L_KEY);
-      this.fromSnapshot(snap, out);
-    }
+    const snap = recs[base + L_SNAP];
+    if (!found) this.fromSnapshot(snap, out);
     if (deltas) for (let i = deltas.length - 1; i >= 0; i--) applyDelta(out, deltas[i], this.eip161);
     out[AV_HAS_STORAGE] = 0;
     // EIP-7610 only asks about storage of accounts without nonce and code.
@@ -366,7 +385,6 @@ export class MvMemory {
       const m = this.readMeta(metaLoc, tx);
       if (m >= 0) return m;
       if (m === META_NONE) {
-        if (found) snap = this.snapshot.findAccount(recs, base + L_KEY);
         out[AV_HAS_STORAGE] = snap >= 0 && (this.snapshot.i32[snap + SA_FLAGS] & SF_HAS_STORAGE) !== 0 ? 1 : 0;
       } else out[AV_HAS_STORAGE] = ((-m - META_BIAS) & META_NZ) !== 0 ? 1 : 0;
     }
@@ -384,24 +402,26 @@ export class MvMemory {
     const base = loc * LOC_WORDS;
     const a32 = this.a32;
     let found = false;
-    lock(recs, base + L_LOCK);
-    for (let e = recs[base + L_HEAD]; e !== 0; e = a32[e + E_NEXT]) {
-      const t = a32[e + E_TX];
-      if (t >= tx) continue;
-      const k = a32[e + E_KIND];
-      if (k === EK_ESTIMATE) {
-        unlock(recs, base + L_LOCK);
-        return t;
+    if (Atomics.load(recs, base + L_HEAD) !== 0) {
+      lock(recs, base + L_LOCK);
+      for (let e = recs[base + L_HEAD]; e !== 0; e = a32[e + E_NEXT]) {
+        const t = a32[e + E_TX];
+        if (t >= tx) continue;
+        const k = a32[e + E_KIND];
+        if (k === EK_ESTIMATE) {
+          unlock(recs, base + L_LOCK);
+          return t;
+        }
+        if (k === EK_DELTA) continue;
+        out[0] = (a32[e + E_VAL + AV_FLAGS] & 1) !== 0 ? a32[e + E_VAL + AV_CODE_LEN] : 0;
+        for (let i = 0; i < 8; i++) out[1 + i] = out[0] > 0 ? a32[e + E_VAL + AV_CODE_HASH + i] : 0;
+        found = true;
+        break;
       }
-      if (k === EK_DELTA) continue;
-      out[0] = (a32[e + E_VAL + AV_FLAGS] & 1) !== 0 ? a32[e + E_VAL + AV_CODE_LEN] : 0;
-      for (let i = 0; i < 8; i++) out[1 + i] = out[0] > 0 ? a32[e + E_VAL + AV_CODE_HASH + i] : 0;
-      found = true;
-      break;
+      unlock(recs, base + L_LOCK);
     }
-    unlock(recs, base + L_LOCK);
     if (!found) {
-      const rec = this.snapshot.findAccount(recs, base + L_KEY);
+      const rec = recs[base + L_SNAP];
       const s = this.snapshot.i32;
       out[0] = rec < 0 ? 0 : s[rec + SA_CODE_LEN];
       for (let i = 0; i < 8; i++) out[1 + i] = out[0] > 0 ? s[rec + SA_CODE_HASH + i] : 0;
@@ -455,22 +475,23 @@ export class MvMemory {
     const base = slotLoc * LOC_WORDS;
     const a32 = this.a32;
     let writer = -1;
-    lock(recs, base + L_LOCK);
-    for (let e = recs[base + L_HEAD]; e !== 0; e = a32[e + E_NEXT]) {
-      const t = a32[e + E_TX];
-      if (t >= tx) continue;
-      if (a32[e + E_KIND] === EK_ESTIMATE) {
-        unlock(recs, base + L_LOCK);
-        return t;
+    if (Atomics.load(recs, base + L_HEAD) !== 0) {
+      lock(recs, base + L_LOCK);
+      for (let e = recs[base + L_HEAD]; e !== 0; e = a32[e + E_NEXT]) {
+        const t = a32[e + E_TX];
+        if (t >= tx) continue;
+        if (a32[e + E_KIND] === EK_ESTIMATE) {
+          unlock(recs, base + L_LOCK);
+          return t;
+        }
+        out.set(this.a8.subarray(4 * (e + E_VAL), 4 * (e + E_VAL) + 32));
+        writer = t;
+        break;
       }
-      out.set(this.a8.subarray(4 * (e + E_VAL), 4 * (e + E_VAL) + 32));
-      writer = t;
-      break;
+      unlock(recs, base + L_LOCK);
     }
-    unlock(recs, base + L_LOCK);
     if (writer < 0) {
-      const rec = this.snapshot.findAccount(recs, base + L_KEY);
-      const at = rec < 0 ? -1 : this.snapshot.findStorage(rec, recs, base + L_KEY + 5);
+      const at = recs[base + L_SNAP];
       if (at < 0) out.fill(0);
       else out.set(this.snapshot.u8.subarray(at, at + 32));
     }

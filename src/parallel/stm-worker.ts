@@ -164,6 +164,10 @@ class BlockContext {
   /** Resolved accounts of the execution in progress. */
   readonly resolved = new WordSlab();
   private readonly key = new Int32Array(13);
+  private readonly keyBytes = new Uint8Array(this.key.buffer);
+  /** The address words of the last storageLocAt, and its ACCOUNT location (-1: none yet). */
+  private readonly lastAddress = new Int32Array(5);
+  lastAccountLoc = -1;
   /** The writes of the execution in progress. */
   private readonly writes = new PendingWrites();
   /** The state as the execution in progress reads it. */
@@ -236,6 +240,23 @@ class BlockContext {
       locs.slots.set(slot, l);
     }
     return l;
+  }
+
+  /**
+   * The STORAGE location of the address and slot bytes at mem[addressAt] and
+   * mem[slotAt] (no key strings); its account's ACCOUNT location is then lastAccountLoc.
+   */
+  storageLocAt(mem: Uint8Array, addressAt: number, slotAt: number): number {
+    const k8 = this.keyBytes;
+    for (let i = 0; i < 20; i++) k8[i] = mem[addressAt + i];
+    for (let i = 0; i < 32; i++) k8[20 + i] = mem[slotAt + i];
+    const key = this.key;
+    const last = this.lastAddress;
+    if (this.lastAccountLoc < 0 || key[0] !== last[0] || key[1] !== last[1] || key[2] !== last[2] || key[3] !== last[3] || key[4] !== last[4]) {
+      this.lastAccountLoc = this.mv.locateAccount(key);
+      for (let i = 0; i < 5; i++) last[i] = key[i];
+    }
+    return this.mv.locateSlot(key);
   }
 
   private coinbaseAt = -1;
@@ -432,6 +453,12 @@ class BlockContext {
     }
   }
 
+  /** Whether the transaction's sender or recipient is the fee recipient. */
+  private namesCoinbase(t: Tx): boolean {
+    const cb = this.job.env.coinbase;
+    return sameAddress(t.sender, cb) || (t.to !== null && sameAddress(t.to, cb));
+  }
+
   private setSlot(tx: number): void {
     Atomics.store(this.ctrl, this.slot, tx);
     if (tx < 0) Atomics.notify(this.ctrl, this.slot);
@@ -442,7 +469,9 @@ class BlockContext {
     this.setSlot(tx);
     this.stats.executions++;
     const started = Atomics.add(c, C_EXECUTIONS, 1) + 1;
-    let defer = this.deferFees && (Atomics.load(c, txWord(tx, T_FLAGS)) & TF_EXACT_COINBASE) === 0;
+    const t = this.txs.get(tx);
+    // A transaction sent by or to the fee recipient reads its account: a deferred fee would only cost a second run.
+    let defer = this.deferFees && (Atomics.load(c, txWord(tx, T_FLAGS)) & TF_EXACT_COINBASE) === 0 && !this.namesCoinbase(t);
     const src = this.src;
     src.begin(tx, inc, defer);
     let r: FullTxResult & { coinbaseFee?: bigint };
@@ -450,7 +479,7 @@ class BlockContext {
     let credit: bigint | undefined;
     const t0 = performance.now();
     try {
-      const recipient = deferredCreditRecipient(this.txs.get(tx), this.coinbaseKey, this.precompiles);
+      const recipient = deferredCreditRecipient(t, this.coinbaseKey, this.precompiles);
       if (recipient !== null) {
         const loc = this.accountLoc(recipient);
         if (src.codeless(recipient, loc)) {
@@ -689,8 +718,8 @@ function wordBytes(w: Int32Array, at: number): Uint8Array {
 class MvSource implements StateSource {
   readonly reads: ReadLog;
   private readonly accounts = new Map<string, AccountRead>();
-  /** Slot values read, by location (no key strings to join and hash; ZERO for zero); created on the first. */
-  private slots: Map<number, Uint8Array> | null = null;
+  /** Where the read log holds each slot value read, by location (no key strings to join and hash); created on the first. */
+  private slots: Map<number, number> | null = null;
   /** The fee recipient's account was read while its fee was deferred. */
   sawCoinbase = false;
   /** A transfer recipient without code, shown with the PLACEHOLDER balance: its credit becomes a delta. */
@@ -763,21 +792,42 @@ class MvSource implements StateSource {
     const ctx = this.ctx;
     const locs = ctx.storageLocs(address);
     const loc = ctx.storageLoc(locs, slot);
+    const at = this.slotValue(loc, locs.account, address);
+    const w = this.reads.words;
+    let zero = true;
+    for (let i = 0; i < 8; i++) if (w[at + i] !== 0) zero = false;
+    return zero ? undefined : new Uint8Array(w.buffer.slice(4 * at, 4 * at + 32));
+  }
+
+  storageAt(mem: Uint8Array, addressAt: number, slotAt: number, outAt: number): void {
+    const ctx = this.ctx;
+    const loc = ctx.storageLocAt(mem, addressAt, slotAt);
+    // The address as a string only for a hot location's wait (beforeRead).
+    const at = this.slotValue(loc, ctx.lastAccountLoc, ctx.mv.isHot(loc) ? addressKeyAt(mem, addressAt) : null);
+    const w = this.reads.words;
+    for (let i = 0; i < 8; i++) {
+      const v = w[at + i];
+      const o = outAt + 4 * i;
+      mem[o] = v;
+      mem[o + 1] = v >>> 8;
+      mem[o + 2] = v >>> 16;
+      mem[o + 3] = v >>> 24;
+    }
+  }
+
+  /**
+   * Reads STORAGE location `loc` (of the account at ACCOUNT location `account`) once
+   * per execution; returns the word offset of its value (8 words, the 32 bytes) in
+   * the read log. `address` names the account for a hot location's wait (null: no wait).
+   */
+  private slotValue(loc: number, account: number, address: string | null): number {
     const slots = (this.slots ??= new Map());
     const seen = slots.get(loc);
-    if (seen !== undefined) return seen === ZERO ? undefined : seen;
-    this.read(Q_STORAGE, address, loc, MvMemory.metaOf(locs.account));
-    const v = ctx.scratchValue;
-    const v32 = ctx.scratchValue32;
-    let zero = true;
-    for (let i = 0; i < 8; i++) if (v32[i] !== 0) zero = false;
-    if (zero) {
-      slots.set(loc, ZERO);
-      return undefined;
-    }
-    const out = v.slice();
-    slots.set(loc, out);
-    return out;
+    if (seen !== undefined) return seen;
+    const at = this.reads.length + READ_HEADER;
+    this.read(Q_STORAGE, address, loc, MvMemory.metaOf(account));
+    slots.set(loc, at);
+    return at;
   }
 
   /**
@@ -786,7 +836,7 @@ class MvSource implements StateSource {
    * scratchCode), waiting for or abandoning on an ESTIMATE, and logs the value read.
    * `meta`: the account's META location (0 for code).
    */
-  private read(kind: typeof Q_ACCOUNT | typeof Q_STORAGE | typeof Q_CODE, address: string, loc: number, meta: number): void {
+  private read(kind: typeof Q_ACCOUNT | typeof Q_STORAGE | typeof Q_CODE, address: string | null, loc: number, meta: number): void {
     const ctx = this.ctx;
     const mv = ctx.mv;
     this.beforeRead(address, loc);
@@ -802,9 +852,9 @@ class MvSource implements StateSource {
   }
 
   /** Before the first read of a hot location of `address`: waits for its likely writers. */
-  private beforeRead(address: string, loc: number): void {
+  private beforeRead(address: string | null, loc: number): void {
     const ctx = this.ctx;
-    if (ctx.mv.isHot(loc) && !this.waitedFor?.has(address)) {
+    if (address !== null && ctx.mv.isHot(loc) && !this.waitedFor?.has(address)) {
       (this.waitedFor ??= new Set()).add(address);
       if (ctx.waitForLikelyWriters(this.tx, address)) this.waited = true;
     }
@@ -825,6 +875,9 @@ const ON_WAIT_MS = 1000;
 /** Streamed outcomes go out in batches of this many, or once the oldest is this old. */
 const STREAM_BATCH = 64;
 const STREAM_DELAY_MS = 1;
+
+/** Words before a read log record's value: kind, location, meta location. */
+const READ_HEADER = 3;
 
 /** A read log ([kind, location, meta location, value words...] records), in a buffer reused across executions. */
 class ReadLog {
@@ -886,6 +939,11 @@ function takeCredit(r: FullTxResult, recipient: string): bigint | undefined {
   return w.account.balance - PLACEHOLDER;
 }
 
+function sameAddress(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 20; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Whether the code hash in the account words at words[at...] is `hash`. */
 function hashIs(words: Int32Array, at: number, hash: Uint8Array): boolean {
   for (let i = 0; i < 8; i++) {
@@ -901,9 +959,6 @@ interface AccountRead {
   at: number;
   view: AccountView | undefined;
 }
-
-/** A zero slot in MvSource's cache of slots read. */
-const ZERO = new Uint8Array(0);
 
 /** Resolved words of a missing account. */
 const NO_ACCOUNT = new Int32Array(RESOLVED_WORDS);

@@ -17,6 +17,12 @@ export interface StateSource {
   account(address: string): AccountView | undefined;
   /** The slot's 32-byte value, or undefined for zero. Slot keys are 64 hex chars. */
   storage(address: string, slot: string): Uint8Array | undefined;
+  /**
+   * Optional, the same read without key strings: the 20 address bytes at
+   * mem[addressAt], the 32 slot bytes at mem[slotAt]; writes the value's 32 bytes to
+   * mem[outAt] (zeros for zero). The Evm uses it when it records no read set.
+   */
+  storageAt?(mem: Uint8Array, addressAt: number, slotAt: number, outAt: number): void;
 }
 
 /** A WorldState read as a StateSource (no copies). */

@@ -61,6 +61,9 @@ export interface HostCallbacks {
   /** Keys are lowercase hex without 0x (the WorldState's keys), built straight from WASM memory. */
   account(address: string, out: AccountOut): void;
   storage(address: string, slot: string, out: Uint8Array): void;
+  /** When true, storage reads go to storageAt instead (StateSource.storageAt: the key as bytes in WASM memory). */
+  readonly rawStorage: boolean;
+  storageAt(mem: Uint8Array, addressAt: number, slotAt: number, outAt: number): void;
   code(address: string, codeHash: Uint8Array): Uint8Array;
   blockHash(n: bigint): Uint8Array | undefined;
   /** Runs precompile `id`; returns gas used and output, 'oog' or 'fail'. */
@@ -270,6 +273,10 @@ export class WasmInstance {
 
   private readonly word = new Uint8Array(32);
   private onStorage(h: HostCallbacks): void {
+    if (h.rawStorage) {
+      h.storageAt(this.mem, C.HOST_IO + C.H_ADDRESS, C.HOST_IO + C.H_SLOT, C.HOST_IO + C.H_WORD);
+      return;
+    }
     this.word.fill(0);
     h.storage(this.addressKeyAt(C.HOST_IO + C.H_ADDRESS), this.slotKeyAt(C.HOST_IO + C.H_SLOT), this.word);
     this.mem.set(this.word, C.HOST_IO + C.H_WORD);
