@@ -14,7 +14,7 @@ import type { Block } from '../src/block/block.js';
 import { readBlockTestFile, runBlockTest } from '../src/block/blocktest.js';
 import { executeBlock, type ExecuteOptions } from '../src/block/execute.js';
 import { readBlockFixture, runBlockFixture, type BlockFixture } from '../src/block/fixture.js';
-import { Evm, defaultBlock } from '../src/evm/evm.js';
+import { Evm } from '../src/evm/evm.js';
 import { MAINNET_DAO_FORK_BLOCK, forkByName } from '../src/fork/table.js';
 import { createAccount, WorldState } from '../src/state/world.js';
 import { bytesToKey } from '../src/util/hex.js';
@@ -33,19 +33,10 @@ const WORKERS = [1, 2, 3, 4];
 const VECTOR_WORKERS = [2, 3, 4];
 const pools = new Map<number, NodeWorkerPool>();
 let evm: Evm;
-/** Whether Evm.executeTx can defer the fee payment (then independent transactions must not conflict at all). */
-let defersFees = false;
-
 test.before(async () => {
   evm = await Evm.create();
   // Both commits, whatever the machine: streamed beside the workers with an even number of them, after them with an odd one.
   for (const n of WORKERS) pools.set(n, await NodeWorkerPool.create(n, { streamCommit: n % 2 === 0 }));
-  const probe = evm.executeTx(
-    { account: (a) => (a === bytesToKey(W.address(0xee, 0)) ? { nonce: 0n, balance: 10n ** 18n, codeHash: new Uint8Array(32), code: new Uint8Array(0), hasStorage: false } : undefined), storage: () => undefined },
-    defaultBlock(), { type: 2, sender: W.address(0xee, 0), nonce: 0n, gasLimit: 21_000n, to: W.address(0xdd, 0), value: 1n, data: new Uint8Array(0), maxFeePerGas: 100n, maxPriorityFeePerGas: 1n, accessList: [] },
-    forkByName('Cancun'), { deferCoinbaseFee: true } as object,
-  ) as { coinbaseFee?: bigint };
-  defersFees = probe.coinbaseFee !== undefined;
 });
 
 test.after(async () => {
@@ -98,7 +89,6 @@ for (const workers of WORKERS) {
 test('independent transactions do not conflict (with deferred fees, not even on the fee recipient)', async () => {
   const r = await check(W.independentWorkload(24, 400), 2);
   assert.ok(r);
-  if (!defersFees) return; // Evm.executeTx without deferCoinbaseFee pays the recipient inside each transaction
   assert.ok(r.feesDeferred);
   assert.is(r.stats.validationAborts, 0);
   assert.is(r.stats.dependencyAborts, 0);
@@ -162,7 +152,25 @@ test('a fully dependent block on 2 lanes gives the sequential result, given up o
 
 test('a transaction reading the fee recipient is re-executed with the exact balance', async () => {
   const r = await check(W.coinbaseWorkload(cancun), 2);
-  if (defersFees) assert.ok(r!.stats.coinbaseReexecutions > 0);
+  assert.ok(r!.stats.coinbaseReexecutions > 0);
+});
+
+test('a transaction sent by or to the fee recipient runs with the fee paid inside, not twice', async () => {
+  const cb = W.address(0xc0, 0x0cb);
+  const pre = new WorldState();
+  const b = new W.TxBuilder(cancun, pre);
+  W.fund(pre, cb);
+  for (let i = 0; i < 8; i++) {
+    b.add(W.fund(pre, W.address(0xe1, i)), i % 2 === 0 ? cb : W.address(0xd1, i), { value: 7n, gas: 21_000n });
+    if (i % 3 === 0) b.add(cb, W.address(0xd2, i), { value: 5n, gas: 21_000n });
+  }
+  const blk = W.block(cancun, b.txs, cb);
+  const seq = sequential(pre, (s) => executeBlock(evm, s, blk, { fork: cancun }));
+  const par = await parallel(pre, (s) => executeBlockParallel(pools.get(2)!, evm, s, blk, { fork: cancun, force: true, adaptive: false }));
+  same(seq, par, 'fee recipient as sender and recipient');
+  assert.is(par.report!.mode, 'parallel', par.report!.reason);
+  assert.ok(par.report!.feesDeferred, 'the other transactions defer their fees');
+  assert.is(par.report!.stats.coinbaseReexecutions, 0);
 });
 
 test('a fully dependent block may be given up early for sequential execution', async () => {
@@ -175,10 +183,10 @@ test('a fully dependent block may be given up early for sequential execution', a
     assert.match(par.report.reason ?? '', /conflicts dominate|light transactions/);
     assert.ok(par.report.stats.executions <= 24, `${par.report.stats.executions} executions before giving up`);
   }
-  // Independent transactions are not given up (unless every one pays the fee recipient inside).
+  // Independent transactions are not given up (their fees are deferred, so they do not chain on the fee recipient).
   const w2 = W.independentWorkload(32, 1000);
   const ind = await executeBlockParallel(pools.get(2)!, evm, w2.pre.copy(), w2.block, { fork: w2.fork });
-  if (defersFees) assert.is(ind.parallel.mode, 'parallel', ind.parallel.reason);
+  assert.is(ind.parallel.mode, 'parallel', ind.parallel.reason);
 });
 
 test('a block the probe finds light runs sequentially, the probe\'s transactions committed as they ran', async () => {
