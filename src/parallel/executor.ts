@@ -26,7 +26,7 @@ import { rememberLogsParts } from '../block/receipt.js';
 import {
   C_ARENA_TOP, C_COMMIT_IDX, C_ERROR, C_LOC_COUNT, C_MAIN_WAITS, C_NTX, C_POSTS, C_WORKER_SLOTS, MAX_WORKERS, T_FINAL, controlWords, txWord,
 } from './layout.js';
-import { acquireMvBuffers, releaseMvBuffers } from './mvmemory.js';
+import { acquireMvBuffers, LOC_CHUNK, releaseMvBuffers } from './mvmemory.js';
 import type { OutcomeStream, WorkerPool } from './pool.js';
 import { emptyStats, type BlockJob, type BlockReply, type TxOutcome, type WorkerStats } from './protocol.js';
 import { stopBlock } from './scheduler.js';
@@ -242,7 +242,7 @@ function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuff
   let gas = 0;
   for (const tx of txs) gas += Number(tx.gasLimit < env.gasLimit ? tx.gasLimit : env.gasLimit);
   const perLocation = fork.eips.has(2929) ? 1000 : 100;
-  const locations = Math.min(1 << 21, Math.max(1 << 13, Math.ceil(gas / perLocation) + 64 * n));
+  const locations = Math.min(1 << 21, Math.max(1 << 13, Math.ceil(gas / perLocation) + 64 * n)) + LOC_CHUNK * workers;
   const arenaBytes = Math.min(1 << 30, Math.max(64 << 20, n * (1 << 20)));
   const hashes: [bigint, Uint8Array][] = [];
   for (let k = env.number > 256n ? env.number - 256n : 0n; k < env.number; k++) {

@@ -136,6 +136,8 @@ export class MemoryFullError extends Error {
 }
 
 const CHUNK_WORDS = 1 << 14;
+/** Location records a worker takes at a time (the executor sizes the records for a chunk per worker more). */
+export const LOC_CHUNK = 64;
 
 export class MvMemory {
   readonly table: Int32Array;
@@ -146,6 +148,8 @@ export class MvMemory {
   private readonly capacity: number;
   private chunkNext = 0;
   private chunkEnd = 0;
+  private recNext = 0;
+  private recEnd = 0;
   /** Scratch for one 32-byte value. */
   private readonly word8 = new Uint8Array(32);
   private readonly word32 = new Int32Array(this.word8.buffer);
@@ -234,8 +238,7 @@ export class MvMemory {
       let v = Atomics.load(this.table, s);
       if (v === 0) {
         if (mine < 0) {
-          mine = Atomics.add(this.ctrl, C_LOC_COUNT, records);
-          if (mine + records > this.capacity) throw new MemoryFullError('multi-version memory: too many locations');
+          mine = this.takeRecords(records);
           for (let k = 0; k < records; k++) {
             const r = (mine + k) * LOC_WORDS;
             recs[r + L_KIND] = k === 0 ? kind : K_META;
@@ -254,6 +257,23 @@ export class MvMemory {
       }
       s = (s + 1) & this.mask;
     }
+  }
+
+  /**
+   * `n` fresh location records, from this worker's chunk: one shared count per
+   * LOC_CHUNK locations instead of per location (every new location paid a round of
+   * that word's cache line between the cores).
+   */
+  private takeRecords(n: number): number {
+    if (this.recNext + n > this.recEnd) {
+      const at = Atomics.add(this.ctrl, C_LOC_COUNT, LOC_CHUNK);
+      if (at + n > this.capacity) throw new MemoryFullError('multi-version memory: too many locations');
+      this.recNext = at;
+      this.recEnd = Math.min(at + LOC_CHUNK, this.capacity);
+    }
+    const r = this.recNext;
+    this.recNext += n;
+    return r;
   }
 
   /** The L_SNAP word of a new location with this key. */
