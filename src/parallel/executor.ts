@@ -363,7 +363,7 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
   let why: string | undefined;
   let callerStats: WorkerStats | undefined;
   try {
-    why = settle(job, await stream.replies, stats);
+    why = settle(job, await stream.replies, stats, lane?.failure);
   } catch (e) {
     why = poolFailure(e);
   }
@@ -372,11 +372,6 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
     // also serves sequential blocks, and its code cache keeps their contracts.
     addStats(stats, { ...lane.stats, wasmMemoryBytes: 0 });
     callerStats = lane.stats;
-    // As settle() does for the workers: a give-up says the most, then an error; 'stopped' follows another's failure.
-    const f = lane.failure;
-    if (f !== undefined && f.cause !== 'stopped' && (why === undefined || f.cause === 'gave-up')) {
-      why = f.cause === 'gave-up' ? f.message : `parallel execution failed (${f.message})`;
-    }
   }
   const timings = { snapshotMs: t1 - t0, executeMs: waitedMs, commitMs: t2 - t1 - waitedMs, abandonedMs: 0 };
   const caller = callerStats === undefined ? {} : { callerStats };
@@ -463,14 +458,18 @@ export function credit(state: WorldState, address: Uint8Array, amount: bigint, e
 
 /**
  * Every worker of `job` has answered: releases its buffers (nobody touches them any
- * more), adds up the workers' stats; returns why the block failed, if it did (a
- * give-up first, it says the most).
+ * more), adds up the workers' stats; returns why the block failed, if it did, from
+ * the workers' replies and the calling thread's lane (`lane`, counted after them): a
+ * give-up first, it says the most, then an error; 'stopped' only follows another's
+ * failure.
  */
-function settle(job: BlockJob, replies: BlockReply[], stats: WorkerStats): string | undefined {
+function settle(job: BlockJob, replies: BlockReply[], stats: WorkerStats, lane?: { cause: 'gave-up' | 'stopped' | 'error'; message: string }): string | undefined {
   releaseMvBuffers(job.mv, Atomics.load(new Int32Array(job.ctrl), C_LOC_COUNT));
   if (job.receipts !== undefined) releaseReceiptsBuffer(job.receipts);
   for (const r of replies) addStats(stats, r.stats);
-  const failures = replies.flatMap((r) => (r.type === 'block-failed' && r.cause !== 'stopped' ? [r] : []));
+  const reported: { cause?: string; message: string }[] = replies.flatMap((r) => (r.type === 'block-failed' ? [r] : []));
+  if (lane !== undefined) reported.push(lane);
+  const failures = reported.filter((f) => f.cause !== 'stopped');
   const gaveUp = failures.find((r) => r.cause === 'gave-up');
   if (gaveUp) return gaveUp.message;
   return failures.length > 0 ? `parallel execution failed (${failures[0].message})` : undefined;
