@@ -51,8 +51,12 @@ export interface ParallelBenchRow {
   parallel: { workers: number; ms: number; speedup: number; report: ParallelReport };
   target?: number;
   meetsTarget?: boolean;
-  /** Block-STM to the end whatever happens (force, adaptive: false). */
-  forced: { ms: number; speedup: number; report: ParallelReport };
+  /**
+   * Block-STM to the end whatever happens (force, adaptive: false). `cpu`: the CPU
+   * time of all threads over the sequential run's (medians): with W cores, a speedup
+   * above W / cpu is out of reach.
+   */
+  forced: { ms: number; speedup: number; cpu: number; report: ParallelReport };
   /** The same, forced, on as many worker threads as lanes, committing after them (the main thread executes nothing). */
   threads: { ms: number; speedup: number; report: ParallelReport };
   /** One worker through the parallel path (force): its cost over plain sequential execution. */
@@ -81,6 +85,8 @@ export function benchWorkloads(quick = false): BenchWorkload[] {
 
 interface Run {
   ms: number;
+  /** CPU time of the whole process (every thread) during the run. */
+  cpuMs: number;
   gas: bigint;
   receiptsRoot: string;
   report?: ParallelReport;
@@ -101,8 +107,9 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
     console.log('root left out of both: it is the same serial work on the main thread either way); forced = Block-STM without fallbacks; ' +
       `${workers} thr = forced on ${workers} worker threads, committing after them; 1w ovh = one worker thread through the parallel path (force) over`);
     console.log('sequential, and (shipped) through the executor as shipped, which runs a one-worker block sequentially; predicted = --analyze\'s list');
-    console.log('schedule of the dependency graph (transaction execution only).\n');
-    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', `${workers} thr`, '1w ovh', '1w shipped',
+    console.log('schedule of the dependency graph (transaction execution only); f.cpu = CPU time of all threads in a forced run over the sequential');
+    console.log(`run's (medians): a speedup above ${workers} / f.cpu is out of reach on ${workers} cores.\n`);
+    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', 'f.cpu', `${workers} thr`, '1w ovh', '1w shipped',
       'pred 2/8/32', 'notes'];
     console.log(head.join(' | '));
     for (const bw of benchWorkloads(opts.quick)) {
@@ -112,15 +119,17 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
       if (opts.filter && !opts.filter.test(w.name) && !opts.filter.test(bw.label)) continue;
       const seqRun = (): Run => {
         const s = w.pre.copy();
+        const c = process.cpuUsage();
         const t = performance.now();
         const r = executeBlock(evm, s, w.block, { fork: w.fork, stateRoot: false });
-        return { ms: performance.now() - t, gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot) };
+        return { ms: performance.now() - t, cpuMs: cpuMsSince(c), gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot) };
       };
       const parRun = async (p: NodeWorkerPool, extra: Partial<ParallelOptions>): Promise<Run> => {
         const s = w.pre.copy();
+        const c = process.cpuUsage();
         const t = performance.now();
         const r = await executeBlockParallel(p, evm, s, w.block, { fork: w.fork, stateRoot: false, ...extra });
-        return { ms: performance.now() - t, gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot), report: r.parallel };
+        return { ms: performance.now() - t, cpuMs: cpuMsSince(c), gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot), report: r.parallel };
       };
       const configs: [string, () => Run | Promise<Run>][] = [
         ['sequential', seqRun],
@@ -151,7 +160,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
         label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
         parallel: { workers, ms: p.ms, speedup: s.ms / p.ms, report: p.report! },
         ...(bw.target === undefined ? {} : { target: bw.target, meetsTarget: s.ms / p.ms >= bw.target }),
-        forced: { ms: f.ms, speedup: s.ms / f.ms, report: f.report! },
+        forced: { ms: f.ms, speedup: s.ms / f.ms, cpu: medianOf(results.get('forced')!.map((r) => r.cpuMs)) / medianOf(results.get('sequential')!.map((r) => r.cpuMs)), report: f.report! },
         threads: { ms: th.ms, speedup: s.ms / th.ms, report: th.report! },
         oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
         oneWorkerShipped: { ms: oneShipped.ms, overhead: oneShipped.ms / s.ms - 1 },
@@ -182,7 +191,7 @@ function formatRow(r: ParallelBenchRow): string {
     // A block the executor ran sequentially compares two sequential runs: say so beside the verdict.
     r.target === undefined ? '' : `>=${r.target}x ${r.meetsTarget ? 'met' : 'NOT met'}${p.mode === 'sequential' ? ' (ran sequentially)' : ''}`,
     reexec(p), p.mode === 'parallel' ? String(p.stats.validationAborts + p.stats.dependencyAborts) : '-',
-    `${r.forced.speedup.toFixed(2)}x`, reexec(r.forced.report), `${r.threads.speedup.toFixed(2)}x`,
+    `${r.forced.speedup.toFixed(2)}x`, reexec(r.forced.report), `${r.forced.cpu.toFixed(2)}x`, `${r.threads.speedup.toFixed(2)}x`,
     percent(r.oneWorker.overhead), percent(r.oneWorkerShipped.overhead),
     r.predicted.map((x) => x.speedup.toFixed(2)).join(' / '),
     notes,
@@ -191,6 +200,16 @@ function formatRow(r: ParallelBenchRow): string {
 
 function percent(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+}
+
+function medianOf(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[xs.length >> 1];
+}
+
+/** CPU milliseconds of the process (all threads) since process.cpuUsage() gave `from`. */
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
 }
 
 function median<M extends { ms: number }>(xs: M[]): M {
