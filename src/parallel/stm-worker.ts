@@ -152,7 +152,6 @@ class BlockContext {
   private readonly incOf: Int32Array;
   private readonly precompiles: Set<number>;
   /** Per address: its ACCOUNT location (META is the next: reads need both), and its STORAGE locations by slot. */
-  private readonly accountLocs = new Map<string, number>();
   private readonly slotLocs = new Map<string, StorageLocs>();
   /** The read log of the execution in progress (one at a time per worker). */
   readonly readLog = new ReadLog();
@@ -216,13 +215,8 @@ class BlockContext {
   // ---------------------------------------------------------- locations
 
   accountLoc(addr: string): number {
-    let l = this.accountLocs.get(addr);
-    if (l === undefined) {
-      hexToWords(addr, this.key, 0, 5);
-      l = this.mv.locateAccount(this.key);
-      this.accountLocs.set(addr, l);
-    }
-    return l;
+    hexToWords(addr, this.key, 0, 5);
+    return this.mv.locateAccount(this.key);
   }
 
   /** The account's STORAGE locations (and its ACCOUNT location, whose words they copy). */
