@@ -48,12 +48,6 @@ type ExecuteWithOptions = (source: StateSource, block: BlockEnv, tx: Tx, fork: F
 
 const EMPTY = new Uint8Array(0);
 
-interface StorageLocs {
-  account: number;
-  /** By slot key. */
-  slots: Map<string, number>;
-}
-
 /**
  * Runs this worker's part of a block until the scheduler says it is done. With
  * job.streamOutcomes and `post` (the host's outcome port), outcomes go out in batches
@@ -151,8 +145,6 @@ class BlockContext {
   private readonly recordOf: Int32Array;
   private readonly incOf: Int32Array;
   private readonly precompiles: Set<number>;
-  /** Per address: its ACCOUNT location (META is the next: reads need both), and its STORAGE locations by slot. */
-  private readonly slotLocs = new Map<string, StorageLocs>();
   /** The read log of the execution in progress (one at a time per worker). */
   readonly readLog = new ReadLog();
   /** Scratch for its reads' values (copied into the log and, for slots, the result). */
@@ -214,26 +206,20 @@ class BlockContext {
 
   // ---------------------------------------------------------- locations
 
+  /**
+   * The ACCOUNT location of an address key, found in the shared table each time: a
+   * per-worker map of key strings cost more in insertions (most locations are new to
+   * a worker) than its hits saved.
+   */
   accountLoc(addr: string): number {
     hexToWords(addr, this.key, 0, 5);
     return this.mv.locateAccount(this.key);
   }
 
-  /** The account's STORAGE locations (and its ACCOUNT location, whose words they copy). */
-  storageLocs(addr: string): StorageLocs {
-    let l = this.slotLocs.get(addr);
-    if (l === undefined) this.slotLocs.set(addr, (l = { account: this.accountLoc(addr), slots: new Map() }));
-    return l;
-  }
-
-  storageLoc(locs: StorageLocs, slot: string): number {
-    let l = locs.slots.get(slot);
-    if (l === undefined) {
-      hexToWords(slot, this.key, 5, 8);
-      l = this.mv.locateStorage(locs.account, this.key);
-      locs.slots.set(slot, l);
-    }
-    return l;
+  /** The STORAGE location of `slot` (a key string) of the account at ACCOUNT location `account` (no maps of key strings: see accountLoc). */
+  storageLoc(account: number, slot: string): number {
+    hexToWords(slot, this.key, 5, 8);
+    return this.mv.locateStorage(account, this.key);
   }
 
   /**
@@ -558,10 +544,10 @@ class BlockContext {
       }
       let nonzero = false;
       const storage = w.storage;
-      const locs = storage.length > 0 ? this.storageLocs(w.address) : null;
+
       for (let k = 0; k < storage.length; k++) {
         const value = storage[k][1];
-        const at = 4 * out.add(this.storageLoc(locs!, storage[k][0]), EK_ABS, 8);
+        const at = 4 * out.add(this.storageLoc(loc, storage[k][0]), EK_ABS, 8);
         const bytes = out.bytes;
         for (let i = 0; i < 32; i++) bytes[at + i] = value[i];
         if (!nonzero) for (let i = 0; i < 32; i++) if (value[i] !== 0) { nonzero = true; break; }
@@ -784,9 +770,8 @@ class MvSource implements StateSource {
 
   storage(address: string, slot: string): Uint8Array | undefined {
     const ctx = this.ctx;
-    const locs = ctx.storageLocs(address);
-    const loc = ctx.storageLoc(locs, slot);
-    const at = this.slotValue(loc, locs.account, address);
+    const account = ctx.accountLoc(address);
+    const at = this.slotValue(ctx.storageLoc(account, slot), account, address);
     const w = this.reads.words;
     let zero = true;
     for (let i = 0; i < 8; i++) if (w[at + i] !== 0) zero = false;
