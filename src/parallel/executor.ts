@@ -300,7 +300,7 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
   };
   const lane = callerLane ? openLane(evm, job, job.workers - 1, (o) => {
     if ((outcomes[o.tx]?.inc ?? -1) <= o.inc!) outcomes[o.tx] = o;
-  }, takeBatches) : null;
+  }, takeBatches, txs.slice(probe)) : null;
   /** Outcome `j` of the job once it is committed and here, else undefined. */
   const ready = (j: number, committed: number): TxOutcome | undefined => {
     const o = outcomes[j];

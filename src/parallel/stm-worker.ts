@@ -104,9 +104,9 @@ export interface Lane {
  * and hands each outcome to `deliver` instead of posting it. `onWait` runs about once
  * a second while the lane waits for another transaction.
  */
-export function openLane(evm: Evm, job: BlockJob, index: number, deliver: (o: TxOutcome) => void, onWait: () => void): Lane {
+export function openLane(evm: Evm, job: BlockJob, index: number, deliver: (o: TxOutcome) => void, onWait: () => void, txs?: readonly Tx[]): Lane {
   const stats = emptyStats();
-  const ctx = new BlockContext(evm, job, index, stats, null, deliver, onWait);
+  const ctx = new BlockContext(evm, job, index, stats, null, deliver, onWait, txs);
   const lane: Lane = {
     stats,
     step() {
@@ -129,7 +129,7 @@ export function openLane(evm: Evm, job: BlockJob, index: number, deliver: (o: Tx
 
 class BlockContext {
   readonly ctrl: Int32Array;
-  readonly txs: TxList;
+  readonly txs: { readonly length: number; get(i: number): Tx };
   readonly sched: Scheduler;
   readonly mv: MvMemory;
   readonly snapshot: Snapshot;
@@ -178,12 +178,14 @@ class BlockContext {
    * committing thread (openLane) takes each outcome as it is; neither: the final
    * outcomes go back in the reply. `onWait` runs about every second while this context
    * waits for another transaction (the lane samples the pool's watchdog there).
+   * `txs`: the job's transactions as objects already (the committing thread has
+   * them), instead of decoding job.txs.
    */
   constructor(private readonly evm: Evm, readonly job: BlockJob, readonly worker: number, readonly stats: WorkerStats,
     private readonly post: ((batch: OutcomeBatch) => void) | null, private readonly deliver: ((o: TxOutcome) => void) | null = null,
-    private readonly onWait: (() => void) | null = null) {
+    private readonly onWait: (() => void) | null = null, txs?: readonly Tx[]) {
     this.ctrl = new Int32Array(job.ctrl);
-    this.txs = new TxList(job.txs);
+    this.txs = txs === undefined ? new TxList(job.txs) : { length: txs.length, get: (i) => txs[i] };
     this.sched = new Scheduler(this.ctrl, this.txs.length);
     this.snapshot = new Snapshot(job.snapshot);
     this.fork = forkByName(job.fork);
