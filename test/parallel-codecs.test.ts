@@ -20,6 +20,7 @@ import { vectorsDir } from '../src/util/vectors.js';
 import { logsBloomOf, receiptsRoot, type Receipt } from '../src/block/receipt.js';
 import type { Log } from '../src/state/logs.js';
 import { ReceiptLeaves, ReceiptsFeed, acquireReceiptsBuffer, releaseReceiptsBuffer } from '../src/parallel/receipts.js';
+import { Reader, Writer } from '../src/parallel/binary.js';
 
 const TX_FIELDS = ['type', 'sender', 'nonce', 'gasLimit', 'to', 'value', 'data', 'gasPrice', 'maxFeePerGas', 'maxPriorityFeePerGas', 'accessList',
   'maxFeePerBlobGas', 'blobVersionedHashes', 'authorizationList'] as const;
@@ -51,6 +52,15 @@ test('every transaction type and field, extreme numbers included', () => {
       { chainId: 0n, address: b(20, 0), nonce: 0n, yParity: 0n, r: 0n, s: 1n },
     ] },
   ], 'generated');
+});
+
+test('numbers of every byte length come back as written', () => {
+  const values: bigint[] = [0n, 1n, 255n, 256n];
+  for (let bits = 8; bits <= 256; bits += 8) values.push((1n << BigInt(bits)) - 1n, 1n << BigInt(bits - 1), (1n << BigInt(bits - 1)) + 0x5a5a5n);
+  const w = new Writer(64);
+  for (const v of values) w.num(v);
+  const r = new Reader(w.finish(false));
+  for (const v of values) assert.is(r.num(), v);
 });
 
 test('the transactions of mainnet blocks', () => {

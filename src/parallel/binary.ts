@@ -3,7 +3,6 @@
 // array, costs the main thread more than executing a light transaction does.
 // Numbers are a length byte and minimal big-endian bytes; counts and lengths u32.
 
-const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const TWO53 = 1n << 53n;
 const TWO64 = 1n << 64n;
 const TWO256 = 1n << 256n;
@@ -156,19 +155,21 @@ export class Reader {
   }
 
   num(): bigint {
-    const len = this.u8[this.p++];
     const u8 = this.u8;
-    let v: bigint;
-    if (len <= 6) {
-      let x = 0;
-      for (let i = 0; i < len; i++) x = x * 256 + u8[this.p + i];
-      v = BigInt(x);
-    } else {
-      let hex = '0x';
-      for (let i = 0; i < len; i++) hex += HEX2[u8[this.p + i]];
-      v = BigInt(hex);
+    const len = u8[this.p++];
+    let p = this.p;
+    const end = p + len;
+    this.p = end;
+    // 48-bit pieces (exact as Numbers), most significant first: twice as fast as parsing hex.
+    const first = len % 6 || 6;
+    let x = 0;
+    for (let i = 0; i < first && p < end; i++) x = x * 256 + u8[p++];
+    let v = BigInt(x);
+    while (p < end) {
+      x = 0;
+      for (let k = 0; k < 6; k++) x = x * 256 + u8[p++];
+      v = (v << 48n) | BigInt(x);
     }
-    this.p += len;
     return v;
   }
 
