@@ -189,6 +189,30 @@ test('a fully dependent block may be given up early for sequential execution', a
   assert.is(ind.parallel.mode, 'parallel', ind.parallel.reason);
 });
 
+test('a block that outgrows multi-version memory runs sequentially, with the sequential result', async () => {
+  // Frontier: BALANCE costs 20 gas, so a loop reads a new account (calldata word 1, a
+  // base of its own per transaction, plus the counter) per 74 gas, two location
+  // records each, beyond the sizing's one per 100 gas before Berlin.
+  const frontier = forkByName('Frontier');
+  const reader = W.asm(0, 'CALLDATALOAD', '@loop', 'DUP1', 'ISZERO', '>end', 'JUMPI',
+    'DUP1', 32, 'CALLDATALOAD', 'ADD', 'BALANCE', 'POP', 1, 'SWAP1', 'SUB', '>loop', 'JUMP', '@end', 'STOP');
+  const pre = new WorldState();
+  const b = new W.TxBuilder(frontier, pre);
+  for (let i = 0; i < 8; i++) {
+    const c = W.address(0xca, i);
+    pre.putAccount(bytesToKey(c), createAccount({ code: reader, nonce: 1n }));
+    b.add(W.fund(pre, W.address(0xe5, i)), c, { data: W.concat(W.word(11_500), W.word(BigInt(i + 1) << 40n)), gas: 1_000_000n });
+  }
+  const blk = W.block(frontier, b.txs);
+  const seq = sequential(pre, (s) => executeBlock(evm, s, blk, { fork: frontier }));
+  const par = await parallel(pre, (s) => executeBlockParallel(pools.get(2)!, evm, s, blk, { fork: frontier, force: true, adaptive: false }));
+  // Every transaction finishes its reads: none runs out of gas (which would use all 1,000,000).
+  assert.ok('result' in seq && seq.result.receipts.every((r, i, rs) => r.cumulativeGasUsed - (i > 0 ? rs[i - 1].cumulativeGasUsed : 0n) < 1_000_000n));
+  same(seq, par, 'outgrown multi-version memory');
+  assert.is(par.report!.mode, 'sequential');
+  assert.match(par.report!.reason ?? '', /too many locations/);
+});
+
 test('a block the probe finds light runs sequentially, the probe\'s transactions committed as they ran', async () => {
   for (const w of [W.independentWorkload(40, 20), W.mixedWorkload(60, 6, 20)]) {
     const opts: ExecuteOptions = { fork: w.fork, requireSystemContracts: false };
