@@ -160,7 +160,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
         label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
         parallel: { workers, ms: p.ms, speedup: s.ms / p.ms, report: p.report! },
         ...(bw.target === undefined ? {} : { target: bw.target, meetsTarget: s.ms / p.ms >= bw.target }),
-        forced: { ms: f.ms, speedup: s.ms / f.ms, cpu: medianOf(results.get('forced')!.map((r) => r.cpuMs)) / medianOf(results.get('sequential')!.map((r) => r.cpuMs)), report: f.report! },
+        forced: { ms: f.ms, speedup: s.ms / f.ms, cpu: median(results.get('forced')!, 'cpuMs').cpuMs / median(results.get('sequential')!, 'cpuMs').cpuMs, report: f.report! },
         threads: { ms: th.ms, speedup: s.ms / th.ms, report: th.report! },
         oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
         oneWorkerShipped: { ms: oneShipped.ms, overhead: oneShipped.ms / s.ms - 1 },
@@ -202,18 +202,15 @@ function percent(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 }
 
-function medianOf(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[xs.length >> 1];
-}
-
 /** CPU milliseconds of the process (all threads) since process.cpuUsage() gave `from`. */
 function cpuMsSince(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);
   return (d.user + d.system) / 1000;
 }
 
-function median<M extends { ms: number }>(xs: M[]): M {
-  return [...xs].sort((a, b) => a.ms - b.ms)[xs.length >> 1];
+/** The run with the median `key` (its time by default). */
+function median(xs: Run[], key: 'ms' | 'cpuMs' = 'ms'): Run {
+  return [...xs].sort((a, b) => a[key] - b[key])[xs.length >> 1];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -30,7 +30,7 @@ import { acquireMvBuffers, LOC_CHUNK, releaseMvBuffers } from './mvmemory.js';
 import type { OutcomeStream, WorkerPool } from './pool.js';
 import { emptyStats, type BlockJob, type BlockReply, type TxOutcome, type WorkerStats } from './protocol.js';
 import { stopBlock } from './scheduler.js';
-import { openLane } from './stm-worker.js';
+import { openLane, type Lane } from './stm-worker.js';
 import { serializeSnapshot } from './snapshot.js';
 import { encodeTxs } from './tx-codec.js';
 import { decodeOutcomes } from './outcome-codec.js';
@@ -467,7 +467,7 @@ export function credit(state: WorldState, address: Uint8Array, amount: bigint, e
  * give-up first, it says the most, then an error; 'stopped' only follows another's
  * failure.
  */
-function settle(job: BlockJob, replies: BlockReply[], stats: WorkerStats, lane?: { cause: 'gave-up' | 'stopped' | 'error'; message: string }): string | undefined {
+function settle(job: BlockJob, replies: BlockReply[], stats: WorkerStats, lane?: Lane['failure']): string | undefined {
   releaseMvBuffers(job.mv, Atomics.load(new Int32Array(job.ctrl), C_LOC_COUNT));
   if (job.receipts !== undefined) releaseReceiptsBuffer(job.receipts);
   for (const r of replies) addStats(stats, r.stats);

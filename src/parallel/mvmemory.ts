@@ -220,15 +220,11 @@ export class MvMemory {
   locateStorage(accountLoc: number, key: Int32Array): number {
     const r = accountLoc * LOC_WORDS + L_KEY;
     for (let i = 0; i < 5; i++) key[i] = this.recs[r + i];
-    return this.locate(K_STORAGE, key);
+    return this.locate(K_STORAGE, key, accountLoc);
   }
 
-  /** The id of a STORAGE location (creating it): key[0..4] holds the address words, key[5...] the slot's. */
-  locateSlot(key: Int32Array): number {
-    return this.locate(K_STORAGE, key);
-  }
-
-  private locate(kind: number, key: Int32Array): number {
+  /** `accountLoc`: for STORAGE, the account's ACCOUNT location (its snapshot record serves the slot's look-up there). */
+  private locate(kind: number, key: Int32Array, accountLoc = -1): number {
     const n = kind === K_STORAGE ? 13 : 5;
     const records = kind === K_ACCOUNT ? 2 : 1;
     const recs = this.recs;
@@ -244,7 +240,7 @@ export class MvMemory {
             recs[r + L_KIND] = k === 0 ? kind : K_META;
             for (let i = 0; i < n; i++) recs[r + L_KEY + i] = key[i];
           }
-          recs[mine * LOC_WORDS + L_SNAP] = this.inSnapshot(kind, key);
+          recs[mine * LOC_WORDS + L_SNAP] = this.inSnapshot(kind, key, accountLoc);
         }
         v = Atomics.compareExchange(this.table, s, 0, mine + 1);
         if (v === 0) return mine;
@@ -276,11 +272,11 @@ export class MvMemory {
     return r;
   }
 
-  /** The L_SNAP word of a new location with this key. */
-  private inSnapshot(kind: number, key: Int32Array): number {
-    const snap = this.snapshot;
-    const rec = snap.findAccount(key, 0);
-    return kind === K_ACCOUNT || rec < 0 ? rec : snap.findStorage(rec, key, 5);
+  /** The L_SNAP word of a new location with this key (a STORAGE one's account at `accountLoc`, whose L_SNAP is its snapshot record). */
+  private inSnapshot(kind: number, key: Int32Array, accountLoc: number): number {
+    if (kind === K_ACCOUNT) return this.snapshot.findAccount(key, 0);
+    const rec = this.recs[accountLoc * LOC_WORDS + L_SNAP];
+    return rec < 0 ? -1 : this.snapshot.findStorage(rec, key, 5);
   }
 
   isHot(loc: number): boolean {

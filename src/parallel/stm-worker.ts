@@ -9,7 +9,7 @@ import type { AccountView, StateSource } from '../state/source.js';
 import type { AccountWrite } from '../evm/sets.js';
 import { encodeLogs, logsBloom } from '../state/logs.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
-import { bytesToKey } from '../util/hex.js';
+import { bytesToKey, equalBytes } from '../util/hex.js';
 import { addressKeyAt } from '../wasm/keys.js';
 import { tryLock, unlock, waitWhile } from './atomics.js';
 import { hexToWords } from './keys.js';
@@ -238,7 +238,7 @@ class BlockContext {
       this.lastAccountLoc = this.mv.locateAccount(key);
       for (let i = 0; i < 5; i++) last[i] = key[i];
     }
-    return this.mv.locateSlot(key);
+    return this.mv.locateStorage(this.lastAccountLoc, key);
   }
 
   private coinbaseAt = -1;
@@ -438,7 +438,7 @@ class BlockContext {
   /** Whether the transaction's sender or recipient is the fee recipient. */
   private namesCoinbase(t: Tx): boolean {
     const cb = this.job.env.coinbase;
-    return sameAddress(t.sender, cb) || (t.to !== null && sameAddress(t.to, cb));
+    return equalBytes(t.sender, cb) || (t.to !== null && equalBytes(t.to, cb));
   }
 
   private setSlot(tx: number): void {
@@ -469,7 +469,7 @@ class BlockContext {
           src.placeholderLoc = loc;
         }
       }
-      r = this.run1(src, tx, defer);
+      r = this.run1(src, t, defer);
       if (defer && r.coinbaseFee === undefined && r.invalid === undefined) {
         // This Evm has no deferCoinbaseFee: the fee is in the write set, and its read was recorded.
         this.deferFees = false;
@@ -479,7 +479,7 @@ class BlockContext {
         Atomics.or(c, txWord(tx, T_FLAGS), TF_EXACT_COINBASE);
         this.stats.coinbaseReexecutions++;
         src.deferring = false;
-        r = this.run1(src, tx, false);
+        r = this.run1(src, t, false);
         defer = false;
       }
       if (defer && r.invalid === undefined) fee = r.coinbaseFee;
@@ -522,10 +522,10 @@ class BlockContext {
     return next;
   }
 
-  private run1(src: MvSource, tx: number, defer: boolean): FullTxResult & { coinbaseFee?: bigint } {
+  private run1(src: MvSource, tx: Tx, defer: boolean): FullTxResult & { coinbaseFee?: bigint } {
     const exec = this.evm.executeTx as unknown as ExecuteWithOptions;
     // Multi-version memory logs the reads that matter (the source's); the Evm's own list only serves the result's readSet.
-    return exec.call(this.evm, src, this.env, this.txs.get(tx), this.fork, { deferCoinbaseFee: defer, recordReads: this.job.readSets });
+    return exec.call(this.evm, src, this.env, tx, this.fork, { deferCoinbaseFee: defer, recordReads: this.job.readSets });
   }
 
   /** The locations a result writes, with their new entries, into `out`. */
@@ -546,7 +546,6 @@ class BlockContext {
       }
       let nonzero = false;
       const storage = w.storage;
-
       for (let k = 0; k < storage.length; k++) {
         const value = storage[k][1];
         const at = 4 * out.add(this.storageLoc(loc, storage[k][0]), EK_ABS, 8);
@@ -918,11 +917,6 @@ function takeCredit(r: FullTxResult, recipient: string): bigint | undefined {
   }
   ws.splice(i, 1);
   return w.account.balance - PLACEHOLDER;
-}
-
-function sameAddress(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 20; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Whether the code hash in the account words at words[at...] is `hash`. */
