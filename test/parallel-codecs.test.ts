@@ -90,9 +90,20 @@ test('outcomes: results of executed blocks (logs, creations, self-destructs, rev
     });
     // Two workers' halves, decoded into one list.
     const decoded: TxOutcome[] = new Array(outcomes.length);
-    decodeOutcomes(encodeOutcomes(outcomes.filter((o) => o.tx % 2 === 0)), decoded);
+    const even = encodeOutcomes(outcomes.filter((o) => o.tx % 2 === 0));
+    decodeOutcomes(even, decoded);
     decodeOutcomes(encodeOutcomes(outcomes.filter((o) => o.tx % 2 === 1)), decoded);
     outcomes.forEach((o, i) => assert.equal(decoded[i], o, `${w.name}: outcome ${i}`));
+    // What goes into the state is copied out of the message (a value kept there must not
+    // keep the whole message alive); the logs are views of it.
+    for (const o of decoded.filter((d) => d.tx % 2 === 0)) {
+      for (const a of o.result.writeSet) {
+        for (const [, value] of a.storage) assert.ok(value.buffer !== even.bytes, `${w.name}: a slot value of ${o.tx} is a copy`);
+        if (a.account) assert.ok(a.account.codeHash.buffer !== even.bytes);
+        if (a.code) assert.ok(a.code.buffer !== even.bytes);
+      }
+      for (const log of o.result.logs) assert.ok(log.data.buffer === even.bytes, `${w.name}: log data of ${o.tx} is a view`);
+    }
     // Streamed batches arrive from several workers in any order: an older incarnation does not replace a newer one.
     const newer = outcomes.map((o) => ({ ...o, inc: 7, result: { ...o.result, gasUsed: o.result.gasUsed + 1n } }));
     const streamed: TxOutcome[] = new Array(outcomes.length);

@@ -187,15 +187,17 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     const invalid = keys & K_INVALID ? r.str() : undefined;
     const error = keys & K_ERROR_SET ? r.str() : undefined;
     const gasUsed = r.num();
-    const output = r.blob();
+    // The result's own bytes are views of the message: they live as long as the block's
+    // result does. What goes into the state (the write set's) is copied.
+    const output = r.viewBlob();
     const logs: Log[] = [];
     for (let k = r.u32(); k > 0; k--) {
-      const address = r.bytes(20);
+      const address = r.view(20);
       const topics: Uint8Array[] = [];
-      for (let t = r.u8v(); t > 0; t--) topics.push(r.bytes(32));
-      logs.push({ address, topics, data: r.blob() });
+      for (let t = r.u8v(); t > 0; t--) topics.push(r.view(32));
+      logs.push({ address, topics, data: r.viewBlob() });
     }
-    const createdAddress = keys & K_CREATED_SET ? r.bytes(20) : undefined;
+    const createdAddress = keys & K_CREATED_SET ? r.view(20) : undefined;
     const readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] };
     for (let k = r.u32(); k > 0; k--) readSet.accounts.push(address());
     for (let k = r.u32(); k > 0; k--) readSet.storage.push([address(), slot()]);
@@ -226,8 +228,8 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     if (keys & K_FEE) o.fee = r.num();
     if (keys & K_CREDIT) o.credit = r.num();
     if (keys & K_LOGS_PARTS) {
-      o.logsBloom = r.bytes(256);
-      o.encodedLogs = r.blob();
+      o.logsBloom = r.view(256);
+      o.encodedLogs = r.viewBlob();
     }
     if (newest && (into[tx + offset]?.inc ?? -1) > (inc ?? -1)) continue;
     into[tx + offset] = o;
