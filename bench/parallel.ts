@@ -47,6 +47,11 @@ export interface ParallelBenchRow {
   gas: number;
   generationMs: number;
   sequentialMs: number;
+  /**
+   * The sequential runs' spread, (slowest - fastest) / median: the noise of this row on
+   * this machine. A ratio closer to 1 than that says nothing.
+   */
+  sequentialSpread: number;
   /** The executor as shipped (its fallbacks included). */
   parallel: { workers: number; ms: number; speedup: number; report: ParallelReport };
   target?: number;
@@ -108,8 +113,9 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
       `${workers} thr = forced on ${workers} worker threads, committing after them; 1w ovh = one worker thread through the parallel path (force) over`);
     console.log('sequential, and (shipped) through the executor as shipped, which runs a one-worker block sequentially; predicted = --analyze\'s list');
     console.log('schedule of the dependency graph (transaction execution only); f.cpu = CPU time of all threads in a forced run over the sequential');
-    console.log(`run's (medians): a speedup above ${workers} / f.cpu is out of reach on ${workers} cores.\n`);
-    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', 'f.cpu', `${workers} thr`, '1w ovh', '1w shipped',
+    console.log(`run's (medians): a speedup above ${workers} / f.cpu is out of reach on ${workers} cores; seq spread = (slowest - fastest) / median`);
+    console.log('of the sequential runs: this row\'s noise on this machine, against which a ratio near 1 says nothing.\n');
+    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', 'seq spread', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', 'f.cpu', `${workers} thr`, '1w ovh', '1w shipped',
       'pred 2/8/32', 'notes'];
     console.log(head.join(' | '));
     for (const bw of benchWorkloads(opts.quick)) {
@@ -158,6 +164,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
       const analysis = analyzeBlock(evm, w.pre, w.block, { fork: w.fork }, opts.quick ? 1 : 3);
       const row: ParallelBenchRow = {
         label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
+        sequentialSpread: spread(results.get('sequential')!),
         parallel: { workers, ms: p.ms, speedup: s.ms / p.ms, report: p.report! },
         ...(bw.target === undefined ? {} : { target: bw.target, meetsTarget: s.ms / p.ms >= bw.target }),
         forced: { ms: f.ms, speedup: s.ms / f.ms, cpu: median(results.get('forced')!, 'cpuMs').cpuMs / median(results.get('sequential')!, 'cpuMs').cpuMs, report: f.report! },
@@ -186,7 +193,7 @@ function formatRow(r: ParallelBenchRow): string {
   const reexec = (rep: ParallelReport) => (rep.mode === 'parallel' ? String(Math.max(0, rep.stats.executions - r.transactions)) : '-');
   const notes = p.mode === 'sequential' ? `ran sequentially: ${p.reason}` : '';
   return [
-    r.label, r.workload, r.transactions, (r.gas / 1e6).toFixed(1), r.sequentialMs.toFixed(1), r.parallel.ms.toFixed(1),
+    r.label, r.workload, r.transactions, (r.gas / 1e6).toFixed(1), r.sequentialMs.toFixed(1), `${(r.sequentialSpread * 100).toFixed(0)}%`, r.parallel.ms.toFixed(1),
     `${r.parallel.speedup.toFixed(2)}x`,
     // A block the executor ran sequentially compares two sequential runs: say so beside the verdict.
     r.target === undefined ? '' : `>=${r.target}x ${r.meetsTarget ? 'met' : 'NOT met'}${p.mode === 'sequential' ? ' (ran sequentially)' : ''}`,
@@ -206,6 +213,12 @@ function percent(x: number): string {
 function cpuMsSince(from: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(from);
   return (d.user + d.system) / 1000;
+}
+
+/** (slowest - fastest) / median of the runs' times. */
+function spread(xs: Run[]): number {
+  const ms = xs.map((x) => x.ms);
+  return (Math.max(...ms) - Math.min(...ms)) / median(xs).ms;
 }
 
 /** The run with the median `key` (its time by default). */
