@@ -230,7 +230,7 @@ function executeRecorded(evm: Evm, state: WorldState, env: Env, tx: Tx, fork: Fo
     fee = undefined;
   }
   applyWriteSet(state, r.writeSet);
-  if (fee !== undefined) credit(state, env.coinbase, fee, fork.eips.has(161));
+  if (fee !== undefined) credit(state, coinbase, fee, fork.eips.has(161));
 
   const access: TxAccess = { reads: [], writes: [], credits: [] };
   for (const a of r.readSet.accounts) access.reads.push(a === recipient ? `code:${a}` : `account:${a}`);

@@ -18,8 +18,8 @@ import type { Evm, FullTxResult } from '../evm/evm.js';
 import { applyWriteSet } from '../evm/sets.js';
 import type { BlockEnv, Tx } from '../evm/types.js';
 import type { Fork } from '../fork/table.js';
-import { createAccount, type WorldState } from '../state/world.js';
-import { bytesToKey } from '../util/hex.js';
+import { EMPTY_CODE_HASH, accountWith, type WorldState } from '../state/world.js';
+import { bytesToKey, equalBytes } from '../util/hex.js';
 import type { Block } from '../block/block.js';
 import { executeBlock, type BlockResult, type ExecuteOptions } from '../block/execute.js';
 import { rememberLogsParts } from '../block/receipt.js';
@@ -421,9 +421,18 @@ function afterProbe(evm: Evm, txs: Tx[], probed: FullTxResult[]): Evm {
 function commitOutcome(state: WorldState, env: BlockEnv, tx: Tx, fork: Fork, o: TxOutcome): FullTxResult {
   if (o.encodedLogs !== undefined) rememberLogsParts(o.result.logs, o.logsBloom!, o.encodedLogs);
   applyWriteSet(state, o.result.writeSet);
-  if (o.credit !== undefined) credit(state, tx.to!, o.credit, fork.eips.has(161));
-  if (o.fee !== undefined) credit(state, env.coinbase, o.fee, fork.eips.has(161));
+  if (o.credit !== undefined) credit(state, bytesToKey(tx.to!), o.credit, fork.eips.has(161));
+  if (o.fee !== undefined) credit(state, feeRecipientKey(env.coinbase), o.fee, fork.eips.has(161));
   return o.result;
+}
+
+/** The last fee recipient's bytes and key: every transaction of a block pays the same one. */
+let feeRecipient = { bytes: new Uint8Array(0), key: '' };
+
+/** The state key of `coinbase`, built once per fee recipient (its bytes compared, not its identity: a caller may reuse an array). */
+function feeRecipientKey(coinbase: Uint8Array): string {
+  if (!equalBytes(coinbase, feeRecipient.bytes)) feeRecipient = { bytes: coinbase.slice(), key: bytesToKey(coinbase) };
+  return feeRecipient.key;
 }
 
 /**
@@ -449,16 +458,18 @@ export function standIn(evm: Evm, runTx: (state: WorldState, env: BlockEnv, tx: 
  * only for a nonzero amount); the payment touches it, so an account left empty is
  * removed (EIP-161). The same rule as applyDelta in mvmemory.ts.
  */
-export function credit(state: WorldState, address: Uint8Array, amount: bigint, eip161: boolean): void {
-  const key = bytesToKey(address);
+export function credit(state: WorldState, key: string, amount: bigint, eip161: boolean): void {
   const a = state.getAccount(key);
   if (a === undefined) {
-    if (amount > 0n || !eip161) state.putAccount(key, createAccount({ balance: amount }));
+    if (amount > 0n || !eip161) state.putAccount(key, accountWith(0n, amount, NO_CODE, EMPTY_CODE_HASH));
     return;
   }
   a.balance += amount;
   if (eip161 && a.balance === 0n && a.nonce === 0n && a.code.length === 0) state.deleteAccount(key);
 }
+
+/** The code of a credited account created here (shared: an account's code is replaced, never changed in place). */
+const NO_CODE = new Uint8Array(0);
 
 /**
  * Every worker of `job` has answered: releases its buffers (nobody touches them any
