@@ -5,6 +5,10 @@
 // Output: FIELD_ELEMENTS_PER_BLOB and BLS_MODULUS as two 32-byte words. Gas 50000.
 // The check is verify_kzg_proof of the Deneb polynomial-commitments spec:
 //   e(commitment - [y]G1, -G2) * e(proof, [tau]G2 - [z]G2) == 1
+// computed as the equal
+//   e(commitment - [y]G1 + [z]proof, -G2) * e(proof, [tau]G2) == 1
+// (e(proof, -[z]G2) = e([z]proof, -G2)): both G2 points are then the same objects on
+// every call, and noble keeps a G2 point's pairing precomputation with the object.
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import type { WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 import type { Fp2 } from '@noble/curves/abstract/tower.js';
@@ -36,6 +40,7 @@ type G1Point = WeierstrassPoint<bigint>;
 type G2Point = WeierstrassPoint<Fp2>;
 
 let tauG2: G2Point | undefined; // decoded on first use (a square root in Fp2)
+let negG2: G2Point | undefined;
 
 const SUCCESS = concatBytes(bigintToBytes(FIELD_ELEMENTS_PER_BLOB), bigintToBytes(BLS_MODULUS));
 
@@ -71,12 +76,12 @@ export function decodeG1(bytes: Uint8Array): G1Point | null {
 /** verify_kzg_proof for already-decoded points and field elements. */
 export function verifyKzgProof(commitment: G1Point, z: bigint, y: bigint, proof: G1Point): boolean {
   tauG2 ??= G2.fromHex(TAU_G2_HEX);
+  negG2 ??= G2.BASE.negate();
   const pairs: { g1: G1Point; g2: G2Point }[] = [];
-  const pMinusY = commitment.subtract(G1.BASE.multiplyUnsafe(y));
-  const xMinusZ = tauG2.subtract(G2.BASE.multiplyUnsafe(z));
+  const left = commitment.subtract(G1.BASE.multiplyUnsafe(y)).add(proof.multiplyUnsafe(z));
   // A pairing with the point at infinity is 1: leave it out (noble refuses it).
-  if (!pMinusY.is0()) pairs.push({ g1: pMinusY, g2: G2.BASE.negate() });
-  if (!proof.is0() && !xMinusZ.is0()) pairs.push({ g1: proof, g2: xMinusZ });
+  if (!left.is0()) pairs.push({ g1: left, g2: negG2 });
+  if (!proof.is0()) pairs.push({ g1: proof, g2: tauG2 });
   return pairs.length === 0 || Fp12.eql(bls12_381.pairingBatch(pairs), Fp12.ONE);
 }
 
