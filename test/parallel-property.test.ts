@@ -12,25 +12,18 @@ import * as assert from 'uvu/assert';
 import { executeBlock } from '../src/block/execute.js';
 import { Evm } from '../src/evm/evm.js';
 import { executeBlockParallel } from '../src/parallel/executor.js';
-import { NodeWorkerPool } from '../src/parallel/pool.js';
-import { assertSameOutcome, parallelOutcome, sequentialOutcome } from './support/parallel-compare.js';
+import { assertSameOutcome, parallelOutcome, sequentialOutcome, suitePools } from './support/parallel-compare.js';
 import { randomBlock, type TxKind } from './support/random-blocks.js';
 
 const SEED = Number(process.env.LANES_PROPERTY_SEED ?? 1);
 const FIRST = Number(process.env.LANES_PROPERTY_FIRST ?? 0);
 const BLOCKS = Number(process.env.LANES_PROPERTY_BLOCKS ?? 200);
 const WORKERS = [2, 3, 4];
-const pools = new Map<number, NodeWorkerPool>();
+const pools = suitePools(test, WORKERS);
 let evm: Evm;
 
 test.before(async () => {
   evm = await Evm.create();
-  // Both commits, whatever the machine: streamed beside the workers with an even number of them, after them with an odd one.
-  for (const n of WORKERS) pools.set(n, await NodeWorkerPool.create(n, { streamCommit: n % 2 === 0 }));
-});
-
-test.after(async () => {
-  for (const p of pools.values()) await p.close();
 });
 
 /** What the sequential executor made of each kind of transaction: `kind:status`, `kind:logs`, `kind:rejected`. */

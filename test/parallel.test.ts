@@ -26,21 +26,15 @@ import { NodeWorkerPool } from '../src/parallel/pool.js';
 import { Snapshot, serializeSnapshot } from '../src/parallel/snapshot.js';
 import { hexToWords } from '../src/parallel/keys.js';
 import * as W from '../src/parallel/workloads.js';
-import { assertSameOutcome as same, parallelOutcome as parallel, sequentialOutcome as sequential } from './support/parallel-compare.js';
+import { assertSameOutcome as same, parallelOutcome as parallel, sequentialOutcome as sequential, suitePools } from './support/parallel-compare.js';
 
 const WORKERS = [1, 2, 3, 4];
 /** The worker counts every block of the vectors runs on. */
 const VECTOR_WORKERS = [2, 3, 4];
-const pools = new Map<number, NodeWorkerPool>();
+const pools = suitePools(test, WORKERS);
 let evm: Evm;
 test.before(async () => {
   evm = await Evm.create();
-  // Both commits, whatever the machine: streamed beside the workers with an even number of them, after them with an odd one.
-  for (const n of WORKERS) pools.set(n, await NodeWorkerPool.create(n, { streamCommit: n % 2 === 0 }));
-});
-
-test.after(async () => {
-  for (const p of pools.values()) await p.close();
 });
 
 async function check(w: W.Workload, workers: number): Promise<ParallelBlockResult['parallel'] | undefined> {

@@ -1,18 +1,36 @@
 // The parallel executor's results against the sequential executor's, bit for bit:
 // state root, gas, receipts (status, cumulative gas, logs), logs bloom, requests,
 // per-transaction status, gas and output; or the same InvalidBlockError. Shared by
-// test/parallel.test.ts and test/parallel-property.test.ts.
+// test/parallel.test.ts and test/parallel-property.test.ts, with their pools (suitePools).
 
+import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InvalidBlockError } from '../../src/block/errors.js';
 import { encodeReceipt } from '../../src/block/receipt.js';
 import type { BlockResult } from '../../src/block/execute.js';
 import type { ParallelBlockResult } from '../../src/parallel/executor.js';
+import { NodeWorkerPool } from '../../src/parallel/pool.js';
 import type { WorldState } from '../../src/state/world.js';
 import { bytesToHex as hex } from '../../src/util/hex.js';
 
 export type Outcome = { result: BlockResult; root: string } | { error: InvalidBlockError };
 export type ParallelOutcome = Outcome & { report?: ParallelBlockResult['parallel'] };
+
+/**
+ * A pool per worker count for a suite, opened before its tests and closed after: both
+ * commits whatever the machine, streamed beside the workers with an even number of
+ * them, after them with an odd one.
+ */
+export function suitePools(suite: Test, workerCounts: number[]): Map<number, NodeWorkerPool> {
+  const pools = new Map<number, NodeWorkerPool>();
+  suite.before(async () => {
+    for (const n of workerCounts) pools.set(n, await NodeWorkerPool.create(n, { streamCommit: n % 2 === 0 }));
+  });
+  suite.after(async () => {
+    for (const p of pools.values()) await p.close();
+  });
+  return pools;
+}
 
 /** Runs `run` on a copy of `pre`: its result and the state root after it, or the InvalidBlockError it threw. */
 export function sequentialOutcome(pre: WorldState, run: (state: WorldState) => BlockResult): Outcome {
