@@ -151,8 +151,7 @@ export class MvMemory {
   private recNext = 0;
   private recEnd = 0;
   /** Scratch for one 32-byte value. */
-  private readonly word8 = new Uint8Array(32);
-  private readonly word32 = new Int32Array(this.word8.buffer);
+  private readonly word32 = new Int32Array(8);
 
   constructor(buffers: MvBuffers, private readonly ctrl: Int32Array, readonly snapshot: Snapshot, private readonly eip161: boolean) {
     this.table = new Int32Array(buffers.locTable);
@@ -483,10 +482,10 @@ export class MvMemory {
   }
 
   /**
-   * Slot `slotLoc` as transaction `tx` sees it, into `out` (32 bytes). Returns RESOLVED
-   * or a blocking transaction.
+   * Slot `slotLoc` as transaction `tx` sees it, into `out` (its 32 bytes as 8 words,
+   * copied word by word: no view per read). Returns RESOLVED or a blocking transaction.
    */
-  readStorage(slotLoc: number, metaLoc: number, tx: number, out: Uint8Array): number {
+  readStorage(slotLoc: number, metaLoc: number, tx: number, out: Int32Array): number {
     const recs = this.recs;
     const base = slotLoc * LOC_WORDS;
     const a32 = this.a32;
@@ -500,16 +499,19 @@ export class MvMemory {
           unlock(recs, base + L_LOCK);
           return t;
         }
-        out.set(this.a8.subarray(4 * (e + E_VAL), 4 * (e + E_VAL) + 32));
+        for (let i = 0; i < 8; i++) out[i] = a32[e + E_VAL + i];
         writer = t;
         break;
       }
       unlock(recs, base + L_LOCK);
     }
     if (writer < 0) {
-      const at = recs[base + L_SNAP];
+      const at = recs[base + L_SNAP]; // a byte offset, word-aligned
       if (at < 0) out.fill(0);
-      else out.set(this.snapshot.u8.subarray(at, at + 32));
+      else {
+        const snap = this.snapshot.i32;
+        for (let i = 0, w = at >> 2; i < 8; i++) out[i] = snap[w + i];
+      }
     }
     // A CLEAR between the slot's writer and `tx` empties it.
     const mb = metaLoc * LOC_WORDS;
@@ -562,7 +564,7 @@ export class MvMemory {
         for (let i = 0; i < 9; i++) if (c[i] !== a32[p + 3 + i]) return loc;
         p += 12;
       } else {
-        if (this.readStorage(loc, meta, tx, this.word8) !== RESOLVED) return loc;
+        if (this.readStorage(loc, meta, tx, this.word32) !== RESOLVED) return loc;
         for (let i = 0; i < 8; i++) if (w32[i] !== a32[p + 3 + i]) return loc;
         p += 11;
       }

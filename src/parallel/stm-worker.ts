@@ -147,9 +147,8 @@ class BlockContext {
   private readonly precompiles: Set<number>;
   /** The read log of the execution in progress (one at a time per worker). */
   readonly readLog = new ReadLog();
-  /** Scratch for its reads' values (copied into the log and, for slots, the result). */
-  readonly scratchValue = new Uint8Array(32);
-  readonly scratchValue32 = new Int32Array(this.scratchValue.buffer);
+  /** Scratch for its reads' slot values, as 8 words (copied into the log, and from there into the result). */
+  readonly scratchValue32 = new Int32Array(8);
   readonly scratchCode = new Int32Array(9);
   readonly scratchAccount = new Int32Array(RESOLVED_WORDS);
   /** Resolved accounts of the execution in progress. */
@@ -812,7 +811,7 @@ class MvSource implements StateSource {
 
   /**
    * Reads location `loc` of `address` as this transaction sees it into the context's
-   * scratch for its kind (Q_ACCOUNT: scratchAccount; Q_STORAGE: scratchValue; Q_CODE:
+   * scratch for its kind (Q_ACCOUNT: scratchAccount; Q_STORAGE: scratchValue32; Q_CODE:
    * scratchCode), waiting for or abandoning on an ESTIMATE, and logs the value read.
    * `meta`: the account's META location (0 for code).
    */
@@ -821,7 +820,7 @@ class MvSource implements StateSource {
     const mv = ctx.mv;
     this.beforeRead(address, loc);
     for (;;) {
-      const blocking = kind === Q_STORAGE ? mv.readStorage(loc, meta, this.tx, ctx.scratchValue)
+      const blocking = kind === Q_STORAGE ? mv.readStorage(loc, meta, this.tx, ctx.scratchValue32)
         : kind === Q_ACCOUNT ? mv.readAccount(loc, meta, this.tx, ctx.scratchAccount) : mv.readCode(loc, this.tx, ctx.scratchCode);
       if (blocking === RESOLVED) break;
       this.blockedOn(loc, blocking);
