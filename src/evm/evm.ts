@@ -276,13 +276,10 @@ export class Evm {
     w.writeBytes(C.HOST_IO + C.H_ADDRESS, address);
     w.exports.loadAccount();
     const v = w.view;
-    let balance = 0n;
-    const m = w.mem;
-    for (let i = 0; i < 32; i++) balance = (balance << 8n) | BigInt(m[C.HOST_IO + C.H_BALANCE + i]);
     return {
       exists: (v.getUint32(C.HOST_IO + C.H_ACCOUNT_FLAGS, true) & C.A_EXISTS) !== 0,
       nonce: v.getBigUint64(C.HOST_IO + C.H_NONCE, true),
-      balance,
+      balance: w.readBigEndian(C.HOST_IO + C.H_BALANCE),
       codeHash: w.readBytes(C.HOST_IO + C.H_CODE_HASH, 32),
     };
   }

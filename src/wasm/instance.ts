@@ -194,6 +194,15 @@ export class WasmInstance {
     }
   }
 
+  /** Reads 32 big-endian bytes as a value (four 64-bit reads, not a BigInt shift per byte). */
+  readBigEndian(at: number): bigint {
+    const v = this.view;
+    const hi = v.getBigUint64(at) | v.getBigUint64(at + 8) | v.getBigUint64(at + 16);
+    const lo = v.getBigUint64(at + 24);
+    if (hi === 0n) return lo;
+    return (v.getBigUint64(at) << 192n) | (v.getBigUint64(at + 8) << 128n) | (v.getBigUint64(at + 16) << 64n) | lo;
+  }
+
   /** Writes big-endian bytes (up to 32) as a little-endian word. */
   writeWordBE(at: number, b: Uint8Array): void {
     const m = this.mem;
