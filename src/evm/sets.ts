@@ -3,6 +3,7 @@
 import * as C from '../../assembly/shared/config.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import type { WorldState } from '../state/world.js';
+import { wordAt } from '../util/hex.js';
 import { EMPTY_CODE_HASH, accountWith } from '../state/world.js';
 
 /** Every location read from outside the transaction, in first-read order (keys as in WorldState). */
@@ -55,14 +56,6 @@ export function parseWriteSet(buf: Uint8Array, start = 0, len = buf.length - sta
     out.push(w);
   }
   return out;
-}
-
-/** The 32-byte big-endian word at `o`. */
-function wordAt(dv: DataView, o: number): bigint {
-  const lo = dv.getBigUint64(o + 24);
-  const rest = dv.getBigUint64(o) | dv.getBigUint64(o + 8) | dv.getBigUint64(o + 16);
-  if (rest === 0n) return lo;
-  return (dv.getBigUint64(o) << 192n) | (dv.getBigUint64(o + 8) << 128n) | (dv.getBigUint64(o + 16) << 64n) | lo;
 }
 
 /** Applies a write set to a world state. */

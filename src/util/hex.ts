@@ -92,6 +92,14 @@ export function parseQuantity(v: unknown, what = 'quantity', maxBits = 256): big
   return n;
 }
 
+/** The 32-byte big-endian word at `o` of `dv` (four 64-bit reads, not a BigInt shift per byte). */
+export function wordAt(dv: DataView, o: number): bigint {
+  const lo = dv.getBigUint64(o + 24);
+  const rest = dv.getBigUint64(o) | dv.getBigUint64(o + 8) | dv.getBigUint64(o + 16);
+  if (rest === 0n) return lo;
+  return (dv.getBigUint64(o) << 192n) | (dv.getBigUint64(o + 8) << 128n) | (dv.getBigUint64(o + 16) << 64n) | lo;
+}
+
 /** Big-endian bytes of a non-negative bigint, left-padded to `len` bytes. */
 export function bigintToBytes(n: bigint, len = 32): Uint8Array {
   const out = new Uint8Array(len);

@@ -2,6 +2,7 @@
 // interpreter, views on its memory, and the host functions it imports.
 import * as C from '../../assembly/shared/config.js';
 import type { Fork } from '../fork/table.js';
+import { wordAt } from '../util/hex.js';
 import { addressKeyAt, slotKeyAt } from './keys.js';
 
 export interface WasmExports {
@@ -194,13 +195,9 @@ export class WasmInstance {
     }
   }
 
-  /** Reads 32 big-endian bytes as a value (four 64-bit reads, not a BigInt shift per byte). */
+  /** Reads 32 big-endian bytes as a value. */
   readBigEndian(at: number): bigint {
-    const v = this.view;
-    const hi = v.getBigUint64(at) | v.getBigUint64(at + 8) | v.getBigUint64(at + 16);
-    const lo = v.getBigUint64(at + 24);
-    if (hi === 0n) return lo;
-    return (v.getBigUint64(at) << 192n) | (v.getBigUint64(at + 8) << 128n) | (v.getBigUint64(at + 16) << 64n) | lo;
+    return wordAt(this.view, at);
   }
 
   /** Writes big-endian bytes (up to 32) as a little-endian word. */
