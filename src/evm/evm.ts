@@ -92,6 +92,7 @@ export function defaultBlock(overrides: Partial<BlockEnv> = {}): BlockEnv {
 class SourceHost implements HostCallbacks {
   readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] };
   readonly rawStorage: boolean;
+  readonly rawAccount: boolean;
   constructor(
     private readonly state: StateSource,
     private readonly block: BlockEnv,
@@ -100,6 +101,11 @@ class SourceHost implements HostCallbacks {
     private readonly recordReads: boolean,
   ) {
     this.rawStorage = !recordReads && state.storageAt !== undefined;
+    this.rawAccount = !recordReads && state.accountAt !== undefined;
+  }
+
+  accountAt(mem: Uint8Array, addressAt: number, out: Int32Array): void {
+    this.state.accountAt!(mem, addressAt, out);
   }
 
   account(key: string, out: AccountOut): void {

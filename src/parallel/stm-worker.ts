@@ -5,7 +5,7 @@
 import type { Evm, FullTxResult } from '../evm/evm.js';
 import type { BlockEnv, Tx } from '../evm/types.js';
 import { forkByName, type Fork } from '../fork/table.js';
-import type { AccountView, StateSource } from '../state/source.js';
+import { RAW_BALANCE, RAW_CODE_HASH, RAW_CODE_SIZE, RAW_EXISTS, RAW_FLAGS, RAW_HAS_STORAGE, RAW_NONCE_HI, RAW_NONCE_LO, type AccountView, type StateSource } from '../state/source.js';
 import type { AccountWrite } from '../evm/sets.js';
 import { encodeLogs, logsBloom } from '../state/logs.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
@@ -238,6 +238,13 @@ class BlockContext {
       for (let i = 0; i < 5; i++) last[i] = key[i];
     }
     return this.mv.locateStorage(this.lastAccountLoc, key);
+  }
+
+  /** The ACCOUNT location of the 20 address bytes at mem[addressAt] (no key string). */
+  accountLocAt(mem: Uint8Array, addressAt: number): number {
+    const k8 = this.keyBytes;
+    for (let i = 0; i < 20; i++) k8[i] = mem[addressAt + i];
+    return this.mv.locateAccount(this.key);
   }
 
   private coinbaseAt = -1;
@@ -698,6 +705,8 @@ function wordBytes(w: Int32Array, at: number): Uint8Array {
 class MvSource implements StateSource {
   readonly reads: ReadLog;
   private readonly accounts = new Map<string, AccountRead>();
+  /** The same reads by ACCOUNT location (accountAt has no key string). */
+  private readonly accountsAt = new Map<number, AccountRead>();
   /** Where the read log holds each slot value read, by location (no key strings to join and hash); created on the first. */
   private slots: Map<number, number> | null = null;
   /** The fee recipient's account was read while its fee was deferred. */
@@ -724,6 +733,7 @@ class MvSource implements StateSource {
     this.inc = inc;
     this.deferring = deferring;
     if (this.accounts.size > 0) this.accounts.clear();
+    if (this.accountsAt.size > 0) this.accountsAt.clear();
     if (this.slots !== null && this.slots.size > 0) this.slots.clear();
     this.sawCoinbase = false;
     this.placeholder = null;
@@ -735,30 +745,57 @@ class MvSource implements StateSource {
   }
 
   account(address: string): AccountView | undefined {
-    return this.entry(address).view;
+    const e = this.entry(address);
+    if (e.view === null) e.view = this.ctx.view(e.words, e.at);
+    return e.view;
+  }
+
+  /** The account as the Evm's host reads it, without key strings or bigints (StateSource.accountAt). */
+  accountAt(mem: Uint8Array, addressAt: number, out: Int32Array): void {
+    const ctx = this.ctx;
+    const loc = ctx.accountLocAt(mem, addressAt);
+    // The address as a string only for a hot location's wait (beforeRead).
+    const e = this.entryAt(loc, ctx.mv.isHot(loc) ? addressKeyAt(mem, addressAt) : null);
+    const w = e.words;
+    const at = e.at;
+    out[RAW_FLAGS] = ((w[at + AV_FLAGS] & 1) !== 0 ? RAW_EXISTS : 0) | (w[at + AV_HAS_STORAGE] === 1 ? RAW_HAS_STORAGE : 0);
+    out[RAW_NONCE_LO] = w[at + AV_NONCE_LO];
+    out[RAW_NONCE_HI] = w[at + AV_NONCE_HI];
+    out[RAW_CODE_SIZE] = w[at + AV_CODE_LEN];
+    for (let i = 0; i < 8; i++) out[RAW_BALANCE + i] = w[at + AV_BALANCE + i];
+    for (let i = 0; i < 8; i++) out[RAW_CODE_HASH + i] = w[at + AV_CODE_HASH + i];
   }
 
   /** The account as read (reading it if this execution has not): its resolved words are words[at...]. */
   entry(address: string): AccountRead {
     let e = this.accounts.get(address);
     if (e !== undefined) return e;
-    if (address === this.placeholder) {
+    // The placeholder's location is known: no look-up for it.
+    e = this.entryAt(address === this.placeholder ? this.placeholderLoc : this.ctx.accountLoc(address), address);
+    this.accounts.set(address, e);
+    return e;
+  }
+
+  /** entry() by ACCOUNT location; `address` names it for a hot location's wait (null: no wait). */
+  private entryAt(loc: number, address: string | null): AccountRead {
+    let e = this.accountsAt.get(loc);
+    if (e !== undefined) return e;
+    if (loc === this.placeholderLoc) {
       // Read nowhere: its code was read (codeless), and a codeless callee's balance only receives the value.
-      e = { words: NO_ACCOUNT, at: 0, view: { nonce: 0n, balance: PLACEHOLDER, codeHash: EMPTY_CODE_HASH, code: EMPTY, hasStorage: false } };
-      this.accounts.set(address, e);
+      e = { words: PLACEHOLDER_WORDS, at: 0, view: null };
+      this.accountsAt.set(loc, e);
       return e;
     }
     const ctx = this.ctx;
-    if (this.deferring && address === ctx.coinbaseKey) this.sawCoinbase = true;
-    const loc = ctx.accountLoc(address);
+    if (this.deferring && loc === ctx.coinbaseLoc()) this.sawCoinbase = true;
     this.read(Q_ACCOUNT, address, loc, MvMemory.metaOf(loc));
     const scratch = ctx.scratchAccount;
     const slab = ctx.resolved;
     const at = slab.take(RESOLVED_WORDS);
     const words = slab.words;
     for (let i = 0; i < RESOLVED_WORDS; i++) words[at + i] = scratch[i];
-    e = { words, at, view: ctx.view(words, at) };
-    this.accounts.set(address, e);
+    e = { words, at, view: null };
+    this.accountsAt.set(loc, e);
     return e;
   }
 
@@ -927,15 +964,22 @@ function hashIs(words: Int32Array, at: number, hash: Uint8Array): boolean {
   return true;
 }
 
-/** An account as an execution read it: its resolved words are words[at...], `view` what the Evm is shown. */
+/** An account as an execution read it: its resolved words are words[at...], `view` what the Evm is shown (null: not made yet). */
 interface AccountRead {
   words: Int32Array;
   at: number;
-  view: AccountView | undefined;
+  view: AccountView | undefined | null;
 }
 
-/** Resolved words of a missing account. */
-const NO_ACCOUNT = new Int32Array(RESOLVED_WORDS);
+/** Resolved words of a transfer recipient's placeholder: an account without code, nonce or storage, its balance PLACEHOLDER. */
+const PLACEHOLDER_WORDS = (() => {
+  const w = new Int32Array(RESOLVED_WORDS);
+  w[AV_FLAGS] = 1;
+  writeBE(new Uint8Array(w.buffer), 4 * AV_BALANCE, PLACEHOLDER);
+  const h = EMPTY_CODE_HASH;
+  for (let i = 0; i < 8; i++) w[AV_CODE_HASH + i] = h[4 * i] | (h[4 * i + 1] << 8) | (h[4 * i + 2] << 16) | (h[4 * i + 3] << 24);
+  return w;
+})();
 
 /**
  * The resolved account words of the execution in progress, in a buffer reused across

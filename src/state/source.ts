@@ -12,6 +12,21 @@ export interface AccountView {
   hasStorage: boolean;
 }
 
+/**
+ * An account as StateSource.accountAt writes it, in 32-bit words: RAW_FLAGS (RAW_EXISTS,
+ * RAW_HAS_STORAGE), the nonce's low and high halves, the code size, then the balance
+ * and the code hash as 32 bytes each (big-endian, in memory order).
+ */
+export const RAW_FLAGS = 0;
+export const RAW_NONCE_LO = 1;
+export const RAW_NONCE_HI = 2;
+export const RAW_CODE_SIZE = 3;
+export const RAW_BALANCE = 4;
+export const RAW_CODE_HASH = 12;
+export const RAW_WORDS = 20;
+export const RAW_EXISTS = 1;
+export const RAW_HAS_STORAGE = 2;
+
 export interface StateSource {
   /** The account, or undefined if it does not exist. Keys are WorldState keys (40 hex chars). */
   account(address: string): AccountView | undefined;
@@ -23,6 +38,12 @@ export interface StateSource {
    * mem[outAt] (zeros for zero). The Evm uses it when it records no read set.
    */
   storageAt?(mem: Uint8Array, addressAt: number, slotAt: number, outAt: number): void;
+  /**
+   * Optional, account() without key strings or bigints: the 20 address bytes at
+   * mem[addressAt]; writes the account into `out` (RAW_* layout; all zero when it
+   * does not exist). The Evm uses it when it records no read set.
+   */
+  accountAt?(mem: Uint8Array, addressAt: number, out: Int32Array): void;
 }
 
 /** A WorldState read as a StateSource (no copies). */

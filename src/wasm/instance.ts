@@ -2,6 +2,7 @@
 // interpreter, views on its memory, and the host functions it imports.
 import * as C from '../../assembly/shared/config.js';
 import type { Fork } from '../fork/table.js';
+import { RAW_BALANCE, RAW_CODE_HASH, RAW_CODE_SIZE, RAW_EXISTS, RAW_FLAGS, RAW_HAS_STORAGE, RAW_NONCE_HI, RAW_NONCE_LO, RAW_WORDS } from '../state/source.js';
 import { wordAt } from '../util/hex.js';
 import { addressKeyAt, slotKeyAt } from './keys.js';
 
@@ -64,6 +65,9 @@ export interface HostCallbacks {
   storage(address: string, slot: string, out: Uint8Array): void;
   /** When true, storage reads go to storageAt instead (StateSource.storageAt: the key as bytes in WASM memory). */
   readonly rawStorage: boolean;
+  /** When true, account reads go to accountAt instead (StateSource.accountAt: the address as bytes, the account as RAW_* words). */
+  readonly rawAccount: boolean;
+  accountAt(mem: Uint8Array, addressAt: number, out: Int32Array): void;
   storageAt(mem: Uint8Array, addressAt: number, slotAt: number, outAt: number): void;
   code(address: string, codeHash: Uint8Array): Uint8Array;
   blockHash(n: bigint): Uint8Array | undefined;
@@ -265,7 +269,26 @@ export class WasmInstance {
     this.tracer(s);
   }
 
+  private readonly raw = new Int32Array(RAW_WORDS);
+  private readonly rawBytes = new Uint8Array(this.raw.buffer);
+
   private onAccount(h: HostCallbacks): void {
+    if (h.rawAccount) {
+      const r = this.raw;
+      h.accountAt(this.mem, C.HOST_IO + C.H_ADDRESS, r);
+      const m = this.mem;
+      const b = this.rawBytes;
+      for (let i = 0; i < 32; i++) m[C.HOST_IO + C.H_BALANCE + i] = b[4 * RAW_BALANCE + i];
+      // A missing account's code hash is zeros (the raw words are all zero then).
+      for (let i = 0; i < 32; i++) m[C.HOST_IO + C.H_CODE_HASH + i] = b[4 * RAW_CODE_HASH + i];
+      const v = this.view;
+      v.setUint32(C.HOST_IO + C.H_NONCE, r[RAW_NONCE_LO], true);
+      v.setUint32(C.HOST_IO + C.H_NONCE + 4, r[RAW_NONCE_HI], true);
+      v.setUint32(C.HOST_IO + C.H_CODE_SIZE, r[RAW_CODE_SIZE], true);
+      const f = r[RAW_FLAGS];
+      v.setUint32(C.HOST_IO + C.H_ACCOUNT_FLAGS, (f & RAW_EXISTS ? C.A_EXISTS : 0) | (f & RAW_HAS_STORAGE ? C.A_HAS_STORAGE : 0), true);
+      return;
+    }
     const o = this.accountOut;
     o.exists = false; o.nonce = 0n; o.balance = 0n; o.codeHash = NO_CODE_HASH; o.codeSize = 0; o.hasStorage = false;
     h.account(this.addressKeyAt(C.HOST_IO + C.H_ADDRESS), o);
