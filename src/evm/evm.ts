@@ -293,7 +293,7 @@ export class Evm {
   private addBalance(address: Uint8Array, amount: bigint): void {
     const w = this.wasm;
     w.writeBytes(C.HOST_IO + C.H_ADDRESS, address);
-    w.writeBytes(C.HOST_IO + C.H_WORD, bigintToBytes(amount < 0n ? -amount : amount, 32));
+    w.writeBigEndian(C.HOST_IO + C.H_WORD, amount < 0n ? -amount : amount);
     if (w.exports.addBalance(amount < 0n ? 1 : 0)) throw new Error('balance underflow');
   }
 
