@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Tx } from '../src/evm/types.js';
 import { readBlockFixture } from '../src/block/fixture.js';
 import { encodeTxs, TxList } from '../src/parallel/tx-codec.js';
-import { decodeOutcomes, encodeOutcomes } from '../src/parallel/outcome-codec.js';
+import { OutcomeEncoder, decodeOutcomes, encodeOutcomes } from '../src/parallel/outcome-codec.js';
 import type { TxOutcome } from '../src/parallel/protocol.js';
 import { executeBlock } from '../src/block/execute.js';
 import { Evm } from '../src/evm/evm.js';
@@ -104,6 +104,16 @@ test('outcomes: results of executed blocks (logs, creations, self-destructs, rev
       }
       for (const log of o.result.logs) assert.ok(log.data.buffer === even.bytes, `${w.name}: log data of ${o.tx} is a view`);
     }
+    // An encoder that makes the logs bloom and encoding itself writes what outcomes carrying them encode to.
+    const computing = new OutcomeEncoder(outcomes.length, true, true);
+    for (const o of outcomes) {
+      const { logsBloom: _bloom, encodedLogs: _encoded, ...bare } = o;
+      computing.add(bare);
+    }
+    const carried = encodeOutcomes(outcomes);
+    const computed = computing.take(null);
+    assert.ok(Buffer.from(computed.bytes).equals(Buffer.from(carried.bytes)), `${w.name}: logs parts made by the encoder`);
+    assert.is(computed.keys, carried.keys);
     // Streamed batches arrive from several workers in any order: an older incarnation does not replace a newer one.
     const newer = outcomes.map((o) => ({ ...o, inc: 7, result: { ...o.result, gasUsed: o.result.gasUsed + 1n } }));
     const streamed: TxOutcome[] = new Array(outcomes.length);

@@ -13,7 +13,7 @@
 import type { FullTxResult } from '../evm/evm.js';
 import type { AccountWrite, ReadSet } from '../evm/sets.js';
 import type { ExecStatus } from '../evm/types.js';
-import type { Log } from '../state/logs.js';
+import { addLogsToBloom, encodedLogsSize, writeLogs, type Log } from '../state/logs.js';
 import { Reader, Writer } from './binary.js';
 import type { TxOutcome } from './protocol.js';
 
@@ -60,8 +60,13 @@ export class OutcomeEncoder {
   private starts: number[] = [];
   private keyStarts: number[] = [];
 
-  /** `expected` outcomes sizes the first buffer; with `readSets` false, read sets are encoded empty. */
-  constructor(expected: number, private readonly readSets: boolean) {
+  /**
+   * `expected` outcomes sizes the first buffer; with `readSets` false, read sets are
+   * encoded empty. With `logsParts`, a result with logs is encoded with its logs bloom
+   * and encoding (as if the outcome carried them: see add), computed straight into the
+   * buffer.
+   */
+  constructor(expected: number, private readonly readSets: boolean, private readonly logsParts = false) {
     this.w = new Writer(4 + expected * 256);
     this.w.u32(0); // the count, set by take
   }
@@ -79,7 +84,8 @@ export class OutcomeEncoder {
     for (const k in r) if (!RESULT_KEYS.has(k)) throw new Error(`outcome codec: unknown result field ${k}`);
     const keys = (r.invalid !== undefined ? K_INVALID : 0) | ('error' in r ? K_ERROR : 0) | (r.error !== undefined ? K_ERROR_SET : 0) |
       ('createdAddress' in r ? K_CREATED : 0) | (r.createdAddress !== undefined ? K_CREATED_SET : 0) | (r.coinbaseFee !== undefined ? K_COINBASE_FEE : 0) |
-      (o.fee !== undefined ? K_FEE : 0) | (o.credit !== undefined ? K_CREDIT : 0) | (o.encodedLogs !== undefined ? K_LOGS_PARTS : 0) |
+      (o.fee !== undefined ? K_FEE : 0) | (o.credit !== undefined ? K_CREDIT : 0) |
+      (o.encodedLogs !== undefined || (this.logsParts && r.logs.length > 0) ? K_LOGS_PARTS : 0) |
       (o.inc !== undefined ? K_INC : 0);
     w.u32(o.tx);
     w.u32(keys);
@@ -135,6 +141,17 @@ export class OutcomeEncoder {
     if (o.encodedLogs !== undefined) {
       w.bytes(o.logsBloom!);
       w.blob(o.encodedLogs);
+    } else if (this.logsParts && r.logs.length > 0) {
+      // Neither a bloom nor an encoding of their own (each a backing store for the collector to free).
+      w.room(256);
+      w.buf.fill(0, w.at, w.at + 256);
+      addLogsToBloom(w.buf.subarray(w.at, w.at + 256), r.logs);
+      w.at += 256;
+      const size = encodedLogsSize(r.logs);
+      w.u32(size);
+      w.room(size);
+      writeLogs(w.buf, w.at, r.logs);
+      w.at += size;
     }
     return this.starts.length - 1;
   }

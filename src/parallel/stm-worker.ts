@@ -198,7 +198,7 @@ class BlockContext {
     this.precompiles = new Set(this.fork.precompiles);
     this.streamed = post !== null || deliver !== null;
     const n = this.streamed ? 0 : this.txs.length;
-    this.encoded = this.streamed ? null : new OutcomeEncoder(n, job.readSets);
+    this.encoded = this.streamed ? null : new OutcomeEncoder(n, job.readSets, true);
     this.recordOf = new Int32Array(n).fill(-1);
     this.incOf = new Int32Array(n);
     this.src = new MvSource(this);
@@ -508,10 +508,10 @@ class BlockContext {
     if (credit !== undefined) writes.addAmount(src.placeholderLoc, credit);
     const wroteNew = this.record(tx, inc, writes, src.reads);
     if (this.deliver !== null) {
-      this.deliver(this.outcome(tx, inc, r, fee, credit));
+      this.deliver(this.outcome(tx, inc, r, fee, credit, true));
     } else if (this.post !== null) {
       if (this.pending === null) {
-        this.pending = new OutcomeEncoder(STREAM_BATCH, this.job.readSets);
+        this.pending = new OutcomeEncoder(STREAM_BATCH, this.job.readSets, true);
         this.pendingSince = performance.now();
       }
       this.pending.add(this.outcome(tx, inc, r, fee, credit));
@@ -653,12 +653,16 @@ class BlockContext {
     return this.encoded!.take(final);
   }
 
-  private outcome(tx: number, inc: number, result: FullTxResult, fee: bigint | undefined, credit: bigint | undefined): TxOutcome {
+  /**
+   * An execution's outcome. Its logs bloom and encoding are the commit's per-transaction
+   * work that needs no order, done here in parallel: as objects for a lane's outcome
+   * (`logsParts`), by the encoder straight into its buffer for one that is posted.
+   */
+  private outcome(tx: number, inc: number, result: FullTxResult, fee: bigint | undefined, credit: bigint | undefined, logsParts = false): TxOutcome {
     const o: TxOutcome = { tx, inc, result }; // encoded without its read set unless job.readSets
     if (fee !== undefined) o.fee = fee;
     if (credit !== undefined) o.credit = credit;
-    if (result.logs.length > 0) {
-      // The commit's per-transaction work that needs no order, done here in parallel.
+    if (logsParts && result.logs.length > 0) {
       o.logsBloom = logsBloom(result.logs);
       o.encodedLogs = encodeLogs(result.logs);
     }

@@ -16,10 +16,23 @@ export interface Log {
  * thousands of logs, and a generic encoder's nested arrays cost more than the hashing.
  */
 export function encodeLogs(logs: Log[]): Uint8Array {
+  const out = new Uint8Array(encodedLogsSize(logs));
+  writeLogs(out, 0, logs);
+  return out;
+}
+
+/** Bytes of encodeLogs(logs). */
+export function encodedLogsSize(logs: Log[]): number {
   let payload = 0;
   for (const l of logs) payload += logSize(l);
-  const out = new Uint8Array(rlpHeaderSize(payload) + payload);
-  let o = writeRlpHeader(out, 0, payload, 0xc0);
+  return rlpHeaderSize(payload) + payload;
+}
+
+/** Writes encodeLogs(logs) at out[at...] (encodedLogsSize(logs) bytes): into a buffer already there, no array of its own. */
+export function writeLogs(out: Uint8Array, at: number, logs: Log[]): void {
+  let payload = 0;
+  for (const l of logs) payload += logSize(l);
+  let o = writeRlpHeader(out, at, payload, 0xc0);
   for (const l of logs) {
     o = writeRlpHeader(out, o, logPayload(l), 0xc0);
     o = writeString(out, o, l.address);
@@ -27,7 +40,6 @@ export function encodeLogs(logs: Log[]): Uint8Array {
     for (const t of l.topics) o = writeString(out, o, t);
     o = writeString(out, o, l.data);
   }
-  return out;
 }
 
 function topicsPayload(l: Log): number {
@@ -54,11 +66,16 @@ export function logsHash(logs: Log[]): Uint8Array {
 /** The 256-byte bloom of the logs' addresses and topics. */
 export function logsBloom(logs: Log[]): Uint8Array {
   const bloom = new Uint8Array(256);
+  addLogsToBloom(bloom, logs);
+  return bloom;
+}
+
+/** Sets the bits of the logs' addresses and topics in `bloom` (256 bytes). */
+export function addLogsToBloom(bloom: Uint8Array, logs: Log[]): void {
   for (const l of logs) {
     addToBloom(bloom, l.address);
     for (const t of l.topics) addToBloom(bloom, t);
   }
-  return bloom;
 }
 
 /**
