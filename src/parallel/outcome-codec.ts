@@ -13,7 +13,8 @@
 import type { FullTxResult } from '../evm/evm.js';
 import type { AccountWrite, ReadSet } from '../evm/sets.js';
 import type { ExecStatus } from '../evm/types.js';
-import { addLogsToBloom, encodedLogsSize, writeLogs, type Log } from '../state/logs.js';
+import { addLogsToBloom, logsPayload, writeLogs, type Log } from '../state/logs.js';
+import { rlpHeaderSize } from '../state/trie.js';
 import { Reader, Writer } from './binary.js';
 import type { TxOutcome } from './protocol.js';
 
@@ -147,10 +148,11 @@ export class OutcomeEncoder {
       w.buf.fill(0, w.at, w.at + 256);
       addLogsToBloom(w.buf.subarray(w.at, w.at + 256), r.logs);
       w.at += 256;
-      const size = encodedLogsSize(r.logs);
+      const payload = logsPayload(r.logs);
+      const size = rlpHeaderSize(payload) + payload;
       w.u32(size);
       w.room(size);
-      writeLogs(w.buf, w.at, r.logs);
+      writeLogs(w.buf, w.at, r.logs, payload);
       w.at += size;
     }
     return this.starts.length - 1;

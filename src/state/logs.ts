@@ -16,22 +16,21 @@ export interface Log {
  * thousands of logs, and a generic encoder's nested arrays cost more than the hashing.
  */
 export function encodeLogs(logs: Log[]): Uint8Array {
-  const out = new Uint8Array(encodedLogsSize(logs));
-  writeLogs(out, 0, logs);
+  const payload = logsPayload(logs);
+  const out = new Uint8Array(rlpHeaderSize(payload) + payload);
+  writeLogs(out, 0, logs, payload);
   return out;
 }
 
-/** Bytes of encodeLogs(logs). */
-export function encodedLogsSize(logs: Log[]): number {
+/** The payload of encodeLogs(logs), the list's contents: the encoding is rlpHeaderSize(payload) + payload bytes. */
+export function logsPayload(logs: Log[]): number {
   let payload = 0;
   for (const l of logs) payload += logSize(l);
-  return rlpHeaderSize(payload) + payload;
+  return payload;
 }
 
-/** Writes encodeLogs(logs) at out[at...] (encodedLogsSize(logs) bytes): into a buffer already there, no array of its own. */
-export function writeLogs(out: Uint8Array, at: number, logs: Log[]): void {
-  let payload = 0;
-  for (const l of logs) payload += logSize(l);
+/** Writes encodeLogs(logs), whose payload is `payload` (logsPayload), at out[at...]: into a buffer already there, no array of its own. */
+export function writeLogs(out: Uint8Array, at: number, logs: Log[], payload: number): void {
   let o = writeRlpHeader(out, at, payload, 0xc0);
   for (const l of logs) {
     o = writeRlpHeader(out, o, logPayload(l), 0xc0);
