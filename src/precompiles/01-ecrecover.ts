@@ -1,12 +1,11 @@
 // 0x01 ECRECOVER (Yellow Paper, appendix E): the address that signed a hash.
 // Input (right-padded to 128 bytes): hash, v, r, s as 32-byte words.
 // Any invalid signature gives empty output, not a failed call.
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import { SECP256K1_N as N, recoverPublicKey } from '../util/secp256k1.js';
 import type { Precompile } from './index.js';
 import { paddedSlice, readUint } from './input.js';
 
-const N = secp256k1.Point.Fn.ORDER;
 const EMPTY = new Uint8Array(0);
 
 export const ecrecover: Precompile = {
@@ -21,13 +20,8 @@ export const ecrecover: Precompile = {
     if (v !== 27n && v !== 28n) return EMPTY;
     // Homestead's low-s rule is for transactions only; the precompile accepts any s < n.
     if (r === 0n || r >= N || s === 0n || s >= N) return EMPTY;
-    let pub: Uint8Array;
-    try {
-      const sig = new secp256k1.Signature(r, s, Number(v - 27n));
-      pub = sig.recoverPublicKey(hash).toBytes(false); // 0x04 || x || y
-    } catch {
-      return EMPTY; // r is not the x of a curve point, or the result is the point at infinity
-    }
+    const pub = recoverPublicKey(hash, r, s, v === 27n ? 0 : 1); // 0x04 || x || y
+    if (pub === null) return EMPTY; // r is not the x of a curve point, or the result is the point at infinity
     const out = new Uint8Array(32);
     out.set(keccak_256(pub.subarray(1)).subarray(12), 12);
     return out;

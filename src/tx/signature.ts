@@ -1,13 +1,14 @@
-// Transaction signatures: secp256k1 sender recovery (Yellow Paper, appendix F) on
-// @noble/curves, and the rules on signature values that depend on the fork.
+// Transaction signatures: secp256k1 sender recovery (Yellow Paper, appendix F; the
+// recovery itself in util/secp256k1.ts), and the rules on signature values that depend
+// on the fork.
 
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { Fork } from '../fork/table.js';
 import { InputError } from '../util/hex.js';
+import { SECP256K1_N, recoverPublicKey } from '../util/secp256k1.js';
 
-/** The order of the secp256k1 group. */
-export const SECP256K1_N: bigint = secp256k1.Point.Fn.ORDER;
+export { SECP256K1_N };
 const HALF_N = SECP256K1_N >> 1n;
 
 /** The address of an uncompressed public key (0x04 || x || y): the last 20 bytes of keccak256(x || y). */
@@ -22,13 +23,8 @@ export function publicKeyToAddress(pub: Uint8Array): Uint8Array {
 export function recoverAddress(hash: Uint8Array, r: bigint, s: bigint, yParity: number): Uint8Array {
   if (r <= 0n || r >= SECP256K1_N || s <= 0n || s >= SECP256K1_N) throw new InputError('INVALID_SIGNATURE: r or s out of range');
   if (yParity !== 0 && yParity !== 1) throw new InputError(`INVALID_SIGNATURE: recovery bit ${yParity}`);
-  let pub: Uint8Array;
-  try {
-    pub = new secp256k1.Signature(r, s, yParity).recoverPublicKey(hash).toBytes(false);
-  } catch (e) {
-    // r is not the x of a curve point, or the key is the point at infinity
-    throw new InputError(`INVALID_SIGNATURE: no public key recovers (${(e as Error).message})`);
-  }
+  const pub = recoverPublicKey(hash, r, s, yParity);
+  if (pub === null) throw new InputError('INVALID_SIGNATURE: no public key recovers (r is not the x of a curve point, or the key is the point at infinity)');
   return publicKeyToAddress(pub);
 }
 
