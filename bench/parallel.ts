@@ -52,6 +52,12 @@ export interface ParallelBenchRow {
    * this machine. A ratio closer to 1 than that says nothing.
    */
   sequentialSpread: number;
+  /**
+   * The sequential run's process CPU over its wall time (medians): above 1, V8's
+   * garbage-collection helper threads worked on another core beside it, a core the
+   * parallel lanes then have to share with them.
+   */
+  sequentialCores: number;
   /** The executor as shipped (its fallbacks included). */
   parallel: { workers: number; ms: number; speedup: number; report: ParallelReport };
   target?: number;
@@ -114,8 +120,9 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
     console.log('sequential, and (shipped) through the executor as shipped, which runs a one-worker block sequentially; predicted = --analyze\'s list');
     console.log('schedule of the dependency graph (transaction execution only); f.cpu = CPU time of all threads in a forced run over the sequential');
     console.log(`run's (medians): a speedup above ${workers} / f.cpu is out of reach on ${workers} cores; seq spread = (slowest - fastest) / median`);
-    console.log('of the sequential runs: this row\'s noise on this machine, against which a ratio near 1 says nothing.\n');
-    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', 'seq spread', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', 'f.cpu', `${workers} thr`, '1w ovh', '1w shipped',
+    console.log('of the sequential runs: this row\'s noise on this machine, against which a ratio near 1 says nothing; seq cores = the sequential');
+    console.log('run\'s CPU over its time: above 1, V8\'s garbage-collection threads used another core beside it, which lanes must share.\n');
+    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', 'seq spread', 'seq cores', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', 'f.cpu', `${workers} thr`, '1w ovh', '1w shipped',
       'pred 2/8/32', 'notes'];
     console.log(head.join(' | '));
     for (const bw of benchWorkloads(opts.quick)) {
@@ -165,6 +172,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
       const row: ParallelBenchRow = {
         label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
         sequentialSpread: spread(results.get('sequential')!),
+        sequentialCores: median(results.get('sequential')!, 'cpuMs').cpuMs / s.ms,
         parallel: { workers, ms: p.ms, speedup: s.ms / p.ms, report: p.report! },
         ...(bw.target === undefined ? {} : { target: bw.target, meetsTarget: s.ms / p.ms >= bw.target }),
         forced: { ms: f.ms, speedup: s.ms / f.ms, cpu: median(results.get('forced')!, 'cpuMs').cpuMs / median(results.get('sequential')!, 'cpuMs').cpuMs, report: f.report! },
@@ -193,7 +201,8 @@ function formatRow(r: ParallelBenchRow): string {
   const reexec = (rep: ParallelReport) => (rep.mode === 'parallel' ? String(Math.max(0, rep.stats.executions - r.transactions)) : '-');
   const notes = p.mode === 'sequential' ? `ran sequentially: ${p.reason}` : '';
   return [
-    r.label, r.workload, r.transactions, (r.gas / 1e6).toFixed(1), r.sequentialMs.toFixed(1), `${(r.sequentialSpread * 100).toFixed(0)}%`, r.parallel.ms.toFixed(1),
+    r.label, r.workload, r.transactions, (r.gas / 1e6).toFixed(1), r.sequentialMs.toFixed(1), `${(r.sequentialSpread * 100).toFixed(0)}%`,
+    r.sequentialCores.toFixed(2), r.parallel.ms.toFixed(1),
     `${r.parallel.speedup.toFixed(2)}x`,
     // A block the executor ran sequentially compares two sequential runs: say so beside the verdict.
     r.target === undefined ? '' : `>=${r.target}x ${r.meetsTarget ? 'met' : 'NOT met'}${p.mode === 'sequential' ? ' (ran sequentially)' : ''}`,

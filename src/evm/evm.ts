@@ -5,7 +5,7 @@ import { RLP } from '@ethereumjs/rlp';
 import * as C from '../../assembly/shared/config.js';
 import { DEFAULT_FORK, forkByName, type Fork } from '../fork/table.js';
 import { precompilesFor, precompileRules, type Precompile, type PrecompileRules } from '../precompiles/index.js';
-import { WorldState, EMPTY_CODE_HASH } from '../state/world.js';
+import { WorldState, EMPTY_CODE_HASH, codeHashAt } from '../state/world.js';
 import { worldSource, type StateSource } from '../state/source.js';
 import type { Log } from '../state/logs.js';
 import { InputError, bigintToBytes, bigintToMinimalBytes, bytesToBigint, bytesToKey, concatBytes } from '../util/hex.js';
@@ -286,7 +286,7 @@ export class Evm {
       exists: (v.getUint32(C.HOST_IO + C.H_ACCOUNT_FLAGS, true) & C.A_EXISTS) !== 0,
       nonce: v.getBigUint64(C.HOST_IO + C.H_NONCE, true),
       balance: w.readBigEndian(C.HOST_IO + C.H_BALANCE),
-      codeHash: w.readBytes(C.HOST_IO + C.H_CODE_HASH, 32),
+      codeHash: codeHashAt(w.mem, C.HOST_IO + C.H_CODE_HASH),
     };
   }
 

@@ -4,7 +4,7 @@ import * as C from '../../assembly/shared/config.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import type { WorldState } from '../state/world.js';
 import { wordAt } from '../util/hex.js';
-import { EMPTY_CODE_HASH, accountWith } from '../state/world.js';
+import { EMPTY_CODE_HASH, accountWith, codeHashAt } from '../state/world.js';
 
 /** Every location read from outside the transaction, in first-read order (keys as in WorldState). */
 export interface ReadSet {
@@ -46,7 +46,7 @@ export function parseWriteSet(buf: Uint8Array, start = 0, len = buf.length - sta
       continue;
     }
     const w: AccountWrite = { address, deleted: false, storageCleared: (flags & C.W_STORAGE_CLEARED) !== 0, storage: [] };
-    if (flags & C.W_ACCOUNT) w.account = { nonce: dv.getBigUint64(o + 24, true), balance: wordAt(dv, o + 32), codeHash: buf.slice(o + 64, o + 96) };
+    if (flags & C.W_ACCOUNT) w.account = { nonce: dv.getBigUint64(o + 24, true), balance: wordAt(dv, o + 32), codeHash: codeHashAt(buf, o + 64) };
     const codeLen = dv.getUint32(o + 96, true);
     if (flags & C.W_CODE) w.code = buf.slice(o + 100, o + 100 + codeLen);
     o += 100 + codeLen;

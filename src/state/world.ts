@@ -33,6 +33,16 @@ export { EMPTY_TRIE_ROOT };
 /** keccak256 of empty code. */
 export const EMPTY_CODE_HASH: Uint8Array = keccak256(new Uint8Array(0));
 
+/**
+ * The code hash in buf[at, at + 32): EMPTY_CODE_HASH itself when it is that (most
+ * accounts have no code; one shared array instead of a copy each, which write sets and
+ * results would keep alive to the end of a block), else a copy.
+ */
+export function codeHashAt(buf: Uint8Array, at: number): Uint8Array {
+  for (let i = 0; i < 32; i++) if (buf[at + i] !== EMPTY_CODE_HASH[i]) return buf.slice(at, at + 32);
+  return EMPTY_CODE_HASH;
+}
+
 export interface Account {
   nonce: bigint;
   balance: bigint;

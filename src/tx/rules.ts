@@ -48,8 +48,16 @@ export function fakeExponential(factor: bigint, numerator: bigint, denominator: 
 
 export function blobBaseFee(excessBlobGas: bigint, fork: Fork): bigint {
   if (!fork.blobs) return 0n;
-  return fakeExponential(MIN_BLOB_BASE_FEE, excessBlobGas, fork.blobs.updateFraction);
+  const fraction = fork.blobs.updateFraction;
+  // Every transaction of a block asks for the same one: the last is kept.
+  const last = lastBlobBaseFee;
+  if (last.excessBlobGas === excessBlobGas && last.fraction === fraction) return last.fee;
+  const fee = fakeExponential(MIN_BLOB_BASE_FEE, excessBlobGas, fraction);
+  lastBlobBaseFee = { excessBlobGas, fraction, fee };
+  return fee;
 }
+
+let lastBlobBaseFee = { excessBlobGas: -1n, fraction: 0n, fee: 0n };
 
 /** The price per gas the sender pays. */
 export function effectiveGasPrice(tx: Tx, baseFee: bigint): bigint {

@@ -92,12 +92,19 @@ export function parseQuantity(v: unknown, what = 'quantity', maxBits = 256): big
   return n;
 }
 
-/** The 32-byte big-endian word at `o` of `dv` (four 64-bit reads, not a BigInt shift per byte). */
+/**
+ * The 32-byte big-endian word at `o` of `dv`: 64-bit reads, not a BigInt shift per
+ * byte, and only as many as the value needs (the high words are looked at as plain
+ * numbers: each BigInt made on the way is an allocation, and balances rarely need
+ * more than 128 bits).
+ */
 export function wordAt(dv: DataView, o: number): bigint {
-  const lo = dv.getBigUint64(o + 24);
-  const rest = dv.getBigUint64(o) | dv.getBigUint64(o + 8) | dv.getBigUint64(o + 16);
-  if (rest === 0n) return lo;
-  return (dv.getBigUint64(o) << 192n) | (dv.getBigUint64(o + 8) << 128n) | (dv.getBigUint64(o + 16) << 64n) | lo;
+  const high = dv.getUint32(o) | dv.getUint32(o + 4) | dv.getUint32(o + 8) | dv.getUint32(o + 12);
+  if (high === 0) {
+    if ((dv.getUint32(o + 16) | dv.getUint32(o + 20)) === 0) return dv.getBigUint64(o + 24);
+    return (dv.getBigUint64(o + 16) << 64n) | dv.getBigUint64(o + 24);
+  }
+  return (dv.getBigUint64(o) << 192n) | (dv.getBigUint64(o + 8) << 128n) | (dv.getBigUint64(o + 16) << 64n) | dv.getBigUint64(o + 24);
 }
 
 /** Big-endian bytes of a non-negative bigint, left-padded to `len` bytes. */

@@ -86,6 +86,8 @@ export interface AccountOut {
 }
 
 const NO_CODE_HASH = new Uint8Array(32);
+/** The largest value of two 64-bit limbs. */
+const MAX_U128 = (1n << 128n) - 1n;
 
 export class WasmInstance {
   readonly exports: WasmExports;
@@ -191,6 +193,13 @@ export class WasmInstance {
       v.setBigUint64(at + 8, 0n);
       v.setBigUint64(at + 16, 0n);
       v.setBigUint64(at + 24, n);
+      return;
+    }
+    if (n > 0n && n <= MAX_U128) { // most balances: two limbs, two BigInts made instead of eight
+      v.setBigUint64(at, 0n);
+      v.setBigUint64(at + 8, 0n);
+      v.setBigUint64(at + 16, n >> 64n);
+      v.setBigUint64(at + 24, BigInt.asUintN(64, n));
       return;
     }
     for (let i = 24; i >= 0; i -= 8) {
