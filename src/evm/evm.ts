@@ -11,7 +11,7 @@ import type { Log } from '../state/logs.js';
 import { InputError, bigintToBytes, bigintToMinimalBytes, bytesToBigint, bytesToKey, concatBytes } from '../util/hex.js';
 import { loadModule } from '../wasm/module.js';
 import { WasmInstance, type AccountOut, type HostCallbacks } from '../wasm/instance.js';
-import { applyWriteSet, parseWriteSet, type ReadSet, type WriteSet } from './sets.js';
+import { applyResultWriteSet, applyWriteSetBytes, keepWriteSetBytes, parseWriteSet, putWriteSet, type ReadSet, type WriteSet } from './sets.js';
 import type { Authorization, BlockEnv, ExecStatus, Tx, TxResult } from './types.js';
 import { blobBaseFee, effectiveGasPrice, floorGas, intrinsicGas, maxCost, staticInvalidity, GAS_PER_BLOB } from '../tx/rules.js';
 import { recoverAddress, SECP256K1_N } from '../tx/signature.js';
@@ -77,6 +77,12 @@ export interface ExecuteTxOptions {
   deferCoinbaseFee?: boolean;
   /** Record the result's readSet (default true; false leaves it empty: a caller that tracks reads itself). */
   recordReads?: boolean;
+  /**
+   * Parse the result's writeSet at once from the WASM's buffer (default false: its
+   * bytes are kept and parsed when it is first read). For a caller that reads every
+   * write set: it saves the copy of the bytes.
+   */
+  parseWriteSet?: boolean;
 }
 
 /** A block environment with neutral defaults, for calls outside a block. */
@@ -393,10 +399,12 @@ export class Evm {
     return n === 0 ? [] : new LogBuffer(w.readBytes(w.exports.logsPtr(), w.exports.logsLength()), n);
   }
 
-  private finish(): WriteSet {
+  /** Ends the message: its write set, parsed from the WASM's buffer (`parse`) or as a copy of its bytes (see putWriteSet). */
+  private finish(parse = false): Uint8Array | WriteSet {
     const w = this.wasm;
     const len = w.exports.finalize();
-    const ws = parseWriteSet(w.mem, w.exports.writeSetPtr(), len);
+    const ptr = w.exports.writeSetPtr();
+    const ws = parse ? parseWriteSet(w.mem, ptr, len) : keepWriteSetBytes(w.mem, ptr, len);
     w.host = null;
     return ws;
   }
@@ -407,7 +415,7 @@ export class Evm {
    */
   runTx(state: WorldState, block: BlockEnv, tx: Tx, fork: Fork = this.fork, opts: { trace?: Tracer } = {}): FullTxResult {
     const r = this.executeTx(worldSource(state), block, tx, fork, opts);
-    applyWriteSet(state, r.writeSet);
+    applyResultWriteSet(state, r);
     return r;
   }
 
@@ -417,10 +425,11 @@ export class Evm {
    * each executed operation (EIP-3155 steps); a tracer that throws aborts the run.
    */
   executeTx(source: StateSource, block: BlockEnv, tx: Tx, fork: Fork = this.fork, opts: ExecuteTxOptions = {}): FullTxResult {
-    return this.guard(() => this.execute(source, block, tx, fork, opts.trace, opts.deferCoinbaseFee === true, opts.recordReads !== false));
+    return this.guard(() => this.execute(source, block, tx, fork, opts.trace, opts.deferCoinbaseFee === true, opts.recordReads !== false, opts.parseWriteSet === true));
   }
 
-  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork, trace: Tracer | undefined, deferFee: boolean, recordReads: boolean): FullTxResult {
+  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork, trace: Tracer | undefined, deferFee: boolean, recordReads: boolean,
+    parseNow: boolean): FullTxResult {
     const intrinsic = intrinsicGas(tx, fork);
     const blobFee = blobBaseFee(block.excessBlobGas, fork);
     const invalidResult = (invalid: string, readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] }): FullTxResult =>
@@ -470,7 +479,7 @@ export class Evm {
     const fee = gasUsed * tip;
     if (!deferFee) this.addBalance(block.coinbase, fee);
     const logs = r.status === C.S_SUCCESS ? this.takeLogs() : [];
-    const writeSet = this.finish();
+    const writeSet = this.finish(parseNow);
     const result = {
       status: statusOf(r.status), error: r.status > C.S_REVERT ? STATUS_TEXT[r.status] ?? `status ${r.status}` : undefined,
       gasUsed, output: r.output,
@@ -478,7 +487,8 @@ export class Evm {
     putLogs(result, logs);
     result.createdAddress = r.status === C.S_SUCCESS ? created : undefined;
     result.readSet = host.readSet;
-    result.writeSet = writeSet;
+    if (writeSet instanceof Uint8Array) putWriteSet(result, writeSet);
+    else result.writeSet = writeSet;
     if (deferFee) result.coinbaseFee = fee;
     return result;
   }
@@ -520,8 +530,8 @@ export class Evm {
     }
     const r = this.message(kind, caller, to, value, opts.data ?? noBytes(), gasLimit, opts.code, 0n, opts.trace);
     const logs = r.status === C.S_SUCCESS ? this.takeLogs() : [];
-    const writeSet = this.finish();
-    applyWriteSet(this.state, writeSet);
+    const writeSet = this.finish() as Uint8Array;
+    applyWriteSetBytes(this.state, writeSet);
     const result = {
       status: statusOf(r.status), error: r.status > C.S_REVERT ? STATUS_TEXT[r.status] : undefined,
       gasUsed: gasLimit - r.gasLeft, gasRefund: r.refund, output: r.output,
@@ -529,7 +539,7 @@ export class Evm {
     putLogs(result, logs);
     result.createdAddress = kind === C.K_CREATE && r.status === C.S_SUCCESS ? to : undefined;
     result.readSet = host.readSet;
-    result.writeSet = writeSet;
+    putWriteSet(result, writeSet);
     return result;
   }
 

@@ -2,7 +2,7 @@
 // commit, parallel validation and tracing consume.
 import * as C from '../../assembly/shared/config.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
-import type { WorldState } from '../state/world.js';
+import type { Account, WorldState } from '../state/world.js';
 import { wordAt } from '../util/hex.js';
 import { EMPTY_CODE_HASH, accountWith, codeHashAt } from '../state/world.js';
 
@@ -29,30 +29,115 @@ export interface AccountWrite {
 export type WriteSet = AccountWrite[];
 
 /**
+ * The records of a write-set buffer (format in assembly/shared/config.ts), one at a
+ * time, each field read when asked: parsing into objects and applying straight to a
+ * state walk it alike.
+ */
+class WriteRecords {
+  /** The whole of the buffer the records are in (offsets below are into it). */
+  private buf: Uint8Array = new Uint8Array(0);
+  private dv: DataView<ArrayBufferLike> = new DataView(this.buf.buffer);
+  private o = 0;
+  private end = 0;
+  /** The current record: its first byte, flags (W_*), code length, first slot and slot count. */
+  private at = 0;
+  flags = 0;
+  private codeLen = 0;
+  private slots = 0;
+  slotCount = 0;
+
+  /** Starts on `len` bytes of `buf` from `start`. */
+  reset(buf: Uint8Array, start: number, len: number): this {
+    // Views of one buffer (kept write sets share chunks) share the cursor's views of it.
+    if (buf.buffer !== this.buf.buffer) {
+      this.buf = new Uint8Array(buf.buffer);
+      this.dv = new DataView(buf.buffer);
+    }
+    this.o = buf.byteOffset + start;
+    this.end = this.o + len;
+    return this;
+  }
+
+  /** Moves to the next record; false after the last. */
+  next(): boolean {
+    const at = this.o;
+    if (at >= this.end) return false;
+    const dv = this.dv;
+    this.at = at;
+    this.flags = dv.getUint32(at + 20, true);
+    if (this.flags & C.W_DELETED) {
+      this.slotCount = 0;
+      this.o = at + 24;
+      return true;
+    }
+    this.codeLen = dv.getUint32(at + 96, true);
+    const s = at + 100 + this.codeLen;
+    this.slotCount = dv.getUint32(s, true);
+    this.slots = s + 4;
+    this.o = this.slots + 64 * this.slotCount;
+    return true;
+  }
+
+  address(): string {
+    return addressKeyAt(this.buf, this.at);
+  }
+
+  nonce(): bigint {
+    return this.dv.getBigUint64(this.at + 24, true);
+  }
+
+  balance(): bigint {
+    return wordAt(this.dv, this.at + 32);
+  }
+
+  codeHash(): Uint8Array {
+    return codeHashAt(this.buf, this.at + 64);
+  }
+
+  /** Whether the code hash is `hash` (no copy made). */
+  codeHashIs(hash: Uint8Array): boolean {
+    const b = this.buf;
+    const o = this.at + 64;
+    for (let i = 0; i < 32; i++) if (b[o + i] !== hash[i]) return false;
+    return true;
+  }
+
+  /** New code (with W_CODE): a copy. */
+  code(): Uint8Array {
+    return this.buf.slice(this.at + 100, this.at + 100 + this.codeLen);
+  }
+
+  slotKey(i: number): string {
+    return slotKeyAt(this.buf, this.slots + 64 * i);
+  }
+
+  /** A slot's value: a copy (the buffer is the WASM's, reused by the next transaction). */
+  slotValue(i: number): Uint8Array {
+    const o = this.slots + 64 * i + 32;
+    return this.buf.slice(o, o + 32);
+  }
+}
+
+const records = new WriteRecords();
+
+/**
  * Parses the WASM's write-set buffer (format in assembly/shared/config.ts): `len`
  * bytes of `buf` from `start` (WASM memory itself: values are copied out).
  */
 export function parseWriteSet(buf: Uint8Array, start = 0, len = buf.length - start): WriteSet {
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out: WriteSet = [];
-  let o = start;
-  const end = start + len;
-  while (o < end) {
-    const address = addressKeyAt(buf, o);
-    const flags = dv.getUint32(o + 20, true);
+  const r = new WriteRecords().reset(buf, start, len); // (not the shared cursor: a lazy parse may run inside an apply)
+  while (r.next()) {
+    const address = r.address();
+    const flags = r.flags;
     if (flags & C.W_DELETED) {
       out.push({ address, deleted: true, storageCleared: true, storage: [] });
-      o += 24;
       continue;
     }
     const w: AccountWrite = { address, deleted: false, storageCleared: (flags & C.W_STORAGE_CLEARED) !== 0, storage: [] };
-    if (flags & C.W_ACCOUNT) w.account = { nonce: dv.getBigUint64(o + 24, true), balance: wordAt(dv, o + 32), codeHash: codeHashAt(buf, o + 64) };
-    const codeLen = dv.getUint32(o + 96, true);
-    if (flags & C.W_CODE) w.code = buf.slice(o + 100, o + 100 + codeLen);
-    o += 100 + codeLen;
-    const n = dv.getUint32(o, true);
-    o += 4;
-    for (let i = 0; i < n; i++, o += 64) w.storage.push([slotKeyAt(buf, o), buf.slice(o + 32, o + 64)]);
+    if (flags & C.W_ACCOUNT) w.account = { nonce: r.nonce(), balance: r.balance(), codeHash: r.codeHash() };
+    if (flags & C.W_CODE) w.code = r.code();
+    for (let i = 0; i < r.slotCount; i++) w.storage.push([r.slotKey(i), r.slotValue(i)]);
     out.push(w);
   }
   return out;
@@ -67,27 +152,132 @@ export function applyWriteSet(state: WorldState, ws: WriteSet): void {
     }
     const next = w.account;
     if (next) {
-      // Changed in place (getAccount clones a shared account first): no second object per write.
       const a = state.getAccount(w.address);
-      if (a === undefined) {
-        const code = w.code ?? NO_CODE;
-        state.putAccount(w.address, accountWith(next.nonce, next.balance, code, code.length === 0 ? EMPTY_CODE_HASH : next.codeHash));
-      } else {
-        const code = w.code ?? (equalHash(a.codeHash, next.codeHash) ? a.code : NO_CODE);
-        a.nonce = next.nonce;
-        a.balance = next.balance;
-        a.code = code;
-        a.codeHash = code.length === 0 ? EMPTY_CODE_HASH : next.codeHash;
-        if (w.storageCleared) state.clearStorage(w.address);
-      }
+      const code = w.code ?? (a !== undefined && equalHash(a.codeHash, next.codeHash) ? a.code : NO_CODE);
+      putAccountFields(state, w.address, a, next.nonce, next.balance, code, next.codeHash, w.storageCleared);
     }
     for (const [slot, value] of w.storage) state.putStorage(w.address, slot, value);
   }
 }
 
+/**
+ * Applies the write-set buffer `len` bytes of `buf` from `start` straight to a state,
+ * as parseWriteSet and applyWriteSet would, without the objects (the sequential
+ * executor's path: a transaction's objects would live as long as its result).
+ */
+export function applyWriteSetBytes(state: WorldState, buf: Uint8Array, start = 0, len = buf.length - start): void {
+  const r = records.reset(buf, start, len);
+  while (r.next()) {
+    const address = r.address();
+    const flags = r.flags;
+    if (flags & C.W_DELETED) {
+      state.deleteAccount(address);
+      continue;
+    }
+    if (flags & C.W_ACCOUNT) {
+      const a = state.getAccount(address);
+      // An unchanged code hash is the account's own array, not a copy.
+      const same = a !== undefined && r.codeHashIs(a.codeHash);
+      const code = flags & C.W_CODE ? r.code() : same ? a!.code : NO_CODE;
+      putAccountFields(state, address, a, r.nonce(), r.balance(), code, same ? a!.codeHash : r.codeHash(), (flags & C.W_STORAGE_CLEARED) !== 0);
+    }
+    for (let i = 0; i < r.slotCount; i++) state.putStorage(address, r.slotKey(i), r.slotValue(i));
+  }
+}
+
+/**
+ * An account write's fields into the state: `a` is the account there (getAccount: in
+ * place, cloned first if shared with a copy; no second object per write), undefined
+ * to create it. `code` is the account's code after the write.
+ */
+export function putAccountFields(state: WorldState, address: string, a: Account | undefined, nonce: bigint, balance: bigint, code: Uint8Array,
+  codeHash: Uint8Array, storageCleared: boolean): void {
+  if (a === undefined) {
+    state.putAccount(address, accountWith(nonce, balance, code, code.length === 0 ? EMPTY_CODE_HASH : codeHash));
+    return;
+  }
+  a.nonce = nonce;
+  a.balance = balance;
+  a.code = code;
+  a.codeHash = code.length === 0 ? EMPTY_CODE_HASH : codeHash;
+  if (storageCleared) state.clearStorage(address);
+}
+
 const NO_CODE = new Uint8Array(0);
+
+/** Write-set bytes are kept in chunks of this size, each result's a view of one. */
+const CHUNK = 1 << 16;
+let chunk = new Uint8Array(CHUNK);
+let chunkUsed = 0;
+
+/**
+ * A copy of `len` bytes of `buf` from `start` (the WASM's write-set buffer, which the
+ * next transaction reuses) that a result can keep: a view of a shared chunk, not an
+ * array with a backing store of its own for the collector to free one by one.
+ */
+export function keepWriteSetBytes(buf: Uint8Array, start: number, len: number): Uint8Array {
+  if (len > CHUNK / 4) return buf.slice(start, start + len);
+  if (chunkUsed + len > CHUNK) {
+    chunk = new Uint8Array(CHUNK);
+    chunkUsed = 0;
+  }
+  const at = chunkUsed;
+  for (let i = 0; i < len; i++) chunk[at + i] = buf[start + i];
+  chunkUsed += len;
+  return new Uint8Array(chunk.buffer, at, len);
+}
 
 function equalHash(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * A write set kept in an encoding until someone reads it: `parse` makes its objects,
+ * `applyTo` applies it to a state without them. (The WASM's own bytes are kept as a
+ * Uint8Array, see keepWriteSetBytes.)
+ */
+export interface PendingWriteSet {
+  parse(): WriteSet;
+  applyTo(state: WorldState): void;
+}
+
+const PENDING_WRITES = Symbol('writeSet');
+type HasWriteSet = { writeSet: WriteSet; [PENDING_WRITES]?: WriteSet | Uint8Array | PendingWriteSet };
+
+/**
+ * result.writeSet as an accessor that parses the kept encoding on first read. One
+ * shared descriptor, defined in the same place on every result, keeps results on one
+ * hidden class (as the Evm's lazy logs do).
+ */
+const LAZY_WRITE_SET: PropertyDescriptor & ThisType<HasWriteSet> = {
+  get(): WriteSet {
+    const w = this[PENDING_WRITES]!;
+    if (Array.isArray(w)) return w;
+    return (this[PENDING_WRITES] = w instanceof Uint8Array ? parseWriteSet(w) : w.parse());
+  },
+  set(v: WriteSet) {
+    this[PENDING_WRITES] = v;
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/**
+ * Sets result.writeSet from an encoding of it: its objects (an address key, an account
+ * and a storage list per account) are made only if someone reads it, and applying it
+ * (applyResultWriteSet) needs none. A block's results then do not keep those objects
+ * alive to its end.
+ */
+export function putWriteSet(result: { writeSet: WriteSet }, encoded: Uint8Array | PendingWriteSet): void {
+  (result as HasWriteSet)[PENDING_WRITES] = encoded;
+  Object.defineProperty(result, 'writeSet', LAZY_WRITE_SET);
+}
+
+/** Applies a result's write set to `state`: from its encoding while nobody has read (or replaced) its objects. */
+export function applyResultWriteSet(state: WorldState, result: { writeSet: WriteSet }): void {
+  const pending = (result as HasWriteSet)[PENDING_WRITES];
+  if (pending === undefined || Array.isArray(pending)) applyWriteSet(state, result.writeSet);
+  else if (pending instanceof Uint8Array) applyWriteSetBytes(state, pending);
+  else pending.applyTo(state);
 }

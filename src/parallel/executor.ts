@@ -15,7 +15,7 @@
 // the result says why.
 
 import type { Evm, FullTxResult } from '../evm/evm.js';
-import { applyWriteSet } from '../evm/sets.js';
+import { applyResultWriteSet } from '../evm/sets.js';
 import type { BlockEnv, Tx } from '../evm/types.js';
 import type { Fork } from '../fork/table.js';
 import { EMPTY_CODE_HASH, accountWith, type WorldState } from '../state/world.js';
@@ -420,7 +420,7 @@ function afterProbe(evm: Evm, txs: Tx[], probed: FullTxResult[]): Evm {
 /** Applies an outcome (its write set, then its deferred credits) as runTx would have, and returns its result. */
 function commitOutcome(state: WorldState, env: BlockEnv, tx: Tx, fork: Fork, o: TxOutcome): FullTxResult {
   if (o.encodedLogs !== undefined) rememberLogsParts(o.result.logs, o.logsBloom!, o.encodedLogs);
-  applyWriteSet(state, o.result.writeSet);
+  applyResultWriteSet(state, o.result);
   if (o.credit !== undefined) credit(state, bytesToKey(tx.to!), o.credit, fork.eips.has(161));
   if (o.fee !== undefined) credit(state, feeRecipientKey(env.coinbase), o.fee, fork.eips.has(161));
   return o.result;

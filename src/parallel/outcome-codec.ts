@@ -11,7 +11,8 @@
 // slices of it cost the decoder far less than building each key again from bytes.
 
 import type { FullTxResult } from '../evm/evm.js';
-import type { AccountWrite, ReadSet } from '../evm/sets.js';
+import { putAccountFields, putWriteSet, type AccountWrite, type PendingWriteSet, type ReadSet, type WriteSet } from '../evm/sets.js';
+import { codeHashAt, type WorldState } from '../state/world.js';
 import type { ExecStatus } from '../evm/types.js';
 import { addLogsToBloom, logsPayload, writeLogs, type Log } from '../state/logs.js';
 import { rlpHeaderSize } from '../state/trie.js';
@@ -221,15 +222,20 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     for (let k = r.u32(); k > 0; k--) readSet.accounts.push(address());
     for (let k = r.u32(); k > 0; k--) readSet.storage.push([address(), slot()]);
     for (let k = r.u32(); k > 0; k--) readSet.blockHashes.push(r.num());
-    const writeSet: AccountWrite[] = [];
+    // The write set stays in the message: the commit applies it from there (EncodedWriteSet).
+    const writeSet = new EncodedWriteSet(r, r.p, all, k0);
     for (let k = r.u32(); k > 0; k--) {
-      const owner = address();
+      k0 += 40;
       const flags = r.u8v();
-      const a: AccountWrite = { address: owner, deleted: (flags & W_DELETED) !== 0, storageCleared: (flags & W_STORAGE_CLEARED) !== 0, storage: [] };
-      if (flags & W_ACCOUNT) a.account = { nonce: r.num(), balance: r.num(), codeHash: r.bytes(32) };
-      if (flags & W_CODE) a.code = r.blob();
-      for (let s = r.u32(); s > 0; s--) a.storage.push([slot(), r.bytes(32)]);
-      writeSet.push(a);
+      if (flags & W_ACCOUNT) {
+        r.p += 1 + r.u8[r.p]; // nonce
+        r.p += 1 + r.u8[r.p]; // balance
+        r.p += 32; // code hash
+      }
+      if (flags & W_CODE) r.p += 4 + r.u32();
+      const slots = r.u32();
+      k0 += 64 * slots;
+      r.p += 32 * slots;
     }
     // The keys in the order Evm.executeTx creates them, so that results look alike.
     const result = { status } as FullTxResult;
@@ -239,7 +245,7 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     result.logs = logs;
     if (keys & K_CREATED) result.createdAddress = createdAddress;
     result.readSet = readSet;
-    result.writeSet = writeSet;
+    putWriteSet(result, writeSet);
     if (keys & K_INVALID) result.invalid = invalid;
     if (keys & K_COINBASE_FEE) result.coinbaseFee = r.num();
     const o: TxOutcome = { tx: tx + offset, result };
@@ -253,4 +259,68 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     if (newest && (into[tx + offset]?.inc ?? -1) > (inc ?? -1)) continue;
     into[tx + offset] = o;
   }
+}
+
+/**
+ * A decoded outcome's write set, left in the posted message (encoded as in
+ * OutcomeEncoder.add) until someone reads it: the commit applies it from there, as
+ * applyWriteSet would its objects, without making them. `r` is the message's reader
+ * (shared by its outcomes: each walk sets its position), `at` where the write set
+ * starts, keys[k0...] its state keys.
+ */
+class EncodedWriteSet implements PendingWriteSet {
+  constructor(private readonly r: Reader, private readonly at: number, private readonly keys: string, private readonly k0: number) {}
+
+  parse(): WriteSet {
+    const r = this.r;
+    const keys = this.keys;
+    let k = this.k0;
+    r.p = this.at;
+    const writeSet: AccountWrite[] = [];
+    for (let n = r.u32(); n > 0; n--) {
+      const owner = keys.slice(k, (k += 40));
+      const flags = r.u8v();
+      const a: AccountWrite = { address: owner, deleted: (flags & W_DELETED) !== 0, storageCleared: (flags & W_STORAGE_CLEARED) !== 0, storage: [] };
+      if (flags & W_ACCOUNT) a.account = { nonce: r.num(), balance: r.num(), codeHash: r.bytes(32) };
+      if (flags & W_CODE) a.code = r.blob();
+      for (let s = r.u32(); s > 0; s--) a.storage.push([keys.slice(k, (k += 64)), r.bytes(32)]);
+      writeSet.push(a);
+    }
+    return writeSet;
+  }
+
+  applyTo(state: WorldState): void {
+    const r = this.r;
+    const keys = this.keys;
+    let k = this.k0;
+    r.p = this.at;
+    for (let n = r.u32(); n > 0; n--) {
+      const address = keys.slice(k, (k += 40));
+      const flags = r.u8v();
+      if (flags & W_DELETED) {
+        state.deleteAccount(address);
+        k += 64 * r.u32(); // (none: a deleted account's storage goes with it)
+        continue;
+      }
+      if (flags & W_ACCOUNT) {
+        const nonce = r.num();
+        const balance = r.num();
+        const a = state.getAccount(address);
+        // An unchanged code hash is the account's own array, not a copy.
+        const same = a !== undefined && sameBytes(r.u8, r.p, a.codeHash);
+        const codeHash = same ? a!.codeHash : codeHashAt(r.u8, r.p);
+        r.p += 32;
+        const code = flags & W_CODE ? r.blob() : same ? a!.code : NO_CODE;
+        putAccountFields(state, address, a, nonce, balance, code, codeHash, (flags & W_STORAGE_CLEARED) !== 0);
+      } else if (flags & W_CODE) r.p += 4 + r.u32();
+      for (let s = r.u32(); s > 0; s--) state.putStorage(address, keys.slice(k, (k += 64)), r.bytes(32));
+    }
+  }
+}
+
+const NO_CODE = new Uint8Array(0);
+
+function sameBytes(buf: Uint8Array, at: number, b: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (buf[at + i] !== b[i]) return false;
+  return true;
 }

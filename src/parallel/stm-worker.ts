@@ -43,7 +43,7 @@ class DependencyAbort extends Error {
   }
 }
 
-type ExecuteWithOptions = (source: StateSource, block: BlockEnv, tx: Tx, fork: Fork, opts: { deferCoinbaseFee: boolean; recordReads: boolean }) =>
+type ExecuteWithOptions = (source: StateSource, block: BlockEnv, tx: Tx, fork: Fork, opts: { deferCoinbaseFee: boolean; recordReads: boolean; parseWriteSet: boolean }) =>
   FullTxResult & { coinbaseFee?: bigint };
 
 const EMPTY = new Uint8Array(0);
@@ -531,7 +531,8 @@ class BlockContext {
   private run1(src: MvSource, tx: Tx, defer: boolean): FullTxResult & { coinbaseFee?: bigint } {
     const exec = this.evm.executeTx as unknown as ExecuteWithOptions;
     // Multi-version memory logs the reads that matter (the source's); the Evm's own list only serves the result's readSet.
-    return exec.call(this.evm, src, this.env, tx, this.fork, { deferCoinbaseFee: defer, recordReads: this.job.readSets });
+    // Its write set is read at once (collectWrites): parsed straight from the WASM's buffer.
+    return exec.call(this.evm, src, this.env, tx, this.fork, { deferCoinbaseFee: defer, recordReads: this.job.readSets, parseWriteSet: true });
   }
 
   /** The locations a result writes, with their new entries, into `out`. */
