@@ -432,8 +432,6 @@ export class Evm {
     parseNow: boolean): FullTxResult {
     const intrinsic = intrinsicGas(tx, fork);
     const blobFee = blobBaseFee(block.excessBlobGas, fork);
-    const invalidResult = (invalid: string, readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] }): FullTxResult =>
-      ({ status: 'halt', gasUsed: 0n, output: noBytes(), logs: [], readSet, writeSet: [], invalid });
     const bad = staticInvalidity(tx, block, fork, intrinsic, blobFee);
     if (bad) return invalidResult(bad);
     checkGas(tx.gasLimit, 'transaction');
@@ -604,6 +602,11 @@ function putLogs(result: HasLogs, logs: Log[] | LogBuffer): void {
     result[PENDING_LOGS] = logs;
     Object.defineProperty(result, 'logs', LAZY_LOGS);
   } else result.logs = logs;
+}
+
+/** The result of a transaction that cannot be included: nothing ran, nothing changed. */
+function invalidResult(invalid: string, readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] }): FullTxResult {
+  return { status: 'halt', gasUsed: 0n, output: noBytes(), logs: [], readSet, writeSet: [], invalid };
 }
 
 /** Creates an EVM (the familiar @ethereumjs/evm entry point). */

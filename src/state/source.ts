@@ -46,9 +46,11 @@ export interface StateSource {
   accountAt?(mem: Uint8Array, addressAt: number, out: Int32Array): void;
 }
 
-/** A WorldState read as a StateSource (no copies). */
+/** A WorldState read as a StateSource (no copies). One per state, not one per transaction. */
 export function worldSource(state: WorldState): StateSource {
-  return {
+  let source = sources.get(state);
+  if (source !== undefined) return source;
+  source = {
     account(address) {
       const a = state.peekAccount(address);
       return a && { nonce: a.nonce, balance: a.balance, codeHash: a.codeHash, code: a.code, hasStorage: a.storage.size > 0 };
@@ -57,4 +59,8 @@ export function worldSource(state: WorldState): StateSource {
       return state.peekAccount(address)?.storage.get(slot);
     },
   };
+  sources.set(state, source);
+  return source;
 }
+
+const sources = new WeakMap<WorldState, StateSource>();

@@ -60,6 +60,8 @@ const latin1 = new TextDecoder('latin1');
 const KEY_CHUNK = 32;
 const keyDigits = new Uint16Array(KEY_CHUNK);
 const keyDigitBytes = new Uint8Array(keyDigits.buffer);
+/** keyDigitBytes' first 2 * len bytes, by len: made once each instead of a subarray per key. */
+const keyDigitViews: Uint8Array[] = [];
 
 /**
  * The key of `len` bytes of `b` from `at`. One decode of the digits: a sequential
@@ -69,7 +71,7 @@ const keyDigitBytes = new Uint8Array(keyDigits.buffer);
 export function hexKey(b: Uint8Array, at: number, len: number): string {
   if (len > KEY_CHUNK) return hexKey(b, at, KEY_CHUNK) + hexKey(b, at + KEY_CHUNK, len - KEY_CHUNK);
   for (let i = 0; i < len; i++) keyDigits[i] = HEX_CODES[b[at + i]];
-  return latin1.decode(keyDigitBytes.subarray(0, 2 * len));
+  return latin1.decode((keyDigitViews[len] ??= keyDigitBytes.subarray(0, 2 * len)));
 }
 
 /**
