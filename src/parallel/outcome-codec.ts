@@ -218,10 +218,7 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
       logs.push({ address, topics, data: r.viewBlob() });
     }
     const createdAddress = keys & K_CREATED_SET ? r.view(20) : undefined;
-    const readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] };
-    for (let k = r.u32(); k > 0; k--) readSet.accounts.push(address());
-    for (let k = r.u32(); k > 0; k--) readSet.storage.push([address(), slot()]);
-    for (let k = r.u32(); k > 0; k--) readSet.blockHashes.push(r.num());
+    const readSet = readSetOf(r, address, slot);
     // The write set stays in the message: the commit applies it from there (EncodedWriteSet).
     const writeSet = new EncodedWriteSet(r, r.p, all, k0);
     for (let k = r.u32(); k > 0; k--) {
@@ -259,6 +256,27 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     if (newest && (into[tx + offset]?.inc ?? -1) > (inc ?? -1)) continue;
     into[tx + offset] = o;
   }
+}
+
+/**
+ * Read sets without a read (all of them where they are not used: readSets false)
+ * share one, frozen: nothing changes a decoded result's read set, and 10,000 empty ones
+ * were four objects each.
+ */
+const NO_READS: ReadSet = Object.freeze({ accounts: Object.freeze([]) as unknown as string[], storage: Object.freeze([]) as unknown as [string, string][],
+  blockHashes: Object.freeze([]) as unknown as bigint[] });
+
+function readSetOf(r: Reader, address: () => string, slot: () => string): ReadSet {
+  const accounts = r.u32();
+  if (accounts === 0 && r.dv.getUint32(r.p, true) === 0 && r.dv.getUint32(r.p + 4, true) === 0) {
+    r.p += 8;
+    return NO_READS;
+  }
+  const readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] };
+  for (let k = accounts; k > 0; k--) readSet.accounts.push(address());
+  for (let k = r.u32(); k > 0; k--) readSet.storage.push([address(), slot()]);
+  for (let k = r.u32(); k > 0; k--) readSet.blockHashes.push(r.num());
+  return readSet;
 }
 
 /**
