@@ -118,7 +118,9 @@ class WriteRecords {
   }
 }
 
-const records = new WriteRecords();
+/** The cursors of applyWriteSetBytes and parseWriteSet (neither runs inside the other). */
+const applying = new WriteRecords();
+const parsing = new WriteRecords();
 
 /**
  * Parses the WASM's write-set buffer (format in assembly/shared/config.ts): `len`
@@ -126,7 +128,7 @@ const records = new WriteRecords();
  */
 export function parseWriteSet(buf: Uint8Array, start = 0, len = buf.length - start): WriteSet {
   const out: WriteSet = [];
-  const r = new WriteRecords().reset(buf, start, len); // (not the shared cursor: a lazy parse may run inside an apply)
+  const r = parsing.reset(buf, start, len);
   while (r.next()) {
     const address = r.address();
     const flags = r.flags;
@@ -166,7 +168,7 @@ export function applyWriteSet(state: WorldState, ws: WriteSet): void {
  * executor's path: a transaction's objects would live as long as its result).
  */
 export function applyWriteSetBytes(state: WorldState, buf: Uint8Array, start = 0, len = buf.length - start): void {
-  const r = records.reset(buf, start, len);
+  const r = applying.reset(buf, start, len);
   while (r.next()) {
     const address = r.address();
     const flags = r.flags;

@@ -71,7 +71,12 @@ export function encodeTxs(txs: Tx[]): SharedArrayBuffer {
   return out;
 }
 
-/** The transactions of an encoded block, each decoded on first use. */
+/**
+ * The transactions of an encoded block, each decoded on first use. Their byte fields
+ * are views of the shared buffer, not copies: it is the block's own, written once
+ * before any worker reads it and never reused, and a copy of more than 64 bytes (call
+ * data) is a backing store of its own for the collector to free.
+ */
 export class TxList {
   readonly length: number;
   private readonly r: Reader;
@@ -92,31 +97,31 @@ export class TxList {
     r.p = r.dv.getUint32(4 + 4 * i, true);
     const type = r.u8v() as Tx['type'];
     const flags = r.u8v();
-    const sender = r.bytes(20);
-    const to = flags & F_TO ? r.bytes(20) : null;
+    const sender = r.view(20);
+    const to = flags & F_TO ? r.view(20) : null;
     const tx: Tx = { type, sender, to, nonce: r.num(), gasLimit: r.num(), value: r.num(), data: EMPTY, accessList: [] };
     if (flags & F_GAS_PRICE) tx.gasPrice = r.num();
     if (flags & F_MAX_FEE) tx.maxFeePerGas = r.num();
     if (flags & F_MAX_PRIORITY_FEE) tx.maxPriorityFeePerGas = r.num();
     if (flags & F_MAX_BLOB_FEE) tx.maxFeePerBlobGas = r.num();
-    tx.data = r.blob();
+    tx.data = r.viewBlob();
     const accessList: AccessListEntry[] = [];
     for (let n = r.u32(); n > 0; n--) {
-      const address = r.bytes(20);
+      const address = r.view(20);
       const storageKeys: Uint8Array[] = [];
-      for (let k = r.u32(); k > 0; k--) storageKeys.push(r.bytes(32));
+      for (let k = r.u32(); k > 0; k--) storageKeys.push(r.view(32));
       accessList.push({ address, storageKeys });
     }
     tx.accessList = accessList;
     if (flags & F_BLOB_HASHES) {
       const hashes: Uint8Array[] = [];
-      for (let n = r.u32(); n > 0; n--) hashes.push(r.bytes(32));
+      for (let n = r.u32(); n > 0; n--) hashes.push(r.view(32));
       tx.blobVersionedHashes = hashes;
     }
     if (flags & F_AUTHORIZATIONS) {
       const list: Authorization[] = [];
       for (let n = r.u32(); n > 0; n--) {
-        list.push({ chainId: r.num(), address: r.bytes(20), nonce: r.num(), yParity: r.num(), r: r.num(), s: r.num() });
+        list.push({ chainId: r.num(), address: r.view(20), nonce: r.num(), yParity: r.num(), r: r.num(), s: r.num() });
       }
       tx.authorizationList = list;
     }
