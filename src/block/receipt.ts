@@ -58,7 +58,18 @@ export class ReceiptEncoding {
 }
 
 export function receiptsRoot(receipts: Receipt[]): Uint8Array {
-  return orderedTrieRoot(receipts.map(encodeReceipt));
+  // All encodings in one buffer, each leaf a view of it: an encoding (a few hundred
+  // bytes, the bloom's 256 among them) in an array of its own is a backing store for
+  // the collector to free, one per transaction.
+  const encodings = receipts.map((r) => new ReceiptEncoding(r));
+  let total = 0;
+  for (const e of encodings) total += e.size;
+  const buf = new Uint8Array(total);
+  let at = 0;
+  return orderedTrieRoot(encodings.map((e) => {
+    e.write(buf, at);
+    return buf.subarray(at, (at += e.size));
+  }));
 }
 
 /**
