@@ -3,6 +3,7 @@
 
 import { orderedTrieRoot, rlpHeaderSize, stringSize, writeRlpHeader, writeString } from '../state/trie.js';
 import { encodeLogs, logsBloom, type Log } from '../state/logs.js';
+import { ByteChunks } from '../util/chunks.js';
 import { bigintToMinimalBytes } from '../util/hex.js';
 
 export interface Receipt {
@@ -84,9 +85,12 @@ export function rememberLogsParts(logs: Log[], bloom: Uint8Array, encoded: Uint8
   if (logs.length > 0) logsParts.set(logs, { bloom, encoded });
 }
 
-/** The bloom of a transaction's logs (a new array). */
+/** Zero blooms of receipts without logs. */
+const emptyBlooms = new ByteChunks();
+
+/** The bloom of a transaction's logs (an array of its own). */
 export function logsBloomOf(logs: Log[]): Uint8Array {
-  if (logs.length === 0) return new Uint8Array(256);
+  if (logs.length === 0) return emptyBlooms.zeroed(256); // each receipt its own, none a backing store of its own
   return logsParts.get(logs)?.bloom ?? logsBloom(logs);
 }
 

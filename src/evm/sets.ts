@@ -3,6 +3,7 @@
 import * as C from '../../assembly/shared/config.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import type { Account, WorldState } from '../state/world.js';
+import { ByteChunks } from '../util/chunks.js';
 import { wordAt } from '../util/hex.js';
 import { EMPTY_CODE_HASH, accountWith, codeHashAt } from '../state/world.js';
 
@@ -207,26 +208,14 @@ export function putAccountFields(state: WorldState, address: string, a: Account 
 
 const NO_CODE = new Uint8Array(0);
 
-/** Write-set bytes are kept in chunks of this size, each result's a view of one. */
-const CHUNK = 1 << 16;
-let chunk = new Uint8Array(CHUNK);
-let chunkUsed = 0;
+const kept = new ByteChunks();
 
 /**
  * A copy of `len` bytes of `buf` from `start` (the WASM's write-set buffer, which the
- * next transaction reuses) that a result can keep: a view of a shared chunk, not an
- * array with a backing store of its own for the collector to free one by one.
+ * next transaction reuses) that a result can keep (a view of a shared chunk).
  */
 export function keepWriteSetBytes(buf: Uint8Array, start: number, len: number): Uint8Array {
-  if (len > CHUNK / 4) return buf.slice(start, start + len);
-  if (chunkUsed + len > CHUNK) {
-    chunk = new Uint8Array(CHUNK);
-    chunkUsed = 0;
-  }
-  const at = chunkUsed;
-  for (let i = 0; i < len; i++) chunk[at + i] = buf[start + i];
-  chunkUsed += len;
-  return new Uint8Array(chunk.buffer, at, len);
+  return kept.copy(buf, start, len);
 }
 
 function equalHash(a: Uint8Array, b: Uint8Array): boolean {
