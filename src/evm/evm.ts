@@ -16,12 +16,15 @@ import type { Authorization, BlockEnv, ExecStatus, Tx, TxResult } from './types.
 import { blobBaseFee, effectiveGasPrice, floorGas, intrinsicGas, maxCost, staticInvalidity, GAS_PER_BLOB } from '../tx/rules.js';
 import { recoverAddress, SECP256K1_N } from '../tx/signature.js';
 import { toTraceStep, type Tracer } from '../trace/step.js';
+import { ByteChunks } from '../util/chunks.js';
 
 const MAX_NONCE = (1n << 64n) - 1n;
 // new Uint8Array(0) takes V8's slow path (a fresh backing store, ~0.5 µs): empty
 // results are views of one empty buffer instead.
 const EMPTY_BUFFER = new ArrayBuffer(0);
 const noBytes = () => new Uint8Array(EMPTY_BUFFER, 0, 0);
+/** Copies of the WASM's log buffers that results keep (see takeLogs). */
+const keptLogs = new ByteChunks();
 /**
  * The interpreter counts gas in a signed 64-bit integer: gas limits from 2^63 on
  * are refused as input errors rather than run with a different GAS reading.
@@ -392,11 +395,11 @@ export class Evm {
     return { status, gasLeft, refund, output };
   }
 
-  /** The logs of the message just run (the WASM reuses their buffer for the next one). */
+  /** The logs of the message just run (the WASM reuses their buffer for the next one): a copy in a shared chunk. */
   private takeLogs(): Log[] | LogBuffer {
     const w = this.wasm;
     const n = w.exports.logsCount();
-    return n === 0 ? [] : new LogBuffer(w.readBytes(w.exports.logsPtr(), w.exports.logsLength()), n);
+    return n === 0 ? [] : new LogBuffer(keptLogs.copy(w.mem, w.exports.logsPtr(), w.exports.logsLength()), n);
   }
 
   /** Ends the message: its write set, parsed from the WASM's buffer (`parse`) or as a copy of its bytes (see putWriteSet). */

@@ -3,6 +3,7 @@
 
 import { keccak256, keccak256View } from '../util/keccak.js';
 import { rlpHeaderSize, stringSize, writeRlpHeader, writeString } from './trie.js';
+import { ByteChunks } from '../util/chunks.js';
 
 export interface Log {
   address: Uint8Array;
@@ -62,9 +63,11 @@ export function logsHash(logs: Log[]): Uint8Array {
   return keccak256(encodeLogs(logs));
 }
 
-/** The 256-byte bloom of the logs' addresses and topics. */
+const blooms = new ByteChunks();
+
+/** The 256-byte bloom of the logs' addresses and topics (an array of its own, a view of a shared chunk). */
 export function logsBloom(logs: Log[]): Uint8Array {
-  const bloom = new Uint8Array(256);
+  const bloom = blooms.zeroed(256);
   addLogsToBloom(bloom, logs);
   return bloom;
 }
