@@ -2,7 +2,7 @@
 // envelopes) and the receipts root.
 
 import { orderedTrieRoot, rlpHeaderSize, stringSize, writeRlpHeader, writeString } from '../state/trie.js';
-import { encodeLogs, logsBloom, type Log } from '../state/logs.js';
+import { logsBloom, logsPayload, writeLogs, type Log } from '../state/logs.js';
 import { ByteChunks } from '../util/chunks.js';
 import { bigintToMinimalBytes } from '../util/hex.js';
 
@@ -34,7 +34,10 @@ export function encodeReceipt(r: Receipt): Uint8Array {
 export class ReceiptEncoding {
   private readonly first: Uint8Array;
   private readonly gas: Uint8Array;
-  private readonly logs: Uint8Array;
+  /** The logs' encoding when it was handed over (rememberLogsParts), else written from the logs. */
+  private readonly logs: Uint8Array | undefined;
+  /** The logs list's payload (logsPayload), when it is written from the logs. */
+  private readonly logsPayload: number;
   private readonly payload: number;
   /** Bytes of the encoding. */
   readonly size: number;
@@ -42,19 +45,22 @@ export class ReceiptEncoding {
   constructor(private readonly r: Receipt) {
     this.first = r.postState ?? (r.status === 1 ? STATUS_OK : STATUS_FAILED);
     this.gas = bigintToMinimalBytes(r.cumulativeGasUsed);
-    this.logs = encodedLogsOf(r.logs);
-    this.payload = stringSize(this.first) + stringSize(this.gas) + stringSize(r.logsBloom) + this.logs.length;
+    this.logs = r.logs.length === 0 ? NO_LOGS : logsParts.get(r.logs)?.encoded;
+    this.logsPayload = this.logs === undefined ? logsPayload(r.logs) : 0;
+    const logsSize = this.logs === undefined ? rlpHeaderSize(this.logsPayload) + this.logsPayload : this.logs.length;
+    this.payload = stringSize(this.first) + stringSize(this.gas) + stringSize(r.logsBloom) + logsSize;
     this.size = (r.type === 0 ? 0 : 1) + rlpHeaderSize(this.payload) + this.payload;
   }
 
-  /** Writes the encoding at out[at] (size bytes). */
+  /** Writes the encoding at out[at] (size bytes): the logs straight from them, no array of their own. */
   write(out: Uint8Array, at: number): void {
     if (this.r.type !== 0) out[at++] = this.r.type;
     let o = writeRlpHeader(out, at, this.payload, 0xc0);
     o = writeString(out, o, this.first);
     o = writeString(out, o, this.gas);
     o = writeString(out, o, this.r.logsBloom);
-    out.set(this.logs, o);
+    if (this.logs !== undefined) out.set(this.logs, o);
+    else writeLogs(out, o, this.r.logs, this.logsPayload);
   }
 }
 
@@ -99,9 +105,4 @@ const NO_BLOOM = new Uint8Array(256);
 /** The bloom of a transaction's logs, to read only (no copy for a transaction without logs). */
 export function logsBloomView(logs: Log[]): Uint8Array {
   return logs.length === 0 ? NO_BLOOM : logsBloomOf(logs);
-}
-
-function encodedLogsOf(logs: Log[]): Uint8Array {
-  if (logs.length === 0) return NO_LOGS;
-  return logsParts.get(logs)?.encoded ?? encodeLogs(logs);
 }
