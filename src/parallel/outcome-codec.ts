@@ -317,7 +317,9 @@ class EncodedWriteSet implements PendingWriteSet {
       const flags = r.u8v();
       if (flags & W_DELETED) {
         state.deleteAccount(address);
-        k += 64 * r.u32(); // (none: a deleted account's storage goes with it)
+        const slots = r.u32(); // (none from the Evm: a deleted account's storage goes with it)
+        k += 64 * slots;
+        r.p += 32 * slots;
         continue;
       }
       if (flags & W_ACCOUNT) {
