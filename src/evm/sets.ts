@@ -5,7 +5,7 @@ import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import type { Account, WorldState } from '../state/world.js';
 import { ByteChunks } from '../util/chunks.js';
 import { wordAt } from '../util/hex.js';
-import { EMPTY_CODE_HASH, accountWith, codeHashAt } from '../state/world.js';
+import { EMPTY_CODE_HASH, NO_CODE, accountWith, codeHashAt, isHashAt } from '../state/world.js';
 
 /** Every location read from outside the transaction, in first-read order (keys as in WorldState). */
 export interface ReadSet {
@@ -97,10 +97,7 @@ class WriteRecords {
 
   /** Whether the code hash is `hash` (no copy made). */
   codeHashIs(hash: Uint8Array): boolean {
-    const b = this.buf;
-    const o = this.at + 64;
-    for (let i = 0; i < 32; i++) if (b[o + i] !== hash[i]) return false;
-    return true;
+    return isHashAt(this.buf, this.at + 64, hash);
   }
 
   /** New code (with W_CODE): a copy. */
@@ -156,7 +153,7 @@ export function applyWriteSet(state: WorldState, ws: WriteSet): void {
     const next = w.account;
     if (next) {
       const a = state.getAccount(w.address);
-      const code = w.code ?? (a !== undefined && equalHash(a.codeHash, next.codeHash) ? a.code : NO_CODE);
+      const code = w.code ?? (a !== undefined && isHashAt(next.codeHash, 0, a.codeHash) ? a.code : NO_CODE);
       putAccountFields(state, w.address, a, next.nonce, next.balance, code, next.codeHash, w.storageCleared);
     }
     for (const [slot, value] of w.storage) state.putStorage(w.address, slot, value);
@@ -206,8 +203,6 @@ export function putAccountFields(state: WorldState, address: string, a: Account 
   if (storageCleared) state.clearStorage(address);
 }
 
-const NO_CODE = new Uint8Array(0);
-
 const kept = new ByteChunks();
 
 /**
@@ -216,11 +211,6 @@ const kept = new ByteChunks();
  */
 export function keepWriteSetBytes(buf: Uint8Array, start: number, len: number): Uint8Array {
   return kept.copy(buf, start, len);
-}
-
-function equalHash(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Evm, FullTxResult } from '../evm/evm.js';
 import { applyResultWriteSet } from '../evm/sets.js';
 import type { BlockEnv, Tx } from '../evm/types.js';
 import type { Fork } from '../fork/table.js';
-import { EMPTY_CODE_HASH, accountWith, type WorldState } from '../state/world.js';
+import { EMPTY_CODE_HASH, NO_CODE, accountWith, type WorldState } from '../state/world.js';
 import { bytesToKey, equalBytes } from '../util/hex.js';
 import type { Block } from '../block/block.js';
 import { executeBlock, type BlockResult, type ExecuteOptions } from '../block/execute.js';
@@ -467,9 +467,6 @@ export function credit(state: WorldState, key: string, amount: bigint, eip161: b
   a.balance += amount;
   if (eip161 && a.balance === 0n && a.nonce === 0n && a.code.length === 0) state.deleteAccount(key);
 }
-
-/** The code of a credited account created here (shared: an account's code is replaced, never changed in place). */
-const NO_CODE = new Uint8Array(0);
 
 /**
  * Every worker of `job` has answered: releases its buffers (nobody touches them any

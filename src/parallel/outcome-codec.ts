@@ -12,7 +12,7 @@
 
 import type { FullTxResult } from '../evm/evm.js';
 import { putAccountFields, putWriteSet, type AccountWrite, type PendingWriteSet, type ReadSet, type WriteSet } from '../evm/sets.js';
-import { codeHashAt, type WorldState } from '../state/world.js';
+import { NO_CODE, codeHashAt, isHashAt, type WorldState } from '../state/world.js';
 import type { ExecStatus } from '../evm/types.js';
 import { addLogsToBloom, logsPayload, writeLogs, type Log } from '../state/logs.js';
 import { rlpHeaderSize } from '../state/trie.js';
@@ -221,19 +221,7 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     const readSet = readSetOf(r, address, slot);
     // The write set stays in the message: the commit applies it from there (EncodedWriteSet).
     const writeSet = new EncodedWriteSet(r, r.p, all, k0);
-    for (let k = r.u32(); k > 0; k--) {
-      k0 += 40;
-      const flags = r.u8v();
-      if (flags & W_ACCOUNT) {
-        r.p += 1 + r.u8[r.p]; // nonce
-        r.p += 1 + r.u8[r.p]; // balance
-        r.p += 32; // code hash
-      }
-      if (flags & W_CODE) r.p += 4 + r.u32();
-      const slots = r.u32();
-      k0 += 64 * slots;
-      r.p += 32 * slots;
-    }
+    k0 += EncodedWriteSet.skip(r);
     // The keys in the order Evm.executeTx creates them, so that results look alike.
     const result = { status } as FullTxResult;
     if (keys & K_ERROR) result.error = error;
@@ -289,6 +277,25 @@ function readSetOf(r: Reader, address: () => string, slot: () => string): ReadSe
 class EncodedWriteSet implements PendingWriteSet {
   constructor(private readonly r: Reader, private readonly at: number, private readonly keys: string, private readonly k0: number) {}
 
+  /** Moves `r` past a write set; returns the length of its state keys. */
+  static skip(r: Reader): number {
+    let k = 0;
+    for (let n = r.u32(); n > 0; n--) {
+      k += 40;
+      const flags = r.u8v();
+      if (flags & W_ACCOUNT) {
+        r.p += 1 + r.u8[r.p]; // nonce
+        r.p += 1 + r.u8[r.p]; // balance
+        r.p += 32; // code hash
+      }
+      if (flags & W_CODE) r.p += 4 + r.u32();
+      const slots = r.u32();
+      k += 64 * slots;
+      r.p += 32 * slots;
+    }
+    return k;
+  }
+
   parse(): WriteSet {
     const r = this.r;
     const keys = this.keys;
@@ -327,7 +334,7 @@ class EncodedWriteSet implements PendingWriteSet {
         const balance = r.num();
         const a = state.getAccount(address);
         // An unchanged code hash is the account's own array, not a copy.
-        const same = a !== undefined && sameBytes(r.u8, r.p, a.codeHash);
+        const same = a !== undefined && isHashAt(r.u8, r.p, a.codeHash);
         const codeHash = same ? a!.codeHash : codeHashAt(r.u8, r.p);
         r.p += 32;
         const code = flags & W_CODE ? r.blob() : same ? a!.code : NO_CODE;
@@ -336,11 +343,4 @@ class EncodedWriteSet implements PendingWriteSet {
       for (let s = r.u32(); s > 0; s--) state.putStorage(address, keys.slice(k, (k += 64)), r.bytes(32));
     }
   }
-}
-
-const NO_CODE = new Uint8Array(0);
-
-function sameBytes(buf: Uint8Array, at: number, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (buf[at + i] !== b[i]) return false;
-  return true;
 }

@@ -39,9 +39,17 @@ export const EMPTY_CODE_HASH: Uint8Array = keccak256(new Uint8Array(0));
  * results would keep alive to the end of a block), else a copy.
  */
 export function codeHashAt(buf: Uint8Array, at: number): Uint8Array {
-  for (let i = 0; i < 32; i++) if (buf[at + i] !== EMPTY_CODE_HASH[i]) return buf.slice(at, at + 32);
-  return EMPTY_CODE_HASH;
+  return isHashAt(buf, at, EMPTY_CODE_HASH) ? EMPTY_CODE_HASH : buf.slice(at, at + 32);
 }
+
+/** Whether buf[at, at + 32) is `hash` (no copy made). */
+export function isHashAt(buf: Uint8Array, at: number, hash: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (buf[at + i] !== hash[i]) return false;
+  return true;
+}
+
+/** Empty code, shared: an account's code is replaced, never changed in place. */
+export const NO_CODE: Uint8Array = new Uint8Array(0);
 
 export interface Account {
   nonce: bigint;
