@@ -5,6 +5,7 @@ import { RLP } from '@ethereumjs/rlp';
 import * as C from '../../assembly/shared/config.js';
 import { DEFAULT_FORK, forkByName, type Fork } from '../fork/table.js';
 import { precompilesFor, precompileRules, type Precompile, type PrecompileRules } from '../precompiles/index.js';
+import { loadBn254Wasm } from '../precompiles/bn254-points.js';
 import { WorldState, EMPTY_CODE_HASH, codeHashAt } from '../state/world.js';
 import { worldSource, type StateSource } from '../state/source.js';
 import type { Log } from '../state/logs.js';
@@ -191,7 +192,7 @@ export class Evm {
   }
 
   static async create(opts: EvmOptions = {}): Promise<Evm> {
-    const module = await loadModule();
+    const [module] = await Promise.all([loadModule(), loadBn254Wasm()]);
     return new Evm(await WasmInstance.create(module), module, opts);
   }
 
@@ -202,7 +203,8 @@ export class Evm {
 
   /** From a module compiled elsewhere (worker threads receive it). */
   static async fromModule(module: WebAssembly.Module, opts: EvmOptions = {}): Promise<Evm> {
-    return new Evm(await WasmInstance.create(module), module, opts);
+    const [instance] = await Promise.all([WasmInstance.create(module), loadBn254Wasm()]);
+    return new Evm(instance, module, opts);
   }
 
   /** Puts an account into this.state (missing fields: zero / empty). */

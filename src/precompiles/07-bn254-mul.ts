@@ -2,7 +2,7 @@
 // Input right-padded to 96 bytes; an invalid point fails the call, any scalar
 // is allowed. Gas 40000, 6000 from Istanbul (EIP-1108).
 import type { Precompile } from './index.js';
-import { R, readG1, writeG1 } from './bn254-points.js';
+import { R, bn254Arithmetic, readG1 } from './bn254-points.js';
 import { readUint } from './input.js';
 
 export const bn254Mul: Precompile = {
@@ -11,8 +11,7 @@ export const bn254Mul: Precompile = {
   run(input) {
     const p = readG1(input, 0);
     if (p === null) return null;
-    // G1 has prime order r, so the scalar acts modulo r (noble wants it below r).
-    const k = readUint(input, 64, 32) % R;
-    return writeG1(p.multiplyUnsafe(k));
+    // G1 has prime order r, so the scalar acts modulo r.
+    return bn254Arithmetic().mul(p, readUint(input, 64, 32) % R);
   },
 };
