@@ -578,7 +578,9 @@ let ccTable: usize = 0;
 let ccMask: u32 = 0;
 let ccCount: u32 = 0;
 let ccBytes: usize = 0;
-const CODE_CACHE_LIMIT: usize = 256 << 20;
+// Bounded so that a long-lived instance (a pool worker) stays far below the 64 MiB a
+// worker may use: at 256 MiB, the 53 mainnet blocks run three times grew one to 128.
+const CODE_CACHE_LIMIT: usize = 24 << 20;
 
 @inline
 function hashHash(h: usize): u32 {

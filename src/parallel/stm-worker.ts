@@ -78,7 +78,9 @@ function runBlockJob1(evm: Evm, job: BlockJob, workerIndex: number, stats: Worke
     if (Atomics.load(ctx.ctrl, C_ERROR) !== 0) return { type: 'block-failed', id: job.id, cause: 'stopped', message: 'another worker stopped', stats };
     return { type: 'block-done', id: job.id, outcomes: post !== null ? null : ctx.finalOutcomes(), stats };
   } catch (e) {
-    ctx?.sched.fail();
+    // A context that failed to build has no scheduler yet: stop the block through its control words.
+    if (ctx !== undefined) ctx.sched.fail();
+    else stopBlock(job);
     return { type: 'block-failed', id: job.id, ...failureOf(e), stats };
   }
 }
