@@ -104,6 +104,13 @@ export interface DriveOptions {
   /** The results' read sets are used (default true); without, they come back empty. */
   readSets?: boolean;
   /**
+   * With readSets false: the read sets of results from the workers hold only what a
+   * partial pre-state's check needs (storage reads the pre-state has no value for,
+   * BLOCKHASH reads); see BlockJob.preStateMisses. Results run on the calling thread
+   * (probe, fallback) keep whole read sets.
+   */
+  preStateMisses?: boolean;
+  /**
    * With a pool that streams its outcomes: the calling thread executes transactions
    * too, whenever the commit waits for one (default true). It is then one of
    * `pool.size + 1` lanes.
@@ -187,7 +194,7 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
   const streaming = pool.stream !== undefined;
   // Receipts with a status (EIP-658) can have their leaves hashed beside a streamed commit (receipts.ts).
   const receipts = streaming && start.fork.eips.has(658) ? acquireReceiptsBuffer(n) : undefined;
-  const job = makeJob(txs.slice(probe), start.env, start.fork, snapshot, workers, opts.adaptive !== false, opts.readSets !== false, streaming, receipts);
+  const job = makeJob(txs.slice(probe), start.env, start.fork, snapshot, workers, opts.adaptive !== false, opts.readSets !== false, opts.preStateMisses === true, streaming, receipts);
   if (streaming) return streamedCommit(pool, evm, txs, job, probed, drive, sequential, t0, t1, callerLane);
   let outcomes: TxOutcome[];
   const stats = emptyStats();
@@ -229,7 +236,7 @@ const PROBE_PER_WORKER = 2;
 /** ...or stops after two whose mean (the slower left out) is at least this. */
 const HEAVY_MICROS = 3 * LIGHT_MICROS;
 
-function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuffer, workers: number, adaptive: boolean, readSets: boolean,
+function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuffer, workers: number, adaptive: boolean, readSets: boolean, preStateMisses: boolean,
   streamOutcomes: boolean, receipts: SharedArrayBuffer | undefined): BlockJob {
   const n = txs.length;
   if (workers > MAX_WORKERS) throw new RangeError(`at most ${MAX_WORKERS} workers`);
@@ -263,7 +270,7 @@ function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuff
   const { blockHash: _, ...envData } = env;
   return {
     type: 'block', id: nextJobId++, ctrl, mv: acquireMvBuffers(locations, arenaBytes), snapshot, txs: encodeTxs(txs),
-    env: { ...envData, blockHashes: hashes }, fork: fork.name, deferFees: true, workers, readSets,
+    env: { ...envData, blockHashes: hashes }, fork: fork.name, deferFees: true, workers, readSets, preStateMisses: preStateMisses && !readSets,
     // Decide early (what ran before giving up is lost), but late enough for the first
     // validations: light transactions run far ahead of them.
     conflictWindow: adaptive ? Math.min(64, Math.max(8 * workers, Math.ceil(n / 4))) : 0,

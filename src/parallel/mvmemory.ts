@@ -499,6 +499,7 @@ export class MvMemory {
     const base = slotLoc * LOC_WORDS;
     const a32 = this.a32;
     let writer = -1;
+    this.snapshotMiss = false;
     if (Atomics.load(recs, base + L_HEAD) !== 0) {
       lock(recs, base + L_LOCK);
       for (let e = recs[base + L_HEAD]; e !== 0; e = a32[e + E_NEXT]) {
@@ -516,8 +517,10 @@ export class MvMemory {
     }
     if (writer < 0) {
       const at = recs[base + L_SNAP]; // a byte offset, word-aligned
-      if (at < 0) out.fill(0);
-      else {
+      if (at < 0) {
+        out.fill(0);
+        this.snapshotMiss = true; // unless a CLEAR below empties the slot anyway
+      } else {
         const snap = this.snapshot.i32;
         for (let i = 0, w = at >> 2; i < 8; i++) out[i] = snap[w + i];
       }
@@ -541,8 +544,32 @@ export class MvMemory {
       }
     }
     unlock(recs, mb + L_LOCK);
-    if (cleared) out.fill(0);
+    if (cleared) {
+      out.fill(0);
+      this.snapshotMiss = false;
+    }
     return RESOLVED;
+  }
+
+  /**
+   * Set by readStorage when it resolves: the value came from the block's pre-state,
+   * which does not hold the slot (no transaction before wrote it, none cleared the
+   * account's storage). For a partial pre-state that is a read it may not answer.
+   */
+  snapshotMiss = false;
+
+  /** The address (20 bytes) and, for a STORAGE location, the slot (32 bytes) of location `loc`, into out[0..52). */
+  keyBytesOf(loc: number, out: Uint8Array): void {
+    const w = this.recs;
+    const r = loc * LOC_WORDS + L_KEY;
+    // Keys are stored as the words of their bytes in memory order (little-endian).
+    for (let i = 0; i < 13; i++) {
+      const v = w[r + i];
+      out[4 * i] = v;
+      out[4 * i + 1] = v >>> 8;
+      out[4 * i + 2] = v >>> 16;
+      out[4 * i + 3] = v >>> 24;
+    }
   }
 
   // ------------------------------------------------------------ validation

@@ -22,8 +22,14 @@ export interface BlockJob {
   /** Pay the fee recipient as a commit-time delta (needs executeTx's deferCoinbaseFee). */
   deferFees: boolean;
   workers: number;
-  /** Keep each result's readSet (only the fixture runner's missing-state check uses it; it costs a copy). */
+  /** Keep each result's readSet (the executor's onTx callers use it; recording and shipping it costs). */
   readSets: boolean;
+  /**
+   * With readSets false: each result's readSet holds only the storage reads that found
+   * nothing in the block's pre-state and the BLOCKHASH reads, all that the fixture
+   * runner's check of a partial pre-state needs (see MvMemory.snapshotMiss).
+   */
+  preStateMisses: boolean;
   /**
    * Give up (for sequential execution) when, among the first `conflictWindow`
    * executions (checked from `workers + 2` on), at least `conflictShare` waited for

@@ -6,11 +6,11 @@ import type { Evm, FullTxResult } from '../evm/evm.js';
 import type { BlockEnv, Tx } from '../evm/types.js';
 import { forkByName, type Fork } from '../fork/table.js';
 import { RAW_BALANCE, RAW_CODE_HASH, RAW_CODE_SIZE, RAW_EXISTS, RAW_FLAGS, RAW_HAS_STORAGE, RAW_NONCE_HI, RAW_NONCE_LO, type AccountView, type StateSource } from '../state/source.js';
-import type { AccountWrite } from '../evm/sets.js';
+import type { AccountWrite, ReadSet } from '../evm/sets.js';
 import { encodeLogs, logsBloom } from '../state/logs.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
 import { bytesToKey, equalBytes } from '../util/hex.js';
-import { addressKeyAt } from '../wasm/keys.js';
+import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import { tryLock, unlock, waitWhile } from './atomics.js';
 import { hexToWords } from './keys.js';
 import { ReceiptLeaves } from './receipts.js';
@@ -151,6 +151,10 @@ class BlockContext {
   readonly readLog = new ReadLog();
   /** Scratch for its reads' slot values, as 8 words (copied into the log, and from there into the result). */
   readonly scratchValue32 = new Int32Array(8);
+  /** Scratch for a location's key bytes (MvMemory.keyBytesOf). */
+  readonly scratchKey = new Uint8Array(52);
+  /** BlockJob.preStateMisses. */
+  readonly notesMisses: boolean;
   readonly scratchCode = new Int32Array(9);
   readonly scratchAccount = new Int32Array(RESOLVED_WORDS);
   /** Resolved accounts of the execution in progress. */
@@ -193,14 +197,21 @@ class BlockContext {
     this.mv = new MvMemory(job.mv, this.ctrl, this.snapshot, this.fork.eips.has(161));
     const hashes = new Map(job.env.blockHashes.map(([n, h]) => [n, h] as const));
     const { blockHashes: _, ...env } = job.env;
-    this.env = { ...env, blockHash: (n) => hashes.get(n) };
+    this.notesMisses = job.preStateMisses;
+    this.env = {
+      ...env,
+      blockHash: (n) => {
+        if (this.notesMisses) this.src.blockHashReads.push(n);
+        return hashes.get(n);
+      },
+    };
     this.coinbaseKey = bytesToKey(job.env.coinbase);
     this.deferFees = job.deferFees;
     this.slot = C_WORKER_SLOTS + worker;
     this.precompiles = new Set(this.fork.precompiles);
     this.streamed = post !== null || deliver !== null;
     const n = this.streamed ? 0 : this.txs.length;
-    this.encoded = this.streamed ? null : new OutcomeEncoder(n, job.readSets, true);
+    this.encoded = this.streamed ? null : new OutcomeEncoder(n, job.readSets || job.preStateMisses, true);
     this.recordOf = new Int32Array(n).fill(-1);
     this.incOf = new Int32Array(n);
     this.src = new MvSource(this);
@@ -492,6 +503,7 @@ class BlockContext {
       }
       if (defer && r.invalid === undefined) fee = r.coinbaseFee;
       if (src.placeholder !== null) credit = takeCredit(r, src.placeholder);
+      if (this.notesMisses) r.readSet = src.preStateMisses();
     } catch (e) {
       this.setSlot(-1);
       if (e instanceof DependencyAbort) {
@@ -513,7 +525,7 @@ class BlockContext {
       this.deliver(this.outcome(tx, inc, r, fee, credit, true));
     } else if (this.post !== null) {
       if (this.pending === null) {
-        this.pending = new OutcomeEncoder(STREAM_BATCH, this.job.readSets, true);
+        this.pending = new OutcomeEncoder(STREAM_BATCH, this.job.readSets || this.notesMisses, true);
         this.pendingSince = performance.now();
       }
       this.pending.add(this.outcome(tx, inc, r, fee, credit));
@@ -735,10 +747,17 @@ class MvSource implements StateSource {
     this.reads = ctx.readLog;
   }
 
+  /** With BlockJob.preStateMisses: this execution's STORAGE locations read from the pre-state, which has no value for them. */
+  private readonly missLocs: number[] = [];
+  /** With BlockJob.preStateMisses: this execution's BLOCKHASH reads. */
+  readonly blockHashReads: bigint[] = [];
+
   begin(tx: number, inc: number, deferring: boolean): void {
     this.tx = tx;
     this.inc = inc;
     this.deferring = deferring;
+    this.missLocs.length = 0;
+    this.blockHashReads.length = 0;
     if (this.accounts.size > 0) this.accounts.clear();
     if (this.accountsAt.size > 0) this.accountsAt.clear();
     if (this.slots !== null && this.slots.size > 0) this.slots.clear();
@@ -849,8 +868,19 @@ class MvSource implements StateSource {
     if (seen !== undefined) return seen;
     const at = this.reads.length + READ_HEADER;
     this.read(Q_STORAGE, address, loc, MvMemory.metaOf(account));
+    if (this.ctx.notesMisses && this.ctx.mv.snapshotMiss) this.missLocs.push(loc);
     slots.set(loc, at);
     return at;
+  }
+
+  /** The execution's read set as BlockJob.preStateMisses defines it. */
+  preStateMisses(): ReadSet {
+    const key = this.ctx.scratchKey;
+    const storage: [string, string][] = this.missLocs.map((loc) => {
+      this.ctx.mv.keyBytesOf(loc, key);
+      return [addressKeyAt(key, 0), slotKeyAt(key, 20)];
+    });
+    return { accounts: [], storage, blockHashes: [...this.blockHashReads] };
   }
 
   /**
