@@ -115,6 +115,48 @@ test('roots kept between calls equal roots built afresh, through copies and in-p
   assert.is(hex(w.stateRoot()), fresh(w));
 });
 
+test('revert brings back the state of the checkpoint: accounts, storage, code, and the next root', () => {
+  const fresh = (w: WorldState): string => hex(WorldState.fromJSON(w.toJSON()).stateRoot());
+  const w = new WorldState();
+  for (let i = 1; i <= 200; i++) {
+    w.putAccount(addr(i), createAccount({ balance: BigInt(i), code: i % 11 === 0 ? Uint8Array.of(0x60, i) : undefined }));
+    if (i % 5 === 0) for (let s = 0; s < 20; s++) w.putStorage(addr(i), slot(s), word(BigInt(i * s + 1)));
+  }
+  const rootBefore = hex(w.stateRoot());
+  // Changes after the root and before the checkpoint: still to be rehashed after revert.
+  const held = w.getAccount(addr(3))!;
+  held.balance = 7n;
+  w.putStorage(addr(10), slot(1), word(99n));
+  w.deleteAccount(addr(4));
+  const json = JSON.stringify(w.toJSON());
+  const expected = fresh(w);
+  assert.is.not(expected, rootBefore);
+  for (const rootInBetween of [false, true]) {
+    w.checkpoint();
+    assert.throws(() => w.checkpoint(), /already/);
+    w.getAccount(addr(1))!.balance = 1234n;
+    w.putStorage(addr(5), slot(0), word(0n));
+    w.putStorage(addr(5), slot(77), word(5n));
+    w.clearStorage(addr(10));
+    w.deleteAccount(addr(11));
+    w.setCode(addr(12), Uint8Array.of(0x00));
+    w.setCode(addr(500), Uint8Array.of(0x01)); // created
+    w.putAccount(addr(4), createAccount({ nonce: 9n })); // deleted before the checkpoint, back again
+    w.putAccount(addr(2), createAccount({ balance: 1n }));
+    for (const [, a] of w.accounts()) a.nonce += 1n; // every account, in place
+    if (rootInBetween) assert.is.not(hex(w.stateRoot()), expected);
+    w.revert();
+    assert.throws(() => w.revert(), /no checkpoint/);
+    assert.is(JSON.stringify(w.toJSON()), json, `contents (root in between: ${rootInBetween})`);
+    assert.is(hex(w.stateRoot()), expected, `root (root in between: ${rootInBetween})`);
+  }
+  // The account held from before the checkpoint is no longer changed in place by the state.
+  assert.is(held.balance, 7n);
+  w.getAccount(addr(3))!.balance = 8n;
+  assert.is(held.balance, 7n);
+  assert.is(hex(w.stateRoot()), fresh(w));
+});
+
 test('fromJSON: quantities of any length, zero slots dropped, toJSON round trip', () => {
   const w = WorldState.fromJSON({
     '0x00000000000000000000000000000000000000AA': {

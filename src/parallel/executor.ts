@@ -89,7 +89,12 @@ let nextJobId = 1;
 export async function executeBlockParallel(pool: WorkerPool | null, evm: Evm, state: WorldState, block: Block, opts: ParallelOptions): Promise<ParallelBlockResult> {
   const { result, parallel } = await driveParallel(pool, evm, block.transactions, { ...opts, readSets: opts.onTx !== undefined },
     (e, _phase, replay = {}) => executeBlock(e, state, block, { ...opts, ...replay }),
-    (e) => executeBlock(e, state.copy(), block, { ...opts, stateRoot: false, intermediateStateRoots: false, onTx: undefined }));
+    // The capture runs on the state itself, marked first: a copy of every account cost more than the block on large states.
+    (e) => {
+      state.checkpoint();
+      return executeBlock(e, state, block, { ...opts, stateRoot: false, intermediateStateRoots: false, onTx: undefined });
+    },
+    () => state.revert());
   return { ...result, parallel };
 }
 
@@ -121,14 +126,17 @@ export interface DriveOptions {
 /**
  * Runs `drive` (which executes a block through an Evm: executeBlock, or a fixture
  * runner around it) with the block's transactions `txs` executed in parallel.
- * `capture` executes the same block up to its first transaction on a copy of the
- * state (executeBlock will do): its runTx hands over the state and environment the
- * transactions start from. Then drive runs with an Evm whose runTx commits the
- * parallel outcomes ('replay'), or with the real Evm ('sequential': fallbacks, and a
- * block that fails before its first transaction, so that the reference reports it).
+ * `capture` executes the same block up to its first transaction on a state drive will
+ * not see as it left it (a copy, or one `release` then brings back: it is called once
+ * the captured state is no longer needed, before drive runs): its runTx hands over the
+ * state and environment the transactions start from. Then drive runs with an Evm whose
+ * runTx commits the parallel outcomes ('replay'), or with the real Evm ('sequential':
+ * fallbacks, and a block that fails before its first transaction, so that the
+ * reference reports it).
  */
 export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: Tx[], opts: DriveOptions,
-  drive: (evm: Evm, phase: 'replay' | 'sequential', replay?: ReplayOptions) => R, capture: (evm: Evm) => unknown): Promise<{ result: R; parallel: ParallelReport }> {
+  drive: (evm: Evm, phase: 'replay' | 'sequential', replay?: ReplayOptions) => R, capture: (evm: Evm) => unknown,
+  release: () => void = () => {}): Promise<{ result: R; parallel: ParallelReport }> {
   // The calling thread is a lane too where it commits while the pool runs (streaming).
   const callerLane = pool?.stream !== undefined && opts.callerLane !== false && pool.size < MAX_WORKERS;
   const workers = (pool?.size ?? 1) + (callerLane ? 1 : 0);
@@ -169,26 +177,31 @@ export async function driveParallel<R>(pool: WorkerPool | null, evm: Evm, txs: T
     return probeMs.length === 0 ? Infinity : (1000 * kept.reduce((x, y) => x + y, 0)) / kept.length;
   };
   let start: Captured | undefined;
+  let snapshot: SharedArrayBuffer | undefined;
   try {
-    capture(standIn(evm, (state, env, tx, fork) => {
-      // Clearly heavy after two: the workers start at once (every transaction run here is one they do not share).
-      if (probed.length === maxProbe || (probed.length >= 2 && meanMicros() >= HEAVY_MICROS)) throw new Captured(state, env, fork);
-      const t = performance.now();
-      const r = evm.runTx(state, env, tx, fork);
-      probeMs.push(performance.now() - t);
-      probed.push(r);
-      return r;
-    }));
-  } catch (e) {
-    if (e instanceof Captured) start = e;
+    try {
+      capture(standIn(evm, (state, env, tx, fork) => {
+        // Clearly heavy after two: the workers start at once (every transaction run here is one they do not share).
+        if (probed.length === maxProbe || (probed.length >= 2 && meanMicros() >= HEAVY_MICROS)) throw new Captured(state, env, fork);
+        const t = performance.now();
+        const r = evm.runTx(state, env, tx, fork);
+        probeMs.push(performance.now() - t);
+        probed.push(r);
+        return r;
+      }));
+    } catch (e) {
+      if (e instanceof Captured) start = e;
+    }
+    if (start !== undefined && meanMicros() >= LIGHT_MICROS) snapshot = serializeSnapshot(start.state);
+  } finally {
+    release();
   }
   const probe = probed.length;
   if (start === undefined) return sequential(probe === 0 ? 'the block stopped before its first transaction' : `the block stopped within its first ${probe} transactions`);
   const micros = meanMicros();
-  if (micros < LIGHT_MICROS) {
+  if (snapshot === undefined) {
     return sequential(`light transactions: the first ${probe} took ${Math.round(micros)} us each on average (the slowest left out), below ${LIGHT_MICROS}`, undefined, probed);
   }
-  const snapshot = serializeSnapshot(start.state);
   const t1 = performance.now();
 
   const streaming = pool.stream !== undefined;
