@@ -1,6 +1,9 @@
-// The block's pre-state, serialised once into a SharedArrayBuffer that every worker
-// reads without copying (layout in README.md, "Snapshot"). Immutable: writes of the
-// block live in multi-version memory (mvmemory.ts).
+// The block's pre-state, serialised into a SharedArrayBuffer that every worker reads
+// without copying (layout in README.md, "Snapshot"). Immutable while a block runs:
+// writes of the block live in multi-version memory (mvmemory.ts). Between blocks, the
+// image kept for a state is brought up to date in place with the accounts that state
+// changed (WorldState.changes): records are appended and the table re-pointed, never
+// overwritten, so its cost is the changes, not the state.
 
 import type { Account, WorldState } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
@@ -15,7 +18,10 @@ const H_ACC_SLOTS = 1;
 const H_ACC_COUNT = 2;
 const HEADER_WORDS = 8;
 
-// Account record (words); a table slot holds its word offset (0: empty).
+/** An account table slot of a removed account: look-ups go on past it, inserts may reuse it. */
+const TOMBSTONE = -1;
+
+// Account record (words); a table slot holds its word offset (0: empty, TOMBSTONE: removed).
 export const SA_ADDR = 0; // 5 words
 export const SA_FLAGS = 5; // bit 0: has storage
 export const SA_CODE_OFF = 6; // byte offset of the code in the snapshot
@@ -26,19 +32,24 @@ export const SA_NONCE_LO = 10;
 export const SA_NONCE_HI = 11;
 export const SA_BALANCE = 12; // 8 words: 32 bytes big-endian
 export const SA_CODE_HASH = 20; // 8 words: 32 bytes
-export const SA_WORDS = 28;
+export const SA_SIZE = 28; // words of the record with its storage table and entries
+export const SA_WORDS = 29;
 export const SF_HAS_STORAGE = 1;
 
 // Storage entry (words): slot key bytes, value bytes.
 const SE_WORDS = 16;
 
+/** Load factor of the account table (accounts and tombstones over slots) past which an update rebuilds the image. */
+const MAX_LOAD = 0.75;
+/** Room for appends that a rebuilt image gets beyond its contents: a quarter, and at least 1 MiB. */
+const SPARE_MIN_WORDS = 1 << 18;
+
 /**
  * Serialised accounts (record, storage table and entries; code offset left out, the
  * storage table offset relative to the record) by Account object. Only accounts no
  * state may mutate in place any more are kept (see WorldState.mayChange): every later
- * block whose state still holds the object reuses its words instead of encoding its
- * storage again, so a block's snapshot costs about a copy of the state, not its
- * re-encoding.
+ * snapshot that needs the object's words (a state's first, or a rebuilt one) copies
+ * them instead of encoding the account's storage again.
  */
 const chunks = new WeakMap<Readonly<Account>, Chunk>();
 
@@ -48,59 +59,181 @@ interface Chunk {
   codeKey: string | null;
 }
 
-/** Serialises `state` (accounts, storage, code; identical code stored once). */
-export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
-  const accounts = [...state.peekAccounts()];
-  const accSlots = nextPow2(Math.max(16, accounts.length * 2));
-  let words = HEADER_WORDS + accSlots;
-  const parts: Chunk[] = new Array(accounts.length);
-  const codeAt = new Map<string, number>();
-  let codeBytes = 0;
-  for (let i = 0; i < accounts.length; i++) {
-    const [addr, a] = accounts[i];
-    let chunk = chunks.get(a);
-    if (chunk === undefined) {
-      chunk = { words: accountWords(addr, a), codeKey: a.code.length === 0 ? null : bytesToKey(a.codeHash) };
-      if (!state.mayChange(addr)) chunks.set(a, chunk);
-    }
-    parts[i] = chunk;
-    words += chunk.words.length;
-    const h = chunk.codeKey;
-    if (h === null || codeAt.has(h)) continue;
-    codeAt.set(h, codeBytes);
-    codeBytes += (a.code.length + 7) & ~7;
+function chunkOf(state: WorldState, addr: string, a: Readonly<Account>): Chunk {
+  let chunk = chunks.get(a);
+  if (chunk === undefined) {
+    chunk = { words: accountWords(addr, a), codeKey: a.code.length === 0 ? null : bytesToKey(a.codeHash) };
+    if (!state.mayChange(addr)) chunks.set(a, chunk);
   }
-  const codeBase = words * 4;
-  const sab = new SharedArrayBuffer(codeBase + codeBytes);
-  const i32 = new Int32Array(sab);
-  const u8 = new Uint8Array(sab);
-  i32[H_MAGIC] = MAGIC;
-  i32[H_ACC_SLOTS] = accSlots;
-  i32[H_ACC_COUNT] = accounts.length;
-  const written = new Set<string>();
-  let r = HEADER_WORDS + accSlots;
-  for (let i = 0; i < accounts.length; i++) {
-    const a = accounts[i][1];
-    const { words: chunk, codeKey: h } = parts[i];
+  return chunk;
+}
+
+/** Words a code of `len` bytes takes, padded to 8 bytes. */
+function codeWords(len: number): number {
+  return ((len + 7) & ~7) >> 2;
+}
+
+/** The image kept for each state that has been snapshotted, updated in place from its changes. */
+const images = new WeakMap<WorldState, Image>();
+
+/**
+ * The snapshot of `state` (accounts, storage, code; identical code stored once). The
+ * image of the state's previous snapshot is updated in place when the state can list
+ * what changed since (WorldState.changes) and the image has room; otherwise it is
+ * built anew. The caller must not run a block on the previous buffer any more: one
+ * block at a time per state.
+ */
+export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
+  const kept = images.get(state);
+  const changes = state.changes();
+  let image: Image;
+  if (kept !== undefined && changes !== null && kept.update(state, changes)) image = kept;
+  else {
+    // A state snapshotted before is likely to be again: leave it room to grow in place.
+    image = Image.build(state, kept !== undefined);
+    images.set(state, image);
+  }
+  state.resetChanges();
+  return image.sab;
+}
+
+/** A snapshot's buffer with what its writer needs to update it. */
+class Image {
+  readonly i32: Int32Array;
+  readonly u8: Uint8Array;
+  /** The next free word. */
+  private top: number;
+  /** Accounts in the table, and its tombstones. */
+  private live = 0;
+  private tombstones = 0;
+  /** Words of records no slot points to any more. */
+  private garbage = 0;
+  /** Byte offset of each code, by code hash key. */
+  private readonly codeAt = new Map<string, number>();
+  private readonly key = new Int32Array(5);
+
+  private constructor(readonly sab: SharedArrayBuffer, private readonly slots: number) {
+    this.i32 = new Int32Array(sab);
+    this.u8 = new Uint8Array(sab);
+    this.i32[H_MAGIC] = MAGIC;
+    this.i32[H_ACC_SLOTS] = slots;
+    this.top = HEADER_WORDS + slots;
+  }
+
+  /** An image of every account of `state`; with `spare`, room to append more. */
+  static build(state: WorldState, spare: boolean): Image {
+    const accounts = [...state.peekAccounts()];
+    const parts: Chunk[] = new Array(accounts.length);
+    const codes = new Set<string>();
+    let words = 0;
+    for (let i = 0; i < accounts.length; i++) {
+      const [addr, a] = accounts[i];
+      const chunk = (parts[i] = chunkOf(state, addr, a));
+      words += chunk.words.length;
+      const h = chunk.codeKey;
+      if (h === null || codes.has(h)) continue;
+      codes.add(h);
+      words += codeWords(a.code.length);
+    }
+    const slots = nextPow2(Math.max(16, accounts.length * 2));
+    const capacity = HEADER_WORDS + slots + words + (spare ? Math.max(words >> 2, SPARE_MIN_WORDS) : 0);
+    const image = new Image(new SharedArrayBuffer(capacity * 4), slots);
+    for (let i = 0; i < accounts.length; i++) {
+      const slot = image.slotOf(parts[i].words, SA_ADDR);
+      image.i32[HEADER_WORDS + ~slot] = image.place(parts[i], accounts[i][1].code);
+    }
+    image.live = accounts.length;
+    image.i32[H_ACC_COUNT] = image.live;
+    return image;
+  }
+
+  /**
+   * Brings the image to `state`, of which only the accounts `changes` may differ from
+   * it. False, with nothing changed, when the table or the buffer has no room for
+   * them, or half of the buffer is garbage: the caller builds a new image.
+   */
+  update(state: WorldState, changes: ReadonlySet<string>): boolean {
+    if (this.garbage * 2 > this.top) return false;
+    if (this.live + this.tombstones + changes.size > this.slots * MAX_LOAD) return false;
+    const addrs = [...changes];
+    const parts: (Chunk | undefined)[] = new Array(addrs.length);
+    const codes = new Set<string>();
+    let need = 0;
+    for (let i = 0; i < addrs.length; i++) {
+      const a = state.peekAccount(addrs[i]);
+      if (a === undefined) continue;
+      const chunk = (parts[i] = chunkOf(state, addrs[i], a));
+      need += chunk.words.length;
+      const h = chunk.codeKey;
+      if (h === null || this.codeAt.has(h) || codes.has(h)) continue;
+      codes.add(h);
+      need += codeWords(a.code.length);
+    }
+    if (this.top + need > this.i32.length) return false;
+    const i32 = this.i32;
+    const key = this.key;
+    for (let i = 0; i < addrs.length; i++) {
+      hexToWords(addrs[i], key, 0, 5);
+      const slot = this.slotOf(key, 0);
+      const chunk = parts[i];
+      if (slot >= 0) {
+        this.garbage += i32[i32[HEADER_WORDS + slot] + SA_SIZE];
+        if (chunk !== undefined) i32[HEADER_WORDS + slot] = this.place(chunk, state.peekAccount(addrs[i])!.code);
+        else {
+          i32[HEADER_WORDS + slot] = TOMBSTONE;
+          this.live--;
+          this.tombstones++;
+        }
+      } else if (chunk !== undefined) {
+        if (i32[HEADER_WORDS + ~slot] === TOMBSTONE) this.tombstones--;
+        i32[HEADER_WORDS + ~slot] = this.place(chunk, state.peekAccount(addrs[i])!.code);
+        this.live++;
+      }
+    }
+    i32[H_ACC_COUNT] = this.live;
+    return true;
+  }
+
+  /** The table slot of the account with these address words, or ~(the slot an insert takes). */
+  private slotOf(key: Int32Array, at: number): number {
+    const i32 = this.i32;
+    const mask = this.slots - 1;
+    let free = -1;
+    let s = hashWords(1, key, at, 5) & mask;
+    for (;;) {
+      const r = i32[HEADER_WORDS + s];
+      if (r === 0) return ~(free >= 0 ? free : s);
+      if (r === TOMBSTONE) {
+        if (free < 0) free = s;
+      } else if (i32[r] === key[at] && i32[r + 1] === key[at + 1] && i32[r + 2] === key[at + 2] && i32[r + 3] === key[at + 3] && i32[r + 4] === key[at + 4]) return s;
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** Appends an account's record (and its code, if not stored yet); returns the record's offset. */
+  private place(chunk: Chunk, code: Uint8Array): number {
+    const i32 = this.i32;
+    const w = chunk.words;
+    const r = this.top;
     // Most chunks are short (accounts without storage), where a loop beats set()'s call.
-    if (chunk.length <= 64) for (let k = 0; k < chunk.length; k++) i32[r + k] = chunk[k];
-    else i32.set(chunk, r);
+    if (w.length <= 64) for (let k = 0; k < w.length; k++) i32[r + k] = w[k];
+    else i32.set(w, r);
     i32[r + SA_STOR_TABLE] = r + SA_WORDS;
-    let s = hashWords(1, i32, r + SA_ADDR, 5) & (accSlots - 1);
-    while (i32[HEADER_WORDS + s] !== 0) s = (s + 1) & (accSlots - 1);
-    i32[HEADER_WORDS + s] = r;
+    this.top = r + w.length;
+    const h = chunk.codeKey;
     if (h !== null) {
-      const off = codeBase + codeAt.get(h)!;
-      if (!written.has(h)) {
-        u8.set(a.code, off);
-        written.add(h);
+      let off = this.codeAt.get(h);
+      if (off === undefined) {
+        off = this.top * 4;
+        this.u8.set(code, off);
+        this.top += codeWords(code.length);
+        this.codeAt.set(h, off);
       }
       i32[r + SA_CODE_OFF] = off;
-      i32[r + SA_CODE_LEN] = a.code.length;
+      i32[r + SA_CODE_LEN] = code.length;
     }
-    r += chunk.length;
+    return r;
   }
-  return sab;
 }
 
 /** An account's record, storage table and entries; the table's offset relative to the record, no code. */
@@ -117,6 +250,7 @@ function accountWords(addr: string, a: Readonly<Account>): Int32Array {
   u8.set(a.codeHash, 4 * SA_CODE_HASH);
   out[SA_STOR_SLOTS] = slots;
   out[SA_STOR_TABLE] = SA_WORDS;
+  out[SA_SIZE] = out.length;
   if (slots === 0) return out;
   const entries = SA_WORDS + slots;
   let e = 0;
@@ -152,7 +286,7 @@ export class Snapshot {
     for (;;) {
       const r = i32[HEADER_WORDS + s];
       if (r === 0) return -1;
-      if (i32[r] === key[at] && i32[r + 1] === key[at + 1] && i32[r + 2] === key[at + 2] && i32[r + 3] === key[at + 3] && i32[r + 4] === key[at + 4]) return r;
+      if (r !== TOMBSTONE && i32[r] === key[at] && i32[r + 1] === key[at + 1] && i32[r + 2] === key[at + 2] && i32[r + 3] === key[at + 3] && i32[r + 4] === key[at + 4]) return r;
       s = (s + 1) & mask;
     }
   }

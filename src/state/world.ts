@@ -234,6 +234,8 @@ export class WorldState {
   private journal: Map<string, Account | undefined> | null = null;
   /** What revert() restores besides the accounts. */
   private saved: { trie: Trie; touched: Set<string> | null; unverified: Set<string> } | null = null;
+  /** Accounts that may have changed since resetChanges() (null: not tracked). */
+  private changed: Set<string> | null = null;
 
   /** The account, cloned first if it is shared with a copy; undefined if absent. */
   getAccount(addr: string): Account | undefined {
@@ -364,10 +366,41 @@ export class WorldState {
     this.saved = null;
   }
 
-  /** Under a checkpoint, keeps the account `addr` had there before its first change. */
+  /** Under a checkpoint, keeps the account `addr` had there before its first change; notes the change for changes(). */
   private remember(addr: string): void {
     const journal = this.journal;
     if (journal !== null && !journal.has(addr)) journal.set(addr, this.map.get(addr));
+    this.noteChange(addr);
+  }
+
+  private noteChange(addr: string): void {
+    const changed = this.changed;
+    if (changed === null) return;
+    changed.add(addr);
+    // Past a quarter of the accounts, a list of changes saves nothing over reading them all: stop keeping it.
+    if (changed.size > 1024 && changed.size * 4 > this.map.size) this.changed = null;
+  }
+
+  /**
+   * Starts (again) a list of the accounts changed from now on, for a cache of this
+   * state that updates itself from it (the parallel executor's snapshot). Accounts a
+   * pending checkpoint changed are listed too: revert() will change them back.
+   */
+  resetChanges(): void {
+    this.changed = new Set(this.journal?.keys() ?? []);
+    // An owned account could be changed in place through an object handed out before:
+    // from now on each is cloned, and so noted, before its next change.
+    if (this.touched !== null) for (const addr of this.owned) this.unverified.add(addr);
+    this.owned.clear();
+  }
+
+  /**
+   * The accounts that may differ from the state at resetChanges() (those whose objects
+   * were handed out for change count, changed or not); null when not tracked, or when
+   * the list grew past a quarter of the accounts.
+   */
+  changes(): ReadonlySet<string> | null {
+    return this.changed;
   }
 
   /** Root of the storage trie of `addr` (the empty root if absent). */
@@ -463,6 +496,7 @@ export class WorldState {
   /** This state's own copy of `addr` (cloning a shared one), or undefined. */
   private own(addr: string): Account | undefined {
     const a = this.map.get(addr);
+    // An owned account was noted when it became owned (remember): resetChanges() gives every one up.
     if (a === undefined || this.owned.has(addr)) return a;
     this.remember(addr);
     const c = cloneAccount(a);
