@@ -73,26 +73,36 @@ function codeWords(len: number): number {
   return ((len + 7) & ~7) >> 2;
 }
 
-/** The image kept for each state that has been snapshotted, updated in place from its changes. */
+/** The image kept for each state snapshotted more than once, updated in place from its changes. */
 const images = new WeakMap<WorldState, Image>();
+/** States snapshotted once, whose image was not kept. */
+const snapshotted = new WeakSet<WorldState>();
 
 /**
- * The snapshot of `state` (accounts, storage, code; identical code stored once). The
- * image of the state's previous snapshot is updated in place when the state can list
- * what changed since (WorldState.changes) and the image has room; otherwise it is
- * built anew. The caller must not run a block on the previous buffer any more: one
- * block at a time per state.
+ * The snapshot of `state` (accounts, storage, code; identical code stored once). From a
+ * state's second snapshot on, its image is kept and, at the next one, updated in place
+ * when the state can list what changed since (WorldState.changes) and the image has
+ * room; otherwise it is built anew. The caller must not run a block on the previous
+ * buffer any more: one block at a time per state.
  */
 export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
   const kept = images.get(state);
-  const changes = state.changes();
-  let image: Image;
-  if (kept !== undefined && changes !== null && kept.update(state, changes)) image = kept;
-  else {
-    // A state snapshotted before is likely to be again: leave it room to grow in place.
-    image = Image.build(state, kept !== undefined);
-    images.set(state, image);
+  if (kept !== undefined) {
+    const changes = state.changes();
+    if (changes !== null && kept.update(state, changes)) {
+      state.resetChanges();
+      return kept.sab;
+    }
+  } else if (!snapshotted.has(state)) {
+    // Most states run one parallel block (fixtures' and benchmarks' copies): keeping
+    // their image, and tracking their changes, would only cost them (memory the
+    // collector must account for, a set entry per changed account).
+    snapshotted.add(state);
+    return Image.build(state, false).sab;
   }
+  // A state snapshotted again is likely to be again: its image kept, with room to grow in place.
+  const image = Image.build(state, true);
+  images.set(state, image);
   state.resetChanges();
   return image.sab;
 }
@@ -138,9 +148,14 @@ class Image {
     const slots = nextPow2(Math.max(16, accounts.length * 2));
     const capacity = HEADER_WORDS + slots + words + (spare ? Math.max(words >> 2, SPARE_MIN_WORDS) : 0);
     const image = new Image(new SharedArrayBuffer(capacity * 4), slots);
+    const i32 = image.i32;
+    const mask = slots - 1;
     for (let i = 0; i < accounts.length; i++) {
-      const slot = image.slotOf(parts[i].words, SA_ADDR);
-      image.i32[HEADER_WORDS + ~slot] = image.place(parts[i], accounts[i][1].code);
+      // Addresses are distinct: the first empty slot, without reading the records met on the way.
+      const r = image.place(parts[i], accounts[i][1].code);
+      let s = hashWords(1, i32, r + SA_ADDR, 5) & mask;
+      while (i32[HEADER_WORDS + s] !== 0) s = (s + 1) & mask;
+      i32[HEADER_WORDS + s] = r;
     }
     image.live = accounts.length;
     image.i32[H_ACC_COUNT] = image.live;
