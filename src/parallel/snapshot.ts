@@ -5,7 +5,7 @@
 // changed (WorldState.changes): records are appended and the table re-pointed, never
 // overwritten, so its cost is the changes, not the state.
 
-import type { Account, WorldState } from '../state/world.js';
+import { EMPTY_CODE_HASH, type Account, type WorldState } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
 import { hashWords, hexToWords, nextPow2 } from './keys.js';
 import { writeBE } from './mvmemory.js';
@@ -45,27 +45,40 @@ const MAX_LOAD = 0.75;
 const SPARE_MIN_WORDS = 1 << 18;
 
 /**
- * Serialised accounts (record, storage table and entries; code offset left out, the
- * storage table offset relative to the record) by Account object. Only accounts no
- * state may mutate in place any more are kept (see WorldState.mayChange): every later
- * snapshot that needs the object's words (a state's first, or a rebuilt one) copies
- * them instead of encoding the account's storage again.
+ * How an account is written into an image: its record, storage table and entries as
+ * words (code offset left out, the storage table offset relative to the record), or
+ * null for an account without storage or code (an externally owned one), whose record
+ * is encoded in place: for it that costs less than keeping the words (an object, an
+ * array and a WeakMap entry each); and its code's key.
  */
-const chunks = new WeakMap<Readonly<Account>, Chunk>();
-
-interface Chunk {
-  words: Int32Array;
+interface Part {
+  words: Int32Array | null;
   /** The code hash as a key (identical code is stored once), null without code. */
   codeKey: string | null;
 }
 
-function chunkOf(state: WorldState, addr: string, a: Readonly<Account>): Chunk {
-  let chunk = chunks.get(a);
-  if (chunk === undefined) {
-    chunk = { words: accountWords(addr, a), codeKey: a.code.length === 0 ? null : bytesToKey(a.codeHash) };
-    if (!state.mayChange(addr)) chunks.set(a, chunk);
+const TWO32 = 1n << 32n;
+const EMPTY_CODE_HASH_WORDS = new Int32Array(EMPTY_CODE_HASH.slice().buffer);
+
+/** An account without storage or code. */
+const PLAIN_PART: Part = { words: null, codeKey: null };
+
+/**
+ * The parts of accounts with storage or code, by Account object. Only accounts no state may
+ * mutate in place any more are kept (see WorldState.mayChange): every later image that
+ * needs the object (a state's first, or a rebuilt one) copies its words instead of
+ * encoding its storage again.
+ */
+const parts = new WeakMap<Readonly<Account>, Part>();
+
+function partOf(state: WorldState, addr: string, a: Readonly<Account>): Part {
+  if (a.storage.size === 0 && a.code.length === 0) return PLAIN_PART;
+  let part = parts.get(a);
+  if (part === undefined) {
+    part = { words: accountWords(addr, a), codeKey: a.code.length === 0 ? null : bytesToKey(a.codeHash) };
+    if (!state.mayChange(addr)) parts.set(a, part);
   }
-  return chunk;
+  return part;
 }
 
 /** Words a code of `len` bytes takes, padded to 8 bytes. */
@@ -133,14 +146,14 @@ class Image {
   /** An image of every account of `state`; with `spare`, room to append more. */
   static build(state: WorldState, spare: boolean): Image {
     const accounts = [...state.peekAccounts()];
-    const parts: Chunk[] = new Array(accounts.length);
+    const accountParts: Part[] = new Array(accounts.length);
     const codes = new Set<string>();
     let words = 0;
     for (let i = 0; i < accounts.length; i++) {
       const [addr, a] = accounts[i];
-      const chunk = (parts[i] = chunkOf(state, addr, a));
-      words += chunk.words.length;
-      const h = chunk.codeKey;
+      const part = (accountParts[i] = partOf(state, addr, a));
+      words += part.words === null ? SA_WORDS : part.words.length;
+      const h = part.codeKey;
       if (h === null || codes.has(h)) continue;
       codes.add(h);
       words += codeWords(a.code.length);
@@ -151,8 +164,9 @@ class Image {
     const i32 = image.i32;
     const mask = slots - 1;
     for (let i = 0; i < accounts.length; i++) {
+      const [addr, a] = accounts[i];
+      const r = image.place(addr, a, accountParts[i]);
       // Addresses are distinct: the first empty slot, without reading the records met on the way.
-      const r = image.place(parts[i], accounts[i][1].code);
       let s = hashWords(1, i32, r + SA_ADDR, 5) & mask;
       while (i32[HEADER_WORDS + s] !== 0) s = (s + 1) & mask;
       i32[HEADER_WORDS + s] = r;
@@ -171,15 +185,15 @@ class Image {
     if (this.garbage * 2 > this.top) return false;
     if (this.live + this.tombstones + changes.size > this.slots * MAX_LOAD) return false;
     const addrs = [...changes];
-    const parts: (Chunk | undefined)[] = new Array(addrs.length);
+    const changed: (Part | undefined)[] = new Array(addrs.length);
     const codes = new Set<string>();
     let need = 0;
     for (let i = 0; i < addrs.length; i++) {
       const a = state.peekAccount(addrs[i]);
       if (a === undefined) continue;
-      const chunk = (parts[i] = chunkOf(state, addrs[i], a));
-      need += chunk.words.length;
-      const h = chunk.codeKey;
+      const part = (changed[i] = partOf(state, addrs[i], a));
+      need += part.words === null ? SA_WORDS : part.words.length;
+      const h = part.codeKey;
       if (h === null || this.codeAt.has(h) || codes.has(h)) continue;
       codes.add(h);
       need += codeWords(a.code.length);
@@ -188,20 +202,21 @@ class Image {
     const i32 = this.i32;
     const key = this.key;
     for (let i = 0; i < addrs.length; i++) {
-      hexToWords(addrs[i], key, 0, 5);
+      const addr = addrs[i];
+      hexToWords(addr, key, 0, 5);
       const slot = this.slotOf(key, 0);
-      const chunk = parts[i];
+      const part = changed[i];
       if (slot >= 0) {
         this.garbage += i32[i32[HEADER_WORDS + slot] + SA_SIZE];
-        if (chunk !== undefined) i32[HEADER_WORDS + slot] = this.place(chunk, state.peekAccount(addrs[i])!.code);
+        if (part !== undefined) i32[HEADER_WORDS + slot] = this.place(addr, state.peekAccount(addr)!, part);
         else {
           i32[HEADER_WORDS + slot] = TOMBSTONE;
           this.live--;
           this.tombstones++;
         }
-      } else if (chunk !== undefined) {
+      } else if (part !== undefined) {
         if (i32[HEADER_WORDS + ~slot] === TOMBSTONE) this.tombstones--;
-        i32[HEADER_WORDS + ~slot] = this.place(chunk, state.peekAccount(addrs[i])!.code);
+        i32[HEADER_WORDS + ~slot] = this.place(addr, state.peekAccount(addr)!, part);
         this.live++;
       }
     }
@@ -226,29 +241,61 @@ class Image {
   }
 
   /** Appends an account's record (and its code, if not stored yet); returns the record's offset. */
-  private place(chunk: Chunk, code: Uint8Array): number {
+  private place(addr: string, a: Readonly<Account>, part: Part): number {
     const i32 = this.i32;
-    const w = chunk.words;
     const r = this.top;
-    // Most chunks are short (accounts without storage), where a loop beats set()'s call.
-    if (w.length <= 64) for (let k = 0; k < w.length; k++) i32[r + k] = w[k];
-    else i32.set(w, r);
-    i32[r + SA_STOR_TABLE] = r + SA_WORDS;
-    this.top = r + w.length;
-    const h = chunk.codeKey;
+    const w = part.words;
+    if (w === null) {
+      writeRecord(i32, this.u8, r, addr, a, 0);
+      this.top = r + SA_WORDS;
+    } else {
+      // Short words (an account with a slot or two) copy faster in a loop than through set()'s call.
+      if (w.length <= 64) for (let k = 0; k < w.length; k++) i32[r + k] = w[k];
+      else i32.set(w, r);
+      i32[r + SA_STOR_TABLE] = r + SA_WORDS;
+      this.top = r + w.length;
+    }
+    const h = part.codeKey;
     if (h !== null) {
       let off = this.codeAt.get(h);
       if (off === undefined) {
         off = this.top * 4;
-        this.u8.set(code, off);
-        this.top += codeWords(code.length);
+        this.u8.set(a.code, off);
+        this.top += codeWords(a.code.length);
         this.codeAt.set(h, off);
       }
       i32[r + SA_CODE_OFF] = off;
-      i32[r + SA_CODE_LEN] = code.length;
+      i32[r + SA_CODE_LEN] = a.code.length;
     }
     return r;
   }
+}
+
+/**
+ * Writes an account's record at word `at` of `out` (`u8` its bytes): `slots` storage
+ * table slots, the table right after the record, no code.
+ */
+function writeRecord(out: Int32Array, u8: Uint8Array, at: number, addr: string, a: Readonly<Account>, slots: number): void {
+  const n = a.storage.size;
+  hexToWords(addr, out, at + SA_ADDR, 5);
+  out[at + SA_FLAGS] = n > 0 ? SF_HAS_STORAGE : 0;
+  out[at + SA_CODE_OFF] = 0;
+  out[at + SA_CODE_LEN] = 0;
+  out[at + SA_STOR_SLOTS] = slots;
+  out[at + SA_STOR_TABLE] = at + SA_WORDS;
+  const nonce = a.nonce;
+  if (nonce < TWO32) {
+    out[at + SA_NONCE_LO] = Number(nonce) | 0;
+    out[at + SA_NONCE_HI] = 0;
+  } else {
+    out[at + SA_NONCE_LO] = Number(nonce & 0xffffffffn) | 0;
+    out[at + SA_NONCE_HI] = Number(nonce >> 32n) | 0;
+  }
+  writeBE(u8, 4 * (at + SA_BALANCE), a.balance);
+  // Most accounts share the one empty-code hash: its words, not a set() call.
+  if (a.codeHash === EMPTY_CODE_HASH) for (let i = 0; i < 8; i++) out[at + SA_CODE_HASH + i] = EMPTY_CODE_HASH_WORDS[i];
+  else u8.set(a.codeHash, 4 * (at + SA_CODE_HASH));
+  out[at + SA_SIZE] = SA_WORDS + slots + n * SE_WORDS;
 }
 
 /** An account's record, storage table and entries; the table's offset relative to the record, no code. */
@@ -257,15 +304,7 @@ function accountWords(addr: string, a: Readonly<Account>): Int32Array {
   const slots = n === 0 ? 0 : nextPow2(n * 2);
   const out = new Int32Array(SA_WORDS + slots + n * SE_WORDS);
   const u8 = new Uint8Array(out.buffer);
-  hexToWords(addr, out, SA_ADDR, 5);
-  out[SA_FLAGS] = n > 0 ? SF_HAS_STORAGE : 0;
-  out[SA_NONCE_LO] = Number(a.nonce & 0xffffffffn) | 0;
-  out[SA_NONCE_HI] = Number(a.nonce >> 32n) | 0;
-  writeBE(u8, 4 * SA_BALANCE, a.balance);
-  u8.set(a.codeHash, 4 * SA_CODE_HASH);
-  out[SA_STOR_SLOTS] = slots;
-  out[SA_STOR_TABLE] = SA_WORDS;
-  out[SA_SIZE] = out.length;
+  writeRecord(out, u8, 0, addr, a, slots);
   if (slots === 0) return out;
   const entries = SA_WORDS + slots;
   let e = 0;
