@@ -192,7 +192,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
     await threads.close();
     await single.close();
   }
-  if (opts.mainnet !== false) await mainnetParallelBench({ workers, runs: opts.quick ? 1 : 3, quick: opts.quick, evm });
+  if (opts.mainnet !== false) await mainnetParallelBench({ workers, runs: opts.quick ? 1 : 5, quick: opts.quick, evm });
   return rows;
 }
 
