@@ -35,7 +35,8 @@ export const BLOCKS_USAGE = `  lanes blocktest [--run REGEX] [--json] [--workers
         --json         print one result object per block instead of the table
         --workers N    run each block sequentially and on N lanes (Block-STM:
                        this thread, which also commits, and N - 1 worker
-                       threads), alternately: both times, the speedup,
+                       threads), alternately after an untimed run of each:
+                       both times, the speedup,
                        re-executions and aborts, and whether both results agree
                        (a block that differs fails); small blocks and N = 1 still
                        run sequentially, and the reason is shown. The summary
@@ -195,18 +196,35 @@ function timed<R extends { timeMs: number }>(runs: number, run: () => R): R {
   return xs.sort((a, b) => a.timeMs - b.timeMs)[runs >> 1];
 }
 
-/** The block sequentially and on the pool, alternately `runs` times (so that load drift hits both alike); median times. */
+/** Blocks compared so far: the order of a round alternates from one block to the next too. */
+let compared = 0;
+
+/**
+ * The block sequentially and on the pool: once each untimed (the block's contracts are
+ * new to both Evms and the JIT: whichever ran first was slower, and a block run
+ * sequentially both ways measured 1.37x over the 53 mainnet blocks), then `runs` times
+ * alternately, the order swapped every round and from block to block (so that load
+ * drift and each other's garbage hit both alike); median times.
+ */
 async function compare(pool: NodeWorkerPool, evm: Evm, f: BlockFixture, runs: number): Promise<BlockRow> {
   const seq: FixtureResult[] = [];
   const par: ParallelFixtureResult[] = [];
+  const warmSeq = runBlockFixture(evm, f);
+  const warmPar = await runBlockFixtureParallel(pool, evm, f);
+  const block = compared++;
   for (let i = 0; i < runs; i++) {
-    seq.push(runBlockFixture(evm, f));
-    par.push(await runBlockFixtureParallel(pool, evm, f));
+    if ((i + block) % 2 === 0) {
+      seq.push(runBlockFixture(evm, f));
+      par.push(await runBlockFixtureParallel(pool, evm, f));
+    } else {
+      par.push(await runBlockFixtureParallel(pool, evm, f));
+      seq.push(runBlockFixture(evm, f));
+    }
   }
   const s = seq.sort((a, b) => a.timeMs - b.timeMs)[runs >> 1];
   const p = par.sort((a, b) => a.timeMs - b.timeMs)[runs >> 1];
   // Both ran the fixture's checks: equal results give equal verdicts on each.
-  const sameAsSequential = par.every((q) => q.gasUsed === s.gasUsed && q.pass === s.pass && q.reason === s.reason &&
+  const sameAsSequential = [warmSeq, ...seq, warmPar, ...par].every((q) => q.gasUsed === s.gasUsed && q.pass === s.pass && q.reason === s.reason &&
     q.receiptsRootMatch === s.receiptsRootMatch && q.logsBloomMatch === s.logsBloomMatch && q.stateRootMatch === s.stateRootMatch);
   return { result: p, compared: { sequential: s, parallel: p.parallel, sameAsSequential, sequentialMs: s.timeMs, parallelMs: p.timeMs } };
 }
