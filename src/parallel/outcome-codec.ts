@@ -320,7 +320,7 @@ class EncodedWriteSet implements PendingWriteSet {
     let k = this.k0;
     r.p = this.at;
     for (let n = r.u32(); n > 0; n--) {
-      const address = ownString(keys.slice(k, (k += 40)));
+      const address = keys.slice(k, (k += 40));
       const flags = r.u8v();
       if (flags & W_DELETED) {
         state.deleteAccount(address);
@@ -340,17 +340,7 @@ class EncodedWriteSet implements PendingWriteSet {
         const code = flags & W_CODE ? r.blob() : same ? a!.code : NO_CODE;
         putAccountFields(state, address, a, nonce, balance, code, codeHash, (flags & W_STORAGE_CLEARED) !== 0);
       } else if (flags & W_CODE) r.p += 4 + r.u32();
-      for (let s = r.u32(); s > 0; s--) state.putStorage(address, ownString(keys.slice(k, (k += 64))), r.bytes(32));
+      for (let s = r.u32(); s > 0; s--) state.putStorage(address, keys.slice(k, (k += 64)), r.bytes(32));
     }
   }
-}
-
-/**
- * A key of the message as a string of its own, for the state to keep: V8 makes a slice
- * of 13 characters or more a view of its parent, so a slot or account key the state
- * kept as sliced would keep the whole batch's keys (kilobytes) alive for as long as the
- * state holds it. Through a concatenation, the parent is a flat copy of this one key.
- */
-function ownString(s: string): string {
-  return (' ' + s).slice(1);
 }
