@@ -61,9 +61,14 @@ async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
   }
 }
 
-/** 24 calls of ~250,000 gas (1,500 hashes each). */
+/**
+ * 96 calls of ~250,000 gas (1,500 hashes each): long enough that the worker threads
+ * reach their third execution even when the committing thread's lane starts first and
+ * they are scheduled late (with 24, the lane once ran nearly all of them under load and
+ * the fault did not fire).
+ */
 function faultyBlock(): W.Workload {
-  return W.independentWorkload(24, 1500);
+  return W.independentWorkload(96, 1500);
 }
 
 const faults: [Fault, RegExp][] = [
