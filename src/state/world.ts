@@ -223,11 +223,13 @@ export class WorldState {
   private owned = new Set<string>();
   /** The state trie as of the last stateRoot(). */
   private trie: Trie = Trie.EMPTY;
-  /** Accounts put or deleted since `trie` was made; null: unknown, build the trie from all accounts. */
+  /** Accounts put, deleted or handed out for change since `trie` was made; null: unknown, build the trie from all accounts. */
   private touched: Set<string> | null = null;
   /**
-   * Accounts that may differ from `trie` without being touched: owned ones (callers may
-   * change them in place at any time) and, after a copy(), those owned before it.
+   * Accounts that may differ from `trie` without being touched: after a copy(),
+   * checkpoint() or resetChanges(), those owned before it (an object handed out before
+   * may yet be changed in place). An owned account handed out since the last root is
+   * touched (own()).
    */
   private unverified = new Set<string>();
   /** Between checkpoint() and revert(): each changed address's account before its first change (undefined: absent). */
@@ -237,7 +239,11 @@ export class WorldState {
   /** Accounts that may have changed since resetChanges() (null: not tracked). */
   private changed: Set<string> | null = null;
 
-  /** The account, cloned first if it is shared with a copy; undefined if absent. */
+  /**
+   * The account, cloned first if it is shared with a copy; undefined if absent. The
+   * caller may change it in place until the next stateRoot(), copy() or checkpoint():
+   * the next root rehashes it; after those, it must ask again.
+   */
   getAccount(addr: string): Account | undefined {
     return this.own(addr);
   }
@@ -430,7 +436,6 @@ export class WorldState {
         const old = this.trie.get(key);
         if (old === null || (old !== body && !equalBytes(old, body))) changes.set(key, body);
       };
-      for (const addr of this.owned) verify(addr);
       for (const addr of this.unverified) verify(addr);
     }
     this.trie = this.trie.update(changes);
@@ -496,8 +501,11 @@ export class WorldState {
   /** This state's own copy of `addr` (cloning a shared one), or undefined. */
   private own(addr: string): Account | undefined {
     const a = this.map.get(addr);
+    if (a === undefined) return a;
+    // Handed out for change: the next root rehashes it (it need not check every owned account).
+    this.touched?.add(addr);
     // An owned account was noted when it became owned (remember): resetChanges() gives every one up.
-    if (a === undefined || this.owned.has(addr)) return a;
+    if (this.owned.has(addr)) return a;
     this.remember(addr);
     const c = cloneAccount(a);
     this.map.set(addr, c);
@@ -512,6 +520,7 @@ export class WorldState {
     const c = createAccount();
     this.map.set(addr, c);
     this.owned.add(addr);
+    this.touched?.add(addr);
     return c;
   }
 }
