@@ -150,11 +150,41 @@ test('revert brings back the state of the checkpoint: accounts, storage, code, a
     assert.is(JSON.stringify(w.toJSON()), json, `contents (root in between: ${rootInBetween})`);
     assert.is(hex(w.stateRoot()), expected, `root (root in between: ${rootInBetween})`);
   }
-  // The account held from before the checkpoint is no longer changed in place by the state.
+  // The state owned that account: it was changed in place under the checkpoint (no
+  // clone, no copy of its storage) and put back in place by revert().
+  assert.is(w.peekAccount(addr(3)), held);
   assert.is(held.balance, 7n);
+  assert.is(held.nonce, 0n);
   w.getAccount(addr(3))!.balance = 8n;
-  assert.is(held.balance, 7n);
   assert.is(hex(w.stateRoot()), fresh(w));
+});
+
+test('revert after a copy made under the checkpoint leaves the copy as it was', () => {
+  const w = new WorldState();
+  for (let i = 1; i <= 50; i++) {
+    w.putAccount(addr(i), createAccount({ balance: BigInt(i) }));
+    for (let s = 0; s < 5; s++) w.putStorage(addr(i), slot(s), word(BigInt(i + s)));
+  }
+  const before = JSON.stringify(w.toJSON());
+  const rootBefore = hex(w.stateRoot());
+  w.checkpoint();
+  w.getAccount(addr(1))!.balance = 99n; // in place (owned)
+  w.putStorage(addr(2), slot(0), word(7n));
+  w.putStorage(addr(2), slot(9), word(8n));
+  w.deleteAccount(addr(3));
+  const c = w.copy();
+  const copied = JSON.stringify(c.toJSON());
+  w.putStorage(addr(2), slot(1), word(0n)); // after the copy: cloned, the copy keeps its object
+  w.getAccount(addr(4))!.nonce = 5n;
+  w.revert();
+  assert.is(JSON.stringify(w.toJSON()), before);
+  assert.is(hex(w.stateRoot()), rootBefore);
+  assert.is(JSON.stringify(c.toJSON()), copied, 'the copy is untouched by revert()');
+  // Both go on independently.
+  w.putStorage(addr(2), slot(3), word(1n));
+  assert.is(JSON.stringify(c.toJSON()), copied);
+  c.getAccount(addr(1))!.balance = 5n;
+  assert.is(w.peekAccount(addr(1))!.balance, 1n);
 });
 
 test('fromJSON: quantities of any length, zero slots dropped, toJSON round trip', () => {

@@ -68,21 +68,50 @@ class StorageMap extends Map<string, Uint8Array> {
   trie: Trie = Trie.EMPTY;
   /** Slots written since `trie` was made; null: unknown, build the trie from all slots. */
   touched: Set<string> | null = null;
+  /**
+   * Under a WorldState checkpoint, for the storage of an account changed in place: each
+   * slot's value before its first change (undefined: absent), and `trie` and `touched`
+   * then; revert() puts them back (undoInto).
+   */
+  undo: StorageUndo | null = null;
 
   override set(key: string, value: Uint8Array): this {
     this.touched?.add(key); // undefined while Map's constructor adds the initial entries
+    const u = this.undo;
+    if (u && !u.slots.has(key)) u.slots.set(key, super.get(key));
     return super.set(key, value);
   }
 
   override delete(key: string): boolean {
     this.touched?.add(key);
+    const u = this.undo;
+    if (u && !u.slots.has(key)) u.slots.set(key, super.get(key));
     return super.delete(key);
   }
 
   override clear(): void {
+    const u = this.undo;
+    if (u) for (const [key, value] of this) if (!u.slots.has(key)) u.slots.set(key, value);
     this.trie = Trie.EMPTY;
     this.touched = null;
     super.clear();
+  }
+
+  /** Starts recording what undoInto() needs to bring this storage back to how it is now. */
+  startUndo(): void {
+    this.undo = { slots: new Map(), trie: this.trie, touched: this.touched && new Set(this.touched) };
+  }
+
+  /** Stops recording, and gives `into` (this storage, or a copy of it) the contents and trie of startUndo(). */
+  undoInto(into: StorageMap): void {
+    const u = this.undo!;
+    this.undo = null;
+    for (const [key, value] of u.slots) {
+      if (value === undefined) Map.prototype.delete.call(into, key);
+      else Map.prototype.set.call(into, key, value);
+    }
+    into.trie = u.trie;
+    into.touched = u.touched;
   }
 
   root(): Uint8Array {
@@ -98,6 +127,22 @@ class StorageMap extends Map<string, Uint8Array> {
     }
     return this.trie.root();
   }
+}
+
+/** What revert() puts back at an address. */
+interface Undo {
+  /** The account there at the first change under the checkpoint (undefined: absent). */
+  account: Account | undefined;
+  /** The state owned it then. */
+  owned: boolean;
+  /** Changed in place (it was owned): its fields then; its storage keeps its own undo. */
+  fields: { nonce: bigint; balance: bigint; code: Uint8Array; codeHash: Uint8Array } | null;
+}
+
+interface StorageUndo {
+  slots: Map<string, Uint8Array | undefined>;
+  trie: Trie;
+  touched: Set<string> | null;
 }
 
 /** A slot's value in the storage trie: RLP of the value without leading zeros (null: absent). */
@@ -232,8 +277,10 @@ export class WorldState {
    * touched (own()).
    */
   private unverified = new Set<string>();
-  /** Between checkpoint() and revert(): each changed address's account before its first change (undefined: absent). */
-  private journal: Map<string, Account | undefined> | null = null;
+  /** Between checkpoint() and revert(): what each changed address had before its first change. */
+  private journal: Map<string, Undo> | null = null;
+  /** A copy() was made since checkpoint(): it may share accounts changed in place, which revert() then leaves alone. */
+  private copiedSinceCheckpoint = false;
   /** What revert() restores besides the accounts. */
   private saved: { trie: Trie; touched: Set<string> | null; unverified: Set<string> } | null = null;
   /** Accounts that may have changed since resetChanges() (null: not tracked). */
@@ -329,6 +376,7 @@ export class WorldState {
   copy(): WorldState {
     const c = new WorldState();
     c.map = new Map(this.map);
+    if (this.journal !== null) this.copiedSinceCheckpoint = true;
     // Accounts owned here may have changed since the last root; after the copy neither state owns them.
     if (this.touched !== null) for (const addr of this.owned) this.unverified.add(addr);
     this.owned.clear();
@@ -342,16 +390,15 @@ export class WorldState {
    * Marks this state so that revert() can bring it back: what copy() gives, for the
    * price of the changes made in between rather than of every account (the parallel
    * executor's probe runs a block's first transactions for real, then the block runs
-   * from its start; on a million accounts a copy took 0.5-0.9 s). Accounts are
-   * shared with the mark as with a copy: the first write after it clones one. One
-   * mark at a time.
+   * from its start; on a million accounts a copy took 0.5-0.9 s). An account this
+   * state owns is changed in place, its fields and the old values of the slots written
+   * kept aside (a contract's storage is not copied); one it shares with a copy is
+   * cloned, as always, and the original kept. One mark at a time.
    */
   checkpoint(): void {
     if (this.journal !== null) throw new Error('WorldState.checkpoint: a checkpoint is already set');
-    // As copy() does: accounts owned until now are cloned before their next change.
-    if (this.touched !== null) for (const addr of this.owned) this.unverified.add(addr);
-    this.owned.clear();
     this.journal = new Map();
+    this.copiedSinceCheckpoint = false;
     this.saved = { trie: this.trie, touched: this.touched && new Set(this.touched), unverified: new Set(this.unverified) };
   }
 
@@ -360,10 +407,24 @@ export class WorldState {
     const journal = this.journal;
     const saved = this.saved;
     if (journal === null || saved === null) throw new Error('WorldState.revert: no checkpoint');
-    for (const [addr, a] of journal) {
+    const copied = this.copiedSinceCheckpoint;
+    for (const [addr, u] of journal) {
+      let a = u.account;
+      if (a !== undefined && u.fields !== null) {
+        // Changed in place: its fields and slots put back (into a clone if a copy may hold it as it is).
+        const storage = a.storage as StorageMap;
+        if (copied) a = cloneAccount(a);
+        storage.undoInto(a.storage as StorageMap);
+        a.nonce = u.fields.nonce;
+        a.balance = u.fields.balance;
+        a.code = u.fields.code;
+        a.codeHash = u.fields.codeHash;
+      }
       if (a === undefined) this.map.delete(addr);
       else this.map.set(addr, a);
-      this.owned.delete(addr); // the account of the checkpoint: shared again, cloned before a change
+      // Owned as at the checkpoint, unless a copy since may share it (a restored clone is ours).
+      if (copied ? u.fields !== null : u.owned) this.owned.add(addr);
+      else this.owned.delete(addr);
     }
     this.trie = saved.trie;
     this.touched = saved.touched;
@@ -375,7 +436,7 @@ export class WorldState {
   /** Under a checkpoint, keeps the account `addr` had there before its first change; notes the change for changes(). */
   private remember(addr: string): void {
     const journal = this.journal;
-    if (journal !== null && !journal.has(addr)) journal.set(addr, this.map.get(addr));
+    if (journal !== null && !journal.has(addr)) journal.set(addr, { account: this.map.get(addr), owned: this.owned.has(addr), fields: null });
     this.noteChange(addr);
   }
 
@@ -394,10 +455,6 @@ export class WorldState {
    */
   resetChanges(): void {
     this.changed = new Set(this.journal?.keys() ?? []);
-    // An owned account could be changed in place through an object handed out before:
-    // from now on each is cloned, and so noted, before its next change.
-    if (this.touched !== null) for (const addr of this.owned) this.unverified.add(addr);
-    this.owned.clear();
   }
 
   /**
@@ -504,8 +561,16 @@ export class WorldState {
     if (a === undefined) return a;
     // Handed out for change: the next root rehashes it (it need not check every owned account).
     this.touched?.add(addr);
-    // An owned account was noted when it became owned (remember): resetChanges() gives every one up.
-    if (this.owned.has(addr)) return a;
+    if (this.owned.has(addr)) {
+      const journal = this.journal;
+      if (journal !== null && !journal.has(addr)) {
+        // Changed in place under a checkpoint: what revert() needs to undo it.
+        journal.set(addr, { account: a, owned: true, fields: { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash } });
+        (a.storage as StorageMap).startUndo();
+      }
+      this.noteChange(addr);
+      return a;
+    }
     this.remember(addr);
     const c = cloneAccount(a);
     this.map.set(addr, c);
