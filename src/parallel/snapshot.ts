@@ -5,7 +5,7 @@
 // changed (WorldState.changes): records are appended and the table re-pointed, never
 // overwritten, so its cost is the changes, not the state.
 
-import { EMPTY_CODE_HASH, type Account, type WorldState } from '../state/world.js';
+import { EMPTY_CODE_HASH, startStorageLog, takeStorageLog, type Account, type WorldState } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
 import { hashWords, hexToWords, nextPow2 } from './keys.js';
 import { writeBE } from './mvmemory.js';
@@ -43,6 +43,22 @@ const SE_WORDS = 16;
 const MAX_LOAD = 0.75;
 /** Room for appends that a rebuilt image gets beyond its contents: a quarter, and at least 1 MiB. */
 const SPARE_MIN_WORDS = 1 << 18;
+/**
+ * A kept image tracks accounts with at least this many slots: their record has room,
+ * and the slots their storage map logs as changed are written into it in place,
+ * instead of the account written again whole.
+ */
+const TRACK_MIN_SLOTS = 64;
+
+/** An account a kept image tracks (see TRACK_MIN_SLOTS). */
+interface Tracked {
+  /** The storage map whose log the image takes (another map: written whole). */
+  storage: Map<string, Uint8Array>;
+  /** Its record's word offset, entries used and entries it has room for. */
+  rec: number;
+  count: number;
+  cap: number;
+}
 
 /**
  * How an account is written into an image: its record, storage table and entries as
@@ -79,6 +95,16 @@ function partOf(state: WorldState, addr: string, a: Readonly<Account>): Part {
     if (!state.mayChange(addr)) parts.set(a, part);
   }
   return part;
+}
+
+/** A tracked account's storage table and entries: room for as many slots again. */
+function roomFor(n: number): { slots: number; cap: number } {
+  return { slots: nextPow2(Math.max(16, n * 4)), cap: 2 * n };
+}
+
+/** A tracked account's part: encoded with room, never cached (its storage changes in place). */
+function trackedPart(addr: string, a: Readonly<Account>): Part {
+  return { words: accountWords(addr, a, true), codeKey: a.code.length === 0 ? null : bytesToKey(a.codeHash) };
 }
 
 /** Words a code of `len` bytes takes, padded to 8 bytes. */
@@ -133,7 +159,10 @@ class Image {
   private garbage = 0;
   /** Byte offset of each code, by code hash key. */
   private readonly codeAt = new Map<string, number>();
+  /** Tracked accounts (kept images only), by address. */
+  private readonly tracked = new Map<string, Tracked>();
   private readonly key = new Int32Array(5);
+  private readonly slotKey = new Int32Array(8);
 
   private constructor(readonly sab: SharedArrayBuffer, private readonly slots: number) {
     this.i32 = new Int32Array(sab);
@@ -151,7 +180,7 @@ class Image {
     let words = 0;
     for (let i = 0; i < accounts.length; i++) {
       const [addr, a] = accounts[i];
-      const part = (accountParts[i] = partOf(state, addr, a));
+      const part = (accountParts[i] = spare && a.storage.size >= TRACK_MIN_SLOTS ? trackedPart(addr, a) : partOf(state, addr, a));
       words += part.words === null ? SA_WORDS : part.words.length;
       const h = part.codeKey;
       if (h === null || codes.has(h)) continue;
@@ -166,6 +195,7 @@ class Image {
     for (let i = 0; i < accounts.length; i++) {
       const [addr, a] = accounts[i];
       const r = image.place(addr, a, accountParts[i]);
+      if (spare && a.storage.size >= TRACK_MIN_SLOTS) image.track(addr, a, r);
       // Addresses are distinct: the first empty slot, without reading the records met on the way.
       let s = hashWords(1, i32, r + SA_ADDR, 5) & mask;
       while (i32[HEADER_WORDS + s] !== 0) s = (s + 1) & mask;
@@ -184,14 +214,24 @@ class Image {
   update(state: WorldState, changes: ReadonlySet<string>): boolean {
     if (this.garbage * 2 > this.top) return false;
     if (this.live + this.tombstones + changes.size > this.slots * MAX_LOAD) return false;
-    const addrs = [...changes];
+    const addrs: string[] = [];
+    for (const addr of changes) {
+      // A tracked account whose map logged its slots: written in place, nothing appended.
+      const t = this.tracked.get(addr);
+      if (t !== undefined) {
+        const a = state.peekAccount(addr);
+        if (a !== undefined && a.storage === t.storage && this.patch(t, a)) continue;
+        this.tracked.delete(addr); // written whole below, or removed (what patch wrote goes with the old record)
+      }
+      addrs.push(addr);
+    }
     const changed: (Part | undefined)[] = new Array(addrs.length);
     const codes = new Set<string>();
     let need = 0;
     for (let i = 0; i < addrs.length; i++) {
       const a = state.peekAccount(addrs[i]);
       if (a === undefined) continue;
-      const part = (changed[i] = partOf(state, addrs[i], a));
+      const part = (changed[i] = a.storage.size >= TRACK_MIN_SLOTS ? trackedPart(addrs[i], a) : partOf(state, addrs[i], a));
       need += part.words === null ? SA_WORDS : part.words.length;
       const h = part.codeKey;
       if (h === null || this.codeAt.has(h) || codes.has(h)) continue;
@@ -206,9 +246,10 @@ class Image {
       hexToWords(addr, key, 0, 5);
       const slot = this.slotOf(key, 0);
       const part = changed[i];
+      let r = -1;
       if (slot >= 0) {
         this.garbage += i32[i32[HEADER_WORDS + slot] + SA_SIZE];
-        if (part !== undefined) i32[HEADER_WORDS + slot] = this.place(addr, state.peekAccount(addr)!, part);
+        if (part !== undefined) r = i32[HEADER_WORDS + slot] = this.place(addr, state.peekAccount(addr)!, part);
         else {
           i32[HEADER_WORDS + slot] = TOMBSTONE;
           this.live--;
@@ -216,11 +257,67 @@ class Image {
         }
       } else if (part !== undefined) {
         if (i32[HEADER_WORDS + ~slot] === TOMBSTONE) this.tombstones--;
-        i32[HEADER_WORDS + ~slot] = this.place(addr, state.peekAccount(addr)!, part);
+        r = i32[HEADER_WORDS + ~slot] = this.place(addr, state.peekAccount(addr)!, part);
         this.live++;
       }
+      const a = state.peekAccount(addr);
+      if (r >= 0 && a!.storage.size >= TRACK_MIN_SLOTS) this.track(addr, a!, r);
     }
     i32[H_ACC_COUNT] = this.live;
+    return true;
+  }
+
+  /** Tracks the account just written at record `r` (with room: trackedPart): its storage map logs its changes from now on. */
+  private track(addr: string, a: Readonly<Account>, r: number): void {
+    const n = a.storage.size;
+    this.tracked.set(addr, { storage: a.storage, rec: r, count: n, cap: roomFor(n).cap });
+    startStorageLog(a.storage);
+  }
+
+  /**
+   * Writes a tracked account's fields and logged slots into its record in place; false
+   * when that cannot be done (its log is unknown, its code changed, no room for a new
+   * slot): the account is then written whole.
+   */
+  private patch(t: Tracked, a: Readonly<Account>): boolean {
+    const log = takeStorageLog(a.storage);
+    if (log === null) return false;
+    const i32 = this.i32;
+    const u8 = this.u8;
+    const r = t.rec;
+    for (let i = 0; i < 32; i++) if (u8[4 * (r + SA_CODE_HASH) + i] !== a.codeHash[i]) return false;
+    writeFields(i32, u8, r, a);
+    const slots = i32[r + SA_STOR_SLOTS];
+    const table = i32[r + SA_STOR_TABLE];
+    const entries = table + slots;
+    const key = this.slotKey;
+    for (const slot of log) {
+      hexToWords(slot, key, 0, 8);
+      let p = hashWords(2, key, 0, 8) & (slots - 1);
+      let e = -1;
+      for (;;) {
+        const v = i32[table + p];
+        if (v === 0) break;
+        const ew = entries + (v - 1) * SE_WORDS;
+        let eq = true;
+        for (let k = 0; k < 8; k++) if (i32[ew + k] !== key[k]) { eq = false; break; }
+        if (eq) {
+          e = ew;
+          break;
+        }
+        p = (p + 1) & (slots - 1);
+      }
+      const value = a.storage.get(slot);
+      if (e < 0) {
+        if (value === undefined) continue;
+        if (t.count === t.cap || 2 * (t.count + 1) > slots) return false;
+        e = entries + t.count * SE_WORDS;
+        for (let k = 0; k < 8; k++) i32[e + k] = key[k];
+        i32[table + p] = ++t.count;
+      }
+      if (value === undefined) for (let k = 8; k < 16; k++) i32[e + k] = 0;
+      else u8.set(value, 4 * (e + 8));
+    }
     return true;
   }
 
@@ -275,14 +372,19 @@ class Image {
  * Writes an account's record at word `at` of `out` (`u8` its bytes): `slots` storage
  * table slots, the table right after the record, no code.
  */
-function writeRecord(out: Int32Array, u8: Uint8Array, at: number, addr: string, a: Readonly<Account>, slots: number): void {
-  const n = a.storage.size;
+function writeRecord(out: Int32Array, u8: Uint8Array, at: number, addr: string, a: Readonly<Account>, slots: number, cap = a.storage.size): void {
   hexToWords(addr, out, at + SA_ADDR, 5);
-  out[at + SA_FLAGS] = n > 0 ? SF_HAS_STORAGE : 0;
   out[at + SA_CODE_OFF] = 0;
   out[at + SA_CODE_LEN] = 0;
   out[at + SA_STOR_SLOTS] = slots;
   out[at + SA_STOR_TABLE] = at + SA_WORDS;
+  out[at + SA_SIZE] = SA_WORDS + slots + cap * SE_WORDS;
+  writeFields(out, u8, at, a);
+}
+
+/** The fields of a record that change without its storage table moving: flags, nonce, balance, code hash. */
+function writeFields(out: Int32Array, u8: Uint8Array, at: number, a: Readonly<Account>): void {
+  out[at + SA_FLAGS] = a.storage.size > 0 ? SF_HAS_STORAGE : 0;
   const nonce = a.nonce;
   if (nonce < TWO32) {
     out[at + SA_NONCE_LO] = Number(nonce) | 0;
@@ -295,16 +397,15 @@ function writeRecord(out: Int32Array, u8: Uint8Array, at: number, addr: string, 
   // Most accounts share the one empty-code hash: its words, not a set() call.
   if (a.codeHash === EMPTY_CODE_HASH) for (let i = 0; i < 8; i++) out[at + SA_CODE_HASH + i] = EMPTY_CODE_HASH_WORDS[i];
   else u8.set(a.codeHash, 4 * (at + SA_CODE_HASH));
-  out[at + SA_SIZE] = SA_WORDS + slots + n * SE_WORDS;
 }
 
 /** An account's record, storage table and entries; the table's offset relative to the record, no code. */
-function accountWords(addr: string, a: Readonly<Account>): Int32Array {
+function accountWords(addr: string, a: Readonly<Account>, room = false): Int32Array {
   const n = a.storage.size;
-  const slots = n === 0 ? 0 : nextPow2(n * 2);
-  const out = new Int32Array(SA_WORDS + slots + n * SE_WORDS);
+  const { slots, cap } = room ? roomFor(n) : { slots: n === 0 ? 0 : nextPow2(n * 2), cap: n };
+  const out = new Int32Array(SA_WORDS + slots + cap * SE_WORDS);
   const u8 = new Uint8Array(out.buffer);
-  writeRecord(out, u8, 0, addr, a, slots);
+  writeRecord(out, u8, 0, addr, a, slots, cap);
   if (slots === 0) return out;
   const entries = SA_WORDS + slots;
   let e = 0;

@@ -74,11 +74,18 @@ class StorageMap extends Map<string, Uint8Array> {
    * then; revert() puts them back (undoInto).
    */
   undo: StorageUndo | null = null;
+  /**
+   * Slots changed since a reader of this map last took them (takeStorageLog: the
+   * parallel executor's snapshot, which then updates only those); null: not logged, or
+   * unknown (after clear(), or grown past the map's size).
+   */
+  logged: Set<string> | null = null;
 
   override set(key: string, value: Uint8Array): this {
     this.touched?.add(key); // undefined while Map's constructor adds the initial entries
     const u = this.undo;
     if (u && !u.slots.has(key)) u.slots.set(key, super.get(key));
+    if (this.logged) this.log(key);
     return super.set(key, value);
   }
 
@@ -86,6 +93,7 @@ class StorageMap extends Map<string, Uint8Array> {
     this.touched?.add(key);
     const u = this.undo;
     if (u && !u.slots.has(key)) u.slots.set(key, super.get(key));
+    if (this.logged) this.log(key);
     return super.delete(key);
   }
 
@@ -94,7 +102,15 @@ class StorageMap extends Map<string, Uint8Array> {
     if (u) for (const [key, value] of this) if (!u.slots.has(key)) u.slots.set(key, value);
     this.trie = Trie.EMPTY;
     this.touched = null;
+    this.logged = null;
     super.clear();
+  }
+
+  private log(key: string): void {
+    const logged = this.logged!;
+    logged.add(key);
+    // A log as long as the map saves its reader nothing: stop it (and bound its memory).
+    if (logged.size > 1024 && logged.size > this.size) this.logged = null;
   }
 
   /** Starts recording what undoInto() needs to bring this storage back to how it is now. */
@@ -109,6 +125,7 @@ class StorageMap extends Map<string, Uint8Array> {
     for (const [key, value] of u.slots) {
       if (value === undefined) Map.prototype.delete.call(into, key);
       else Map.prototype.set.call(into, key, value);
+      if (into.logged) into.log(key);
     }
     into.trie = u.trie;
     into.touched = u.touched;
@@ -137,6 +154,26 @@ interface Undo {
   owned: boolean;
   /** Changed in place (it was owned): its fields then; its storage keeps its own undo. */
   fields: { nonce: bigint; balance: bigint; code: Uint8Array; codeHash: Uint8Array } | null;
+}
+
+/**
+ * Starts a log of the slots of `storage` (an account's, in a state) changed from now on,
+ * for takeStorageLog.
+ */
+export function startStorageLog(storage: Map<string, Uint8Array>): void {
+  if (storage instanceof StorageMap) storage.logged = new Set();
+}
+
+/**
+ * The slots of `storage` changed since startStorageLog or the last call (the log starts
+ * again empty); null when they are not known: not logged, cleared since, or more than
+ * the map holds.
+ */
+export function takeStorageLog(storage: Map<string, Uint8Array>): ReadonlySet<string> | null {
+  if (!(storage instanceof StorageMap) || storage.logged === null) return null;
+  const logged = storage.logged;
+  storage.logged = new Set();
+  return logged;
 }
 
 interface StorageUndo {
