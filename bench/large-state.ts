@@ -76,7 +76,7 @@ try {
     const mode = (r: typeof kept) => (r.parallel.mode === 'parallel' ? 'parallel' : `sequential (${r.parallel.reason})`);
     console.log([k, txsPerBlock, seqMs.toFixed(1), keptMs.toFixed(1), kept.parallel.timings.snapshotMs.toFixed(1), freshMs.toFixed(1),
       fresh.parallel.timings.snapshotMs.toFixed(1), mode(kept) === mode(fresh) ? mode(kept) : `${mode(kept)} / ${mode(fresh)}`].join(' | '));
-    // The first block builds the kept image and the second rebuilds it with room: the steady state is from the third.
+    // The first block builds the kept image (a smaller state: the second rebuilds it with room); the steady state from the third.
     if (k >= 2) {
       sums.seq += seqMs;
       sums.kept += keptMs;

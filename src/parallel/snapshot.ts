@@ -114,12 +114,18 @@ function codeWords(len: number): number {
 
 /** The image kept for each state snapshotted more than once, updated in place from its changes. */
 const images = new WeakMap<WorldState, Image>();
+/**
+ * A state this large keeps its first image too: building one costs it about 0.5 s per
+ * 500,000 accounts, so a second build at its second block costs more than keeping the
+ * first does (fixtures and generated blocks hold thousands).
+ */
+const KEEP_FIRST_MIN_ACCOUNTS = 100_000;
 /** States snapshotted once, whose image was not kept. */
 const snapshotted = new WeakSet<WorldState>();
 
 /**
  * The snapshot of `state` (accounts, storage, code; identical code stored once). From a
- * state's second snapshot on, its image is kept and, at the next one, updated in place
+ * state's second snapshot on (its first, if large), its image is kept and, at the next one, updated in place
  * when the state can list what changed since (WorldState.changes) and the image has
  * room; otherwise it is built anew. The caller must not run a block on the previous
  * buffer any more: one block at a time per state.
@@ -132,7 +138,7 @@ export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
       state.resetChanges();
       return kept.sab;
     }
-  } else if (!snapshotted.has(state)) {
+  } else if (!snapshotted.has(state) && state.size < KEEP_FIRST_MIN_ACCOUNTS) {
     // Most states run one parallel block (fixtures' and benchmarks' copies): keeping
     // their image, and tracking their changes, would only cost them (memory the
     // collector must account for, a set entry per changed account).
