@@ -2,8 +2,9 @@
 // without copying (layout in README.md, "Snapshot"). Immutable while a block runs:
 // writes of the block live in multi-version memory (mvmemory.ts). Between blocks, the
 // image kept for a state is brought up to date in place with the accounts that state
-// changed (WorldState.changes): records are appended and the table re-pointed, never
-// overwritten, so its cost is the changes, not the state.
+// changed (WorldState.changes): records are appended and the table re-pointed, and a
+// large account's changed slots written into its record, so its cost is the changes,
+// not the state.
 
 import { EMPTY_CODE_HASH, startStorageLog, takeStorageLog, type Account, type WorldState } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
@@ -50,7 +51,12 @@ const SPARE_MIN_WORDS = 1 << 18;
  */
 const TRACK_MIN_SLOTS = 64;
 
-/** An account a kept image tracks (see TRACK_MIN_SLOTS). */
+/** Whether a kept image tracks `a` (see TRACK_MIN_SLOTS). */
+function isTracked(a: Readonly<Account>): boolean {
+  return a.storage.size >= TRACK_MIN_SLOTS;
+}
+
+/** An account a kept image tracks. */
 interface Tracked {
   /** The storage map whose log the image takes (another map: written whole). */
   storage: Map<string, Uint8Array>;
@@ -186,7 +192,7 @@ class Image {
     let words = 0;
     for (let i = 0; i < accounts.length; i++) {
       const [addr, a] = accounts[i];
-      const part = (accountParts[i] = spare && a.storage.size >= TRACK_MIN_SLOTS ? trackedPart(addr, a) : partOf(state, addr, a));
+      const part = (accountParts[i] = spare && isTracked(a) ? trackedPart(addr, a) : partOf(state, addr, a));
       words += part.words === null ? SA_WORDS : part.words.length;
       const h = part.codeKey;
       if (h === null || codes.has(h)) continue;
@@ -201,7 +207,7 @@ class Image {
     for (let i = 0; i < accounts.length; i++) {
       const [addr, a] = accounts[i];
       const r = image.place(addr, a, accountParts[i]);
-      if (spare && a.storage.size >= TRACK_MIN_SLOTS) image.track(addr, a, r);
+      if (spare && isTracked(a)) image.track(addr, a, r);
       // Addresses are distinct: the first empty slot, without reading the records met on the way.
       let s = hashWords(1, i32, r + SA_ADDR, 5) & mask;
       while (i32[HEADER_WORDS + s] !== 0) s = (s + 1) & mask;
@@ -231,13 +237,14 @@ class Image {
       }
       addrs.push(addr);
     }
+    const accounts = addrs.map((addr) => state.peekAccount(addr));
     const changed: (Part | undefined)[] = new Array(addrs.length);
     const codes = new Set<string>();
     let need = 0;
     for (let i = 0; i < addrs.length; i++) {
-      const a = state.peekAccount(addrs[i]);
+      const a = accounts[i];
       if (a === undefined) continue;
-      const part = (changed[i] = a.storage.size >= TRACK_MIN_SLOTS ? trackedPart(addrs[i], a) : partOf(state, addrs[i], a));
+      const part = (changed[i] = isTracked(a) ? trackedPart(addrs[i], a) : partOf(state, addrs[i], a));
       need += part.words === null ? SA_WORDS : part.words.length;
       const h = part.codeKey;
       if (h === null || this.codeAt.has(h) || codes.has(h)) continue;
@@ -250,12 +257,13 @@ class Image {
     for (let i = 0; i < addrs.length; i++) {
       const addr = addrs[i];
       hexToWords(addr, key, 0, 5);
-      const slot = this.slotOf(key, 0);
+      const slot = accountSlot(i32, this.slots, key, 0);
       const part = changed[i];
+      const a = accounts[i];
       let r = -1;
       if (slot >= 0) {
         this.garbage += i32[i32[HEADER_WORDS + slot] + SA_SIZE];
-        if (part !== undefined) r = i32[HEADER_WORDS + slot] = this.place(addr, state.peekAccount(addr)!, part);
+        if (part !== undefined) r = i32[HEADER_WORDS + slot] = this.place(addr, a!, part);
         else {
           i32[HEADER_WORDS + slot] = TOMBSTONE;
           this.live--;
@@ -263,11 +271,10 @@ class Image {
         }
       } else if (part !== undefined) {
         if (i32[HEADER_WORDS + ~slot] === TOMBSTONE) this.tombstones--;
-        r = i32[HEADER_WORDS + ~slot] = this.place(addr, state.peekAccount(addr)!, part);
+        r = i32[HEADER_WORDS + ~slot] = this.place(addr, a!, part);
         this.live++;
       }
-      const a = state.peekAccount(addr);
-      if (r >= 0 && a!.storage.size >= TRACK_MIN_SLOTS) this.track(addr, a!, r);
+      if (r >= 0 && isTracked(a!)) this.track(addr, a!, r);
     }
     i32[H_ACC_COUNT] = this.live;
     return true;
@@ -295,52 +302,22 @@ class Image {
     writeFields(i32, u8, r, a);
     const slots = i32[r + SA_STOR_SLOTS];
     const table = i32[r + SA_STOR_TABLE];
-    const entries = table + slots;
     const key = this.slotKey;
     for (const slot of log) {
       hexToWords(slot, key, 0, 8);
-      let p = hashWords(2, key, 0, 8) & (slots - 1);
-      let e = -1;
-      for (;;) {
-        const v = i32[table + p];
-        if (v === 0) break;
-        const ew = entries + (v - 1) * SE_WORDS;
-        let eq = true;
-        for (let k = 0; k < 8; k++) if (i32[ew + k] !== key[k]) { eq = false; break; }
-        if (eq) {
-          e = ew;
-          break;
-        }
-        p = (p + 1) & (slots - 1);
-      }
+      let e = storageEntry(i32, r, key, 0);
       const value = a.storage.get(slot);
       if (e < 0) {
         if (value === undefined) continue;
         if (t.count === t.cap || 2 * (t.count + 1) > slots) return false;
-        e = entries + t.count * SE_WORDS;
+        i32[table + ~e] = t.count + 1;
+        e = table + slots + t.count++ * SE_WORDS;
         for (let k = 0; k < 8; k++) i32[e + k] = key[k];
-        i32[table + p] = ++t.count;
       }
       if (value === undefined) for (let k = 8; k < 16; k++) i32[e + k] = 0;
       else u8.set(value, 4 * (e + 8));
     }
     return true;
-  }
-
-  /** The table slot of the account with these address words, or ~(the slot an insert takes). */
-  private slotOf(key: Int32Array, at: number): number {
-    const i32 = this.i32;
-    const mask = this.slots - 1;
-    let free = -1;
-    let s = hashWords(1, key, at, 5) & mask;
-    for (;;) {
-      const r = i32[HEADER_WORDS + s];
-      if (r === 0) return ~(free >= 0 ? free : s);
-      if (r === TOMBSTONE) {
-        if (free < 0) free = s;
-      } else if (i32[r] === key[at] && i32[r + 1] === key[at + 1] && i32[r + 2] === key[at + 2] && i32[r + 3] === key[at + 3] && i32[r + 4] === key[at + 4]) return s;
-      s = (s + 1) & mask;
-    }
   }
 
   /** Appends an account's record (and its code, if not stored yet); returns the record's offset. */
@@ -441,33 +418,53 @@ export class Snapshot {
 
   /** Word offset of the account record with these address words, or -1. */
   findAccount(key: Int32Array, at: number): number {
-    const i32 = this.i32;
-    const mask = this.accSlots - 1;
-    let s = hashWords(1, key, at, 5) & mask;
-    for (;;) {
-      const r = i32[HEADER_WORDS + s];
-      if (r === 0) return -1;
-      if (r !== TOMBSTONE && i32[r] === key[at] && i32[r + 1] === key[at + 1] && i32[r + 2] === key[at + 2] && i32[r + 3] === key[at + 3] && i32[r + 4] === key[at + 4]) return r;
-      s = (s + 1) & mask;
-    }
+    const s = accountSlot(this.i32, this.accSlots, key, at);
+    return s < 0 ? -1 : this.i32[HEADER_WORDS + s];
   }
 
   /** Byte offset of the 32-byte value of a slot of account record `rec`, or -1 (zero). */
   findStorage(rec: number, key: Int32Array, at: number): number {
-    const i32 = this.i32;
-    const slots = i32[rec + SA_STOR_SLOTS];
-    if (slots === 0) return -1;
-    const table = i32[rec + SA_STOR_TABLE];
-    const entries = table + slots;
-    let p = hashWords(2, key, at, 8) & (slots - 1);
-    for (;;) {
-      const v = i32[table + p];
-      if (v === 0) return -1;
-      const e = entries + (v - 1) * SE_WORDS;
-      let eq = true;
-      for (let k = 0; k < 8; k++) if (i32[e + k] !== key[at + k]) { eq = false; break; }
-      if (eq) return 4 * (e + 8);
-      p = (p + 1) & (slots - 1);
-    }
+    if (this.i32[rec + SA_STOR_SLOTS] === 0) return -1;
+    const e = storageEntry(this.i32, rec, key, at);
+    return e < 0 ? -1 : 4 * (e + 8);
+  }
+}
+
+/**
+ * The account table slot (of `slots`) holding the record with these address words, or
+ * ~(the slot an insert takes: the first tombstone met, else the empty one that ends the
+ * probe).
+ */
+function accountSlot(i32: Int32Array, slots: number, key: Int32Array, at: number): number {
+  const mask = slots - 1;
+  let free = -1;
+  let s = hashWords(1, key, at, 5) & mask;
+  for (;;) {
+    const r = i32[HEADER_WORDS + s];
+    if (r === 0) return ~(free >= 0 ? free : s);
+    if (r === TOMBSTONE) {
+      if (free < 0) free = s;
+    } else if (i32[r] === key[at] && i32[r + 1] === key[at + 1] && i32[r + 2] === key[at + 2] && i32[r + 3] === key[at + 3] && i32[r + 4] === key[at + 4]) return s;
+    s = (s + 1) & mask;
+  }
+}
+
+/**
+ * The word offset of the storage entry with these slot words in account record `rec`
+ * (whose table has slots), or ~(the empty table slot an insert takes).
+ */
+function storageEntry(i32: Int32Array, rec: number, key: Int32Array, at: number): number {
+  const slots = i32[rec + SA_STOR_SLOTS];
+  const table = i32[rec + SA_STOR_TABLE];
+  const entries = table + slots;
+  let p = hashWords(2, key, at, 8) & (slots - 1);
+  for (;;) {
+    const v = i32[table + p];
+    if (v === 0) return ~p;
+    const e = entries + (v - 1) * SE_WORDS;
+    let eq = true;
+    for (let k = 0; k < 8; k++) if (i32[e + k] !== key[at + k]) { eq = false; break; }
+    if (eq) return e;
+    p = (p + 1) & (slots - 1);
   }
 }
