@@ -82,19 +82,21 @@ class StorageMap extends Map<string, Uint8Array> {
   logged: Set<string> | null = null;
 
   override set(key: string, value: Uint8Array): this {
-    this.touched?.add(key); // undefined while Map's constructor adds the initial entries
-    const u = this.undo;
-    if (u && !u.slots.has(key)) u.slots.set(key, super.get(key));
-    if (this.logged) this.log(key);
+    this.changing(key);
     return super.set(key, value);
   }
 
   override delete(key: string): boolean {
-    this.touched?.add(key);
+    this.changing(key);
+    return super.delete(key);
+  }
+
+  /** Notes that `key` is about to change: for the next root, a pending undo and the log. */
+  private changing(key: string): void {
+    this.touched?.add(key); // undefined while Map's constructor adds the initial entries
     const u = this.undo;
     if (u && !u.slots.has(key)) u.slots.set(key, super.get(key));
     if (this.logged) this.log(key);
-    return super.delete(key);
   }
 
   override clear(): void {
@@ -308,10 +310,9 @@ export class WorldState {
   /** Accounts put, deleted or handed out for change since `trie` was made; null: unknown, build the trie from all accounts. */
   private touched: Set<string> | null = null;
   /**
-   * Accounts that may differ from `trie` without being touched: after a copy(),
-   * checkpoint() or resetChanges(), those owned before it (an object handed out before
-   * may yet be changed in place). An owned account handed out since the last root is
-   * touched (own()).
+   * Accounts that may differ from `trie` without being touched: after a copy(), those
+   * owned before it (an object handed out before may yet be changed in place). An owned
+   * account handed out since the last root is touched (own()).
    */
   private unverified = new Set<string>();
   /** Between checkpoint() and revert(): what each changed address had before its first change. */
