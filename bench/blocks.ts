@@ -9,11 +9,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import type { Budget } from './measure.js';
-import { readBlockFixture, runBlockFixture, type FixtureResult } from '../src/block/fixture.js';
+import { readBlockFixture, runBlockFixture } from '../src/block/fixture.js';
 import { Evm } from '../src/evm/evm.js';
 import { analyzeBlockFixture } from '../src/parallel/analyze.js';
 import type { ParallelReport } from '../src/parallel/executor.js';
-import { runBlockFixtureParallel, type ParallelFixtureResult } from '../src/parallel/fixture.js';
+import { runFixtureBothWays } from '../src/parallel/fixture.js';
 import { NodeWorkerPool } from '../src/parallel/pool.js';
 import { vectorsDir } from '../src/util/vectors.js';
 
@@ -117,7 +117,8 @@ export interface MainnetParallelRow {
 
 /**
  * The mainnet blocks sequentially (runBlockFixture) and on `workers` threads
- * (runBlockFixtureParallel), alternately `runs` times (medians), each beside the
+ * (runBlockFixtureParallel), after an untimed run of each, alternately `runs` times
+ * (runFixtureBothWays; medians), each beside the
  * speedups --analyze predicts. Quick: the first four blocks of at least 4M gas.
  */
 export async function mainnetParallelBench(opts: { workers: number; runs: number; quick?: boolean; evm?: Evm }): Promise<MainnetParallelRow[]> {
@@ -135,26 +136,7 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
   try {
     const fixtures = blockFiles(dir).map((f) => readBlockFixture(join(dir, f))).filter((f) => f.expected.gasUsed >= MAINNET_PARALLEL_MIN_GAS);
     for (const f of opts.quick ? fixtures.slice(0, 4) : fixtures) {
-      const seq: FixtureResult[] = [];
-      const par: ParallelFixtureResult[] = [];
-      // A warm-up round first (the block's contracts are new to both Evms and to the
-      // JIT), then rounds in alternating order: the run after the other meets its garbage.
-      for (let i = -1; i < opts.runs; i++) {
-        const runSeq = () => runBlockFixture(evm, f);
-        const runPar = () => runBlockFixtureParallel(pool, evm, f);
-        let sr: FixtureResult;
-        let pr: ParallelFixtureResult;
-        if (i % 2 === 0) {
-          sr = runSeq();
-          pr = await runPar();
-        } else {
-          pr = await runPar();
-          sr = runSeq();
-        }
-        if (i < 0) continue;
-        seq.push(sr);
-        par.push(pr);
-      }
+      const { sequential: seq, parallel: par } = await runFixtureBothWays(pool, evm, f, opts.runs);
       const s = medianBy(seq);
       const p = medianBy(par);
       if (!s.pass || !p.pass || s.gasUsed !== p.gasUsed) throw new Error(`block ${f.header.number}: sequential ${s.reason ?? 'pass'}, parallel ${p.reason ?? 'pass'}`);

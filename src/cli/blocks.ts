@@ -8,7 +8,7 @@ import { readBlockFixture, runBlockFixture, type BlockFixture, type FixtureResul
 import type { Evm } from '../evm/evm.js';
 import { PREDICTED_WORKERS, analyzeBlockFixture, type BlockAnalysis } from '../parallel/analyze.js';
 import type { ParallelReport } from '../parallel/executor.js';
-import { runBlockFixtureParallel, type ParallelFixtureResult } from '../parallel/fixture.js';
+import { runFixtureBothWays } from '../parallel/fixture.js';
 import { NodeWorkerPool } from '../parallel/pool.js';
 import { collectJsonFiles, progressPrinter } from '../statetest/runner.js';
 import { InputError } from '../util/hex.js';
@@ -196,35 +196,16 @@ function timed<R extends { timeMs: number }>(runs: number, run: () => R): R {
   return xs.sort((a, b) => a.timeMs - b.timeMs)[runs >> 1];
 }
 
-/** Blocks compared so far: the order of a round alternates from one block to the next too. */
+/** Blocks compared so far: the order of their runs alternates from one block to the next too. */
 let compared = 0;
 
-/**
- * The block sequentially and on the pool: once each untimed (the block's contracts are
- * new to both Evms and the JIT: whichever ran first was slower, and a block run
- * sequentially both ways measured 1.37x over the 53 mainnet blocks), then `runs` times
- * alternately, the order swapped every round and from block to block (so that load
- * drift and each other's garbage hit both alike); median times.
- */
+/** The block sequentially and on the pool (runFixtureBothWays); median times. */
 async function compare(pool: NodeWorkerPool, evm: Evm, f: BlockFixture, runs: number): Promise<BlockRow> {
-  const seq: FixtureResult[] = [];
-  const par: ParallelFixtureResult[] = [];
-  const warmSeq = runBlockFixture(evm, f);
-  const warmPar = await runBlockFixtureParallel(pool, evm, f);
-  const block = compared++;
-  for (let i = 0; i < runs; i++) {
-    if ((i + block) % 2 === 0) {
-      seq.push(runBlockFixture(evm, f));
-      par.push(await runBlockFixtureParallel(pool, evm, f));
-    } else {
-      par.push(await runBlockFixtureParallel(pool, evm, f));
-      seq.push(runBlockFixture(evm, f));
-    }
-  }
+  const { warmUp, sequential: seq, parallel: par } = await runFixtureBothWays(pool, evm, f, runs, compared++ & 1);
   const s = seq.sort((a, b) => a.timeMs - b.timeMs)[runs >> 1];
   const p = par.sort((a, b) => a.timeMs - b.timeMs)[runs >> 1];
   // Both ran the fixture's checks: equal results give equal verdicts on each.
-  const sameAsSequential = [warmSeq, ...seq, warmPar, ...par].every((q) => q.gasUsed === s.gasUsed && q.pass === s.pass && q.reason === s.reason &&
+  const sameAsSequential = [warmUp.sequential, ...seq, warmUp.parallel, ...par].every((q) => q.gasUsed === s.gasUsed && q.pass === s.pass && q.reason === s.reason &&
     q.receiptsRootMatch === s.receiptsRootMatch && q.logsBloomMatch === s.logsBloomMatch && q.stateRootMatch === s.stateRootMatch);
   return { result: p, compared: { sequential: s, parallel: p.parallel, sameAsSequential, sequentialMs: s.timeMs, parallelMs: p.timeMs } };
 }
