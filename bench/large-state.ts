@@ -32,7 +32,7 @@ const accounts = positional === undefined ? 500_000 : Number(positional);
 if (!Number.isInteger(accounts) || accounts < 0) throw new Error(`ACCOUNTS must be a whole number, got ${positional}`);
 const blocks = arg('--blocks', 8);
 const txsPerBlock = arg('--txs', 200);
-const bigSlots = process.argv.includes('--big-slots') ? arg('--big-slots', 0) : 0;
+const bigSlots = arg('--big-slots', 0);
 
 const fork = forkByName('Cancun');
 const evm = await Evm.create();

@@ -97,7 +97,7 @@ function partOf(state: WorldState, addr: string, a: Readonly<Account>): Part {
   if (a.storage.size === 0 && a.code.length === 0) return PLAIN_PART;
   let part = parts.get(a);
   if (part === undefined) {
-    part = { words: accountWords(addr, a), codeKey: a.code.length === 0 ? null : bytesToKey(a.codeHash) };
+    part = { words: accountWords(addr, a), codeKey: codeKeyOf(a) };
     if (!state.mayChange(addr)) parts.set(a, part);
   }
   return part;
@@ -110,7 +110,21 @@ function roomFor(n: number): { slots: number; cap: number } {
 
 /** A tracked account's part: encoded with room, never cached (its storage changes in place). */
 function trackedPart(addr: string, a: Readonly<Account>): Part {
-  return { words: accountWords(addr, a, true), codeKey: a.code.length === 0 ? null : bytesToKey(a.codeHash) };
+  return { words: accountWords(addr, a, true), codeKey: codeKeyOf(a) };
+}
+
+/** How an image writes `a`: with room if `tracking` (a kept image) and the account is large enough to track. */
+function partFor(state: WorldState, addr: string, a: Readonly<Account>, tracking: boolean): Part {
+  return tracking && isTracked(a) ? trackedPart(addr, a) : partOf(state, addr, a);
+}
+
+/** Words a part's record, storage table and entries take in an image (its code apart). */
+function partWords(part: Part): number {
+  return part.words === null ? SA_WORDS : part.words.length;
+}
+
+function codeKeyOf(a: Readonly<Account>): string | null {
+  return a.code.length === 0 ? null : bytesToKey(a.codeHash);
 }
 
 /** Words a code of `len` bytes takes, padded to 8 bytes. */
@@ -192,8 +206,8 @@ class Image {
     let words = 0;
     for (let i = 0; i < accounts.length; i++) {
       const [addr, a] = accounts[i];
-      const part = (accountParts[i] = spare && isTracked(a) ? trackedPart(addr, a) : partOf(state, addr, a));
-      words += part.words === null ? SA_WORDS : part.words.length;
+      const part = (accountParts[i] = partFor(state, addr, a, spare));
+      words += partWords(part);
       const h = part.codeKey;
       if (h === null || codes.has(h)) continue;
       codes.add(h);
@@ -244,8 +258,8 @@ class Image {
     for (let i = 0; i < addrs.length; i++) {
       const a = accounts[i];
       if (a === undefined) continue;
-      const part = (changed[i] = isTracked(a) ? trackedPart(addrs[i], a) : partOf(state, addrs[i], a));
-      need += part.words === null ? SA_WORDS : part.words.length;
+      const part = (changed[i] = partFor(state, addrs[i], a, true));
+      need += partWords(part);
       const h = part.codeKey;
       if (h === null || this.codeAt.has(h) || codes.has(h)) continue;
       codes.add(h);
