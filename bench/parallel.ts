@@ -6,7 +6,9 @@
 // on (no fallback), one worker through the parallel path (its overhead over plain
 // sequential execution), and the speedups `lanes block --analyze` predicts at 2, 8
 // and 32 workers. `npm run bench -- blocks` runs it; alone:
-//   node dist/bench/parallel.js [WORKERS] [--quick] [--filter REGEX] [--no-mainnet]
+//   node dist/bench/parallel.js [WORKERS] [--quick] [--runs N] [--filter REGEX] [--no-mainnet]
+// (--runs: timed rounds per row and mainnet block, default 5; on a noisy machine more
+// rounds narrow a row's median, the rows' `seq spread` says how noisy it was)
 
 import { availableParallelism } from 'node:os';
 import { executeBlock } from '../src/block/execute.js';
@@ -22,7 +24,7 @@ import * as C from './parallel-workloads.js';
 export interface ParallelBenchOptions {
   /** Workers of the parallel runs (default 2). */
   workers?: number;
-  /** Timed runs per configuration after one warm-up; the median is reported (default 5, 3 with quick). */
+  /** Timed runs per configuration after one warm-up; the median is reported (default 5, 3 with quick; mainnet blocks 5, 1 with quick). */
   runs?: number;
   /** Smaller blocks, fewer runs, a few mainnet blocks. */
   quick?: boolean;
@@ -205,7 +207,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
     await threads.close();
     await single.close();
   }
-  if (opts.mainnet !== false) await mainnetParallelBench({ workers, runs: opts.quick ? 1 : 5, quick: opts.quick, evm });
+  if (opts.mainnet !== false) await mainnetParallelBench({ workers, runs: opts.runs ?? (opts.quick ? 1 : 5), quick: opts.quick, evm });
   return rows;
 }
 
@@ -250,10 +252,17 @@ function median(xs: Run[], key: 'ms' | 'cpuMs' = 'ms'): Run {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const n = args.find((a) => /^\d+$/.test(a));
   const f = args.indexOf('--filter');
+  const r = args.indexOf('--runs');
+  // WORKERS: a number that is not the value of --runs or --filter.
+  const n = args.find((a, i) => /^\d+$/.test(a) && (r < 0 || i !== r + 1) && (f < 0 || i !== f + 1));
+  const runs = r >= 0 ? Number(args[r + 1]) : undefined;
+  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1)) {
+    console.error(`--runs: expected a whole number of rounds, at least 1, got ${args[r + 1] ?? 'nothing'}`);
+    process.exit(2);
+  }
   await parallelBench({
-    workers: n === undefined ? undefined : Number(n), quick: args.includes('--quick'),
+    workers: n === undefined ? undefined : Number(n), quick: args.includes('--quick'), runs,
     filter: f >= 0 ? new RegExp(args[f + 1], 'i') : undefined, mainnet: !args.includes('--no-mainnet'),
   });
 }
