@@ -18,21 +18,14 @@ import { NodeWorkerPool } from '../src/parallel/pool.js';
 import * as W from '../src/parallel/workloads.js';
 import { createAccount } from '../src/state/world.js';
 import { bytesToHex, bytesToKey } from '../src/util/hex.js';
+import { intFlag, positionals } from './args.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} needs a positive integer, got ${process.argv[i + 1]}`);
-  return v;
-}
-
-const positional = process.argv.slice(2).find((a, i, all) => !a.startsWith('--') && (i === 0 || !all[i - 1].startsWith('--')));
+const positional = positionals(['--blocks', '--txs', '--big-slots'])[0];
 const accounts = positional === undefined ? 500_000 : Number(positional);
 if (!Number.isInteger(accounts) || accounts < 0) throw new Error(`ACCOUNTS must be a whole number, got ${positional}`);
-const blocks = arg('--blocks', 8);
-const txsPerBlock = arg('--txs', 200);
-const bigSlots = arg('--big-slots', 0);
+const blocks = intFlag('--blocks', 8);
+const txsPerBlock = intFlag('--txs', 200);
+const bigSlots = intFlag('--big-slots', 0);
 
 const fork = forkByName('Cancun');
 const evm = await Evm.create();

@@ -18,6 +18,7 @@ import { executeBlockParallel, type ParallelOptions, type ParallelReport } from 
 import { NodeWorkerPool } from '../src/parallel/pool.js';
 import * as W from '../src/parallel/workloads.js';
 import { bytesToHex } from '../src/util/hex.js';
+import { intFlag, positionals } from './args.js';
 import { mainnetParallelBench } from './blocks.js';
 import * as C from './parallel-workloads.js';
 
@@ -253,14 +254,8 @@ function median(xs: Run[], key: 'ms' | 'cpuMs' = 'ms'): Run {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const f = args.indexOf('--filter');
-  const r = args.indexOf('--runs');
-  // WORKERS: a number that is not the value of --runs or --filter.
-  const n = args.find((a, i) => /^\d+$/.test(a) && (r < 0 || i !== r + 1) && (f < 0 || i !== f + 1));
-  const runs = r >= 0 ? Number(args[r + 1]) : undefined;
-  if (runs !== undefined && !(Number.isInteger(runs) && runs >= 1)) {
-    console.error(`--runs: expected a whole number of rounds, at least 1, got ${args[r + 1] ?? 'nothing'}`);
-    process.exit(2);
-  }
+  const n = positionals(['--runs', '--filter'], args).find((a) => /^\d+$/.test(a));
+  const runs = args.includes('--runs') ? intFlag('--runs', 0, args) : undefined;
   await parallelBench({
     workers: n === undefined ? undefined : Number(n), quick: args.includes('--quick'), runs,
     filter: f >= 0 ? new RegExp(args[f + 1], 'i') : undefined, mainnet: !args.includes('--no-mainnet'),
