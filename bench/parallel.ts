@@ -20,7 +20,8 @@ import * as W from '../src/parallel/workloads.js';
 import { bytesToHex } from '../src/util/hex.js';
 import { intFlag, positionals } from './args.js';
 import { mainnetParallelBench } from './blocks.js';
-import * as C from './parallel-workloads.js';
+import { benchWorkloads } from './parallel-rows.js';
+import { SequentialTwin } from './twin.js';
 
 export interface ParallelBenchOptions {
   /** Workers of the parallel runs (default 2). */
@@ -33,14 +34,6 @@ export interface ParallelBenchOptions {
   filter?: RegExp;
   /** Also the mainnet blocks (default true). */
   mainnet?: boolean;
-}
-
-export interface BenchWorkload {
-  /** The issue's letter, or '-' for the other rows. */
-  label: string;
-  /** The issue's speedup target on 2 workers, if any. */
-  target?: number;
-  make: () => W.Workload | Promise<W.Workload>;
 }
 
 export interface ParallelBenchRow {
@@ -73,28 +66,18 @@ export interface ParallelBenchRow {
   forced: { ms: number; speedup: number; cpu: number; report: ParallelReport };
   /** The same, forced, on as many worker threads as lanes, committing after them (the main thread executes nothing). */
   threads: { ms: number; speedup: number; report: ParallelReport };
+  /**
+   * Two copies of the sequential executor at once, on this thread and a worker thread,
+   * each on its own copy of the block (bench/twin.ts): `ms` the slower of the pair,
+   * `speedup` = 2 x sequential / ms. What any two lanes could reach if every transaction
+   * cost them what it costs the sequential executor: nothing shared, nothing committed.
+   */
+  twoSequential: { ms: number; speedup: number };
   /** One worker through the parallel path (force): its cost over plain sequential execution. */
   oneWorker: { ms: number; overhead: number };
   /** One worker through the executor as shipped, which then runs the block sequentially: the cost of that path. */
   oneWorkerShipped: { ms: number; overhead: number };
   predicted: { workers: number; speedup: number }[];
-}
-
-/** The rows: (a)-(f) at the issue's sizes (a tenth with quick), then the other generated blocks. */
-export function benchWorkloads(quick = false): BenchWorkload[] {
-  const k = quick ? 10 : 1;
-  return [
-    { label: 'a', target: 1.4, make: () => W.transfersWorkload(10_000 / k) },
-    { label: 'b', target: 1.7, make: () => C.erc20TransfersWorkload(5_000 / k) },
-    { label: 'c', target: 1.7, make: () => C.ownPairSwapsWorkload(2_000 / k) },
-    { label: 'd', target: 1.4, make: () => C.hotMixWorkload(4_000 / k, 0.3) },
-    { label: 'e', target: 0.95, make: () => C.onePairSwapsWorkload(2_000 / k) },
-    { label: 'f', target: 0.95, make: () => W.transferChainWorkload(2_000 / k) },
-    { label: '-', make: () => W.independentWorkload(quick ? 16 : 64, 6000) },
-    { label: '-', make: () => W.mixedWorkload(quick ? 50 : 200, 7, 3000, undefined, 64) },
-    { label: '-', make: () => W.chainWorkload(quick ? 16 : 64, 3000) },
-    { label: '-', make: () => W.hotRecipientWorkload(quick ? 100 : 400) },
-  ];
 }
 
 interface Run {
@@ -124,81 +107,102 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
     console.log('schedule of the dependency graph (transaction execution only); f.cpu = CPU time of all threads in a forced run over the sequential');
     console.log(`run's (medians): a speedup above ${workers} / f.cpu is out of reach on ${workers} cores; seq spread = (slowest - fastest) / median`);
     console.log('of the sequential runs: this row\'s noise on this machine, against which a ratio near 1 says nothing; seq cores = the sequential');
-    console.log('run\'s CPU over its time: above 1, V8\'s garbage-collection threads used another core beside it, which lanes must share.\n');
-    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', 'seq spread', 'seq cores', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', 'f.cpu', `${workers} thr`, '1w ovh', '1w shipped',
+    console.log('run\'s CPU over its time: above 1, V8\'s garbage-collection threads used another core beside it, which lanes must share;');
+    console.log('2 seq = two copies of the sequential executor at once (this thread and a worker thread, each its own copy of the block):');
+    console.log('2 x sequential / the slower of the pair, the ceiling of any two lanes whose transactions cost what they cost sequentially.\n');
+    const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', 'seq spread', 'seq cores', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', 'f.cpu', '2 seq', `${workers} thr`, '1w ovh', '1w shipped',
       'pred 2/8/32', 'notes'];
     console.log(head.join(' | '));
-    for (const bw of benchWorkloads(opts.quick)) {
+    for (const [index, bw] of benchWorkloads(opts.quick).entries()) {
+      // The twin builds its copy of the block while this thread builds its own.
+      const starting = SequentialTwin.start(index, opts.quick ?? false);
       const g0 = performance.now();
       const w = await bw.make();
       const generationMs = performance.now() - g0;
-      if (opts.filter && !opts.filter.test(w.name) && !opts.filter.test(bw.label)) continue;
-      const seqRun = (): Run => {
-        const s = w.pre.copy();
-        const c = process.cpuUsage();
-        const t = performance.now();
-        const r = executeBlock(evm, s, w.block, { fork: w.fork, stateRoot: false });
-        return { ms: performance.now() - t, cpuMs: cpuMsSince(c), gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot) };
-      };
-      const parRun = async (p: NodeWorkerPool, extra: Partial<ParallelOptions>): Promise<Run> => {
-        const s = w.pre.copy();
-        const c = process.cpuUsage();
-        const t = performance.now();
-        const r = await executeBlockParallel(p, evm, s, w.block, { fork: w.fork, stateRoot: false, ...extra });
-        return { ms: performance.now() - t, cpuMs: cpuMsSince(c), gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot), report: r.parallel };
-      };
-      // The baseline runs twice a round, at two places of the order: its median is then
-      // less the mark of one place (a run measured 5-35% slower than the same sequential
-      // path of `1w shipped` in some runs, from where it fell).
-      const configs: [string, () => Run | Promise<Run>][] = [
-        ['sequential', seqRun],
-        ['sequential', seqRun],
-        ['parallel', () => parRun(pool, {})],
-        ['forced', () => parRun(pool, { force: true, adaptive: false })],
-        ['threads', () => parRun(threads, { force: true, adaptive: false })],
-        ['one worker', () => parRun(single, { force: true, callerLane: false })],
-        ['one worker, shipped', () => parRun(single, { callerLane: false })],
-      ];
-      // The configurations alternate, so that drift in the machine's load hits them alike,
-      // in an order shuffled every round (seeded): the run after another meets its garbage,
-      // and a rotation of one order would give every configuration the same predecessor
-      // each round (sequential always came after the one-worker runs: measured 20-38%
-      // slower than the identical sequential path of `1w shipped` on (c)).
-      const results = new Map<string, Run[]>(configs.map(([name]) => [name, []]));
-      const shuffle = W.prng(runs * 1000 + rows.length + 1); // another order for every row
-      for (let i = -1; i < runs; i++) {
-        let reference: { name: string; run: Run } | undefined;
-        const order = configs.map((_, k) => k);
-        for (let k = order.length - 1; k > 0; k--) {
-          const j = Math.floor(shuffle() * (k + 1));
-          [order[k], order[j]] = [order[j], order[k]];
-        }
-        for (const k of order) {
-          const [name, run] = configs[k];
-          const r = await run();
-          reference ??= { name, run: r };
-          if (r.gas !== reference.run.gas || r.receiptsRoot !== reference.run.receiptsRoot) {
-            throw new Error(`${w.name}: ${name} gives gas ${r.gas}, receipts root ${r.receiptsRoot}; ${reference.name} ${reference.run.gas}, ${reference.run.receiptsRoot}`);
+      const twin = await starting;
+      try {
+        if (opts.filter && !opts.filter.test(w.name) && !opts.filter.test(bw.label)) continue;
+        const seqRun = (): Run => {
+          const s = w.pre.copy();
+          const c = process.cpuUsage();
+          const t = performance.now();
+          const r = executeBlock(evm, s, w.block, { fork: w.fork, stateRoot: false });
+          return { ms: performance.now() - t, cpuMs: cpuMsSince(c), gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot) };
+        };
+        // This thread's sequential run with the twin's at the same moment: the pair's time is the slower one's.
+        const pairRun = async (): Promise<Run> => {
+          const theirs = twin.run();
+          const mine = seqRun();
+          const other = await theirs;
+          if (other.gas !== mine.gas || other.receiptsRoot !== mine.receiptsRoot) {
+            throw new Error(`${w.name}: the twin's copy gives gas ${other.gas}, receipts root ${other.receiptsRoot}; this thread's ${mine.gas}, ${mine.receiptsRoot}`);
           }
-          if (i >= 0) results.get(name)!.push(r);
+          return { ...mine, ms: Math.max(mine.ms, other.ms) };
+        };
+        const parRun = async (p: NodeWorkerPool, extra: Partial<ParallelOptions>): Promise<Run> => {
+          const s = w.pre.copy();
+          const c = process.cpuUsage();
+          const t = performance.now();
+          const r = await executeBlockParallel(p, evm, s, w.block, { fork: w.fork, stateRoot: false, ...extra });
+          return { ms: performance.now() - t, cpuMs: cpuMsSince(c), gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot), report: r.parallel };
+        };
+        // The baseline runs twice a round, at two places of the order: its median is then
+        // less the mark of one place (a run measured 5-35% slower than the same sequential
+        // path of `1w shipped` in some runs, from where it fell).
+        const configs: [string, () => Run | Promise<Run>][] = [
+          ['sequential', seqRun],
+          ['sequential', seqRun],
+          ['parallel', () => parRun(pool, {})],
+          ['forced', () => parRun(pool, { force: true, adaptive: false })],
+          ['threads', () => parRun(threads, { force: true, adaptive: false })],
+          ['one worker', () => parRun(single, { force: true, callerLane: false })],
+          ['one worker, shipped', () => parRun(single, { callerLane: false })],
+          ['two sequential', pairRun],
+        ];
+        // The configurations alternate, so that drift in the machine's load hits them alike,
+        // in an order shuffled every round (seeded): the run after another meets its garbage,
+        // and a rotation of one order would give every configuration the same predecessor
+        // each round (sequential always came after the one-worker runs: measured 20-38%
+        // slower than the identical sequential path of `1w shipped` on (c)).
+        const results = new Map<string, Run[]>(configs.map(([name]) => [name, []]));
+        const shuffle = W.prng(runs * 1000 + rows.length + 1); // another order for every row
+        for (let i = -1; i < runs; i++) {
+          let reference: { name: string; run: Run } | undefined;
+          const order = configs.map((_, k) => k);
+          for (let k = order.length - 1; k > 0; k--) {
+            const j = Math.floor(shuffle() * (k + 1));
+            [order[k], order[j]] = [order[j], order[k]];
+          }
+          for (const k of order) {
+            const [name, run] = configs[k];
+            const r = await run();
+            reference ??= { name, run: r };
+            if (r.gas !== reference.run.gas || r.receiptsRoot !== reference.run.receiptsRoot) {
+              throw new Error(`${w.name}: ${name} gives gas ${r.gas}, receipts root ${r.receiptsRoot}; ${reference.name} ${reference.run.gas}, ${reference.run.receiptsRoot}`);
+            }
+            if (i >= 0) results.get(name)!.push(r);
+          }
         }
+        const [s, , p, f, th, one, oneShipped, pair] = configs.map(([name]) => median(results.get(name)!));
+        const analysis = analyzeBlock(evm, w.pre, w.block, { fork: w.fork }, opts.quick ? 1 : 3);
+        const row: ParallelBenchRow = {
+          label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
+          sequentialSpread: spread(results.get('sequential')!),
+          sequentialCores: median(results.get('sequential')!, 'cpuMs').cpuMs / s.ms,
+          parallel: { workers, ms: p.ms, speedup: s.ms / p.ms, report: p.report! },
+          ...(bw.target === undefined ? {} : { target: bw.target, meetsTarget: s.ms / p.ms >= bw.target }),
+          forced: { ms: f.ms, speedup: s.ms / f.ms, cpu: median(results.get('forced')!, 'cpuMs').cpuMs / median(results.get('sequential')!, 'cpuMs').cpuMs, report: f.report! },
+          threads: { ms: th.ms, speedup: s.ms / th.ms, report: th.report! },
+          twoSequential: { ms: pair.ms, speedup: (2 * s.ms) / pair.ms },
+          oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
+          oneWorkerShipped: { ms: oneShipped.ms, overhead: oneShipped.ms / s.ms - 1 },
+          predicted: analysis.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
+        };
+        rows.push(row);
+        console.log(formatRow(row));
+      } finally {
+        await twin.close();
       }
-      const [s, , p, f, th, one, oneShipped] = configs.map(([name]) => median(results.get(name)!));
-      const analysis = analyzeBlock(evm, w.pre, w.block, { fork: w.fork }, opts.quick ? 1 : 3);
-      const row: ParallelBenchRow = {
-        label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
-        sequentialSpread: spread(results.get('sequential')!),
-        sequentialCores: median(results.get('sequential')!, 'cpuMs').cpuMs / s.ms,
-        parallel: { workers, ms: p.ms, speedup: s.ms / p.ms, report: p.report! },
-        ...(bw.target === undefined ? {} : { target: bw.target, meetsTarget: s.ms / p.ms >= bw.target }),
-        forced: { ms: f.ms, speedup: s.ms / f.ms, cpu: median(results.get('forced')!, 'cpuMs').cpuMs / median(results.get('sequential')!, 'cpuMs').cpuMs, report: f.report! },
-        threads: { ms: th.ms, speedup: s.ms / th.ms, report: th.report! },
-        oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
-        oneWorkerShipped: { ms: oneShipped.ms, overhead: oneShipped.ms / s.ms - 1 },
-        predicted: analysis.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
-      };
-      rows.push(row);
-      console.log(formatRow(row));
     }
     const wasm = rows.reduce((m, r) => Math.max(m, r.parallel.report.stats.wasmMemoryBytes, r.forced.report.stats.wasmMemoryBytes), 0);
     console.log(`\nlargest worker WASM memory: ${(wasm / 2 ** 20).toFixed(1)} MiB; workload generation (set-up through Lanes): ` +
@@ -223,7 +227,7 @@ function formatRow(r: ParallelBenchRow): string {
     // A block the executor ran sequentially compares two sequential runs: say so beside the verdict.
     r.target === undefined ? '' : `>=${r.target}x ${r.meetsTarget ? 'met' : 'NOT met'}${p.mode === 'sequential' ? ' (ran sequentially)' : ''}`,
     reexec(p), p.mode === 'parallel' ? String(p.stats.validationAborts + p.stats.dependencyAborts) : '-',
-    `${r.forced.speedup.toFixed(2)}x`, reexec(r.forced.report), `${r.forced.cpu.toFixed(2)}x`, `${r.threads.speedup.toFixed(2)}x`,
+    `${r.forced.speedup.toFixed(2)}x`, reexec(r.forced.report), `${r.forced.cpu.toFixed(2)}x`, `${r.twoSequential.speedup.toFixed(2)}x`, `${r.threads.speedup.toFixed(2)}x`,
     percent(r.oneWorker.overhead), percent(r.oneWorkerShipped.overhead),
     r.predicted.map((x) => x.speedup.toFixed(2)).join(' / '),
     notes,
