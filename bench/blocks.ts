@@ -9,13 +9,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import type { Budget } from './measure.js';
-import { readBlockFixture, runBlockFixture } from '../src/block/fixture.js';
+import { readBlockFixture, runBlockFixture, type BlockFixture } from '../src/block/fixture.js';
 import { Evm } from '../src/evm/evm.js';
 import { analyzeBlockFixture } from '../src/parallel/analyze.js';
 import type { ParallelReport } from '../src/parallel/executor.js';
 import { runFixtureBothWays } from '../src/parallel/fixture.js';
 import { NodeWorkerPool } from '../src/parallel/pool.js';
 import { vectorsDir } from '../src/util/vectors.js';
+import { SequentialTwin } from './twin.js';
 
 export interface BlockRow {
   suite: 'blocks';
@@ -113,6 +114,8 @@ export interface MainnetParallelRow {
   speedup: number;
   report: ParallelReport;
   predicted: { workers: number; speedup: number }[];
+  /** Two copies of the sequential executor at once (bench/twin.ts): 2 x their own solo median / the pair's median. */
+  twoSequential: number;
 }
 
 /**
@@ -129,29 +132,36 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
     return [];
   }
   console.log('times: the fixture runner\'s (parallel: snapshot, workers and commit included); predicted: --analyze\'s list schedule\n');
-  console.log(['block', 'txs', 'Mgas', 'seq ms', 'par ms', 'speedup', 'mode', 'reexec', 'pred 2', 'pred 8', 'pred 32', 'why sequential'].join(' | '));
+  console.log('2 seq: the block on this thread and on a twin worker thread at once, two sequential executors sharing nothing (bench/twin.ts):');
+  console.log('2 x the sequential median of its own solo runs / the median of the pair\'s slower; the ceiling of any two lanes on this machine\n');
+  console.log(['block', 'txs', 'Mgas', 'seq ms', 'par ms', 'speedup', 'mode', 'reexec', '2 seq', 'pred 2', 'pred 8', 'pred 32', 'why sequential'].join(' | '));
   const evm = opts.evm ?? await Evm.create();
   const pool = await NodeWorkerPool.forLanes(opts.workers);
+  const twin = SequentialTwin.start();
   const rows: MainnetParallelRow[] = [];
   try {
-    const fixtures = blockFiles(dir).map((f) => readBlockFixture(join(dir, f))).filter((f) => f.expected.gasUsed >= MAINNET_PARALLEL_MIN_GAS);
-    for (const f of opts.quick ? fixtures.slice(0, 4) : fixtures) {
+    const fixtures = blockFiles(dir).map((name) => ({ path: join(dir, name), f: readBlockFixture(join(dir, name)) }))
+      .filter(({ f }) => f.expected.gasUsed >= MAINNET_PARALLEL_MIN_GAS);
+    for (const { path, f } of opts.quick ? fixtures.slice(0, 4) : fixtures) {
       const { sequential: seq, parallel: par } = await runFixtureBothWays(pool, evm, f, opts.runs);
+      await twin.load({ fixture: path });
+      const twoSequential = await twoSequentialCeiling(evm, f, twin, opts.runs);
       const s = medianBy(seq);
       const p = medianBy(par);
       if (!s.pass || !p.pass || s.gasUsed !== p.gasUsed) throw new Error(`block ${f.header.number}: sequential ${s.reason ?? 'pass'}, parallel ${p.reason ?? 'pass'}`);
       const a = analyzeBlockFixture(evm, f, opts.runs);
       const row: MainnetParallelRow = {
         block: String(f.header.number), transactions: f.transactions.length, gasUsed: Number(s.gasUsed), sequentialMs: s.timeMs, parallelMs: p.timeMs,
-        speedup: s.timeMs / p.timeMs, report: p.parallel, predicted: a.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
+        speedup: s.timeMs / p.timeMs, report: p.parallel, predicted: a.predicted.filter((x) => [2, 8, 32].includes(x.workers)), twoSequential,
       };
       rows.push(row);
       const reexec = p.parallel.mode === 'parallel' ? String(Math.max(0, p.parallel.stats.executions - row.transactions)) : '-';
       console.log([row.block, row.transactions, (row.gasUsed / 1e6).toFixed(1), s.timeMs.toFixed(1), p.timeMs.toFixed(1), `${row.speedup.toFixed(2)}x`,
-        p.parallel.mode, reexec, ...row.predicted.map((x) => `${x.speedup.toFixed(2)}x`), p.parallel.reason ?? ''].join(' | '));
+        p.parallel.mode, reexec, `${twoSequential.toFixed(2)}x`, ...row.predicted.map((x) => `${x.speedup.toFixed(2)}x`), p.parallel.reason ?? ''].join(' | '));
     }
   } finally {
     await pool.close();
+    await twin.close();
   }
   if (rows.length > 0) {
     const mean = (f: (r: MainnetParallelRow) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
@@ -159,10 +169,33 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
     const parMs = rows.reduce((s, r) => s + r.parallelMs, 0);
     const parallel = rows.filter((r) => r.report.mode === 'parallel').length;
     console.log(`\n${rows.length} blocks (${parallel} run in parallel, the rest given up for sequential execution): mean speedup ${mean((r) => r.speedup).toFixed(2)}x ` +
-      `(target >= 1.3x), all together ${(seqMs / parMs).toFixed(2)}x; mean predicted ` +
+      `(target >= 1.3x), all together ${(seqMs / parMs).toFixed(2)}x; two sequential executors at once ${mean((r) => r.twoSequential).toFixed(2)}x; mean predicted ` +
       [0, 1, 2].map((k) => `${rows[0].predicted[k].workers} workers ${mean((r) => r.predicted[k].speedup).toFixed(2)}x`).join(', '));
   }
   return rows;
+}
+
+/**
+ * `runs` rounds (after an untimed one) of a solo sequential run of `f` here, then one
+ * here at the same moment as the twin's (loaded with the same block): 2 x the solo
+ * median / the median of the pair's slower run.
+ */
+async function twoSequentialCeiling(evm: Evm, f: BlockFixture, twin: SequentialTwin, runs: number): Promise<number> {
+  const solo: number[] = [];
+  const pair: number[] = [];
+  // An untimed first round: the twin's isolate has not run this block's contracts yet.
+  for (let i = -1; i < runs; i++) {
+    const alone = runBlockFixture(evm, f).timeMs;
+    const theirs = twin.run();
+    const mine = runBlockFixture(evm, f);
+    const other = await theirs;
+    if (!mine.pass || other.check !== 'pass' || other.gas !== mine.gasUsed) throw new Error(`block ${f.header.number}: the twin's run ${other.check}, gas ${other.gas}; this thread's ${mine.reason ?? 'pass'}, gas ${mine.gasUsed}`);
+    if (i < 0) continue;
+    solo.push(alone);
+    pair.push(Math.max(mine.timeMs, other.ms));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  return (2 * median(solo)) / median(pair);
 }
 
 function medianBy<R extends { timeMs: number }>(xs: R[]): R {

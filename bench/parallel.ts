@@ -97,6 +97,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
   const threads = await NodeWorkerPool.create(workers, { streamCommit: false });
   // One worker thread, the commit beside it (streamed), the main thread executing nothing.
   const single = await NodeWorkerPool.create(1, { streamCommit: true });
+  const twin = SequentialTwin.start();
   const rows: ParallelBenchRow[] = [];
   try {
     console.log(`\n## parallel blocks (Block-STM), ${workers} lanes (the main thread and ${workers - 1} worker thread${workers === 2 ? '' : 's'}) on ${availableParallelism()} cores; medians of ${runs} alternating runs after a warm-up`);
@@ -115,94 +116,90 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
     console.log(head.join(' | '));
     for (const [index, bw] of benchWorkloads(opts.quick).entries()) {
       // The twin builds its copy of the block while this thread builds its own.
-      const starting = SequentialTwin.start(index, opts.quick ?? false);
+      const loading = twin.load({ row: index, quick: opts.quick ?? false });
       const g0 = performance.now();
       const w = await bw.make();
       const generationMs = performance.now() - g0;
-      const twin = await starting;
-      try {
-        if (opts.filter && !opts.filter.test(w.name) && !opts.filter.test(bw.label)) continue;
-        const seqRun = (): Run => {
-          const s = w.pre.copy();
-          const c = process.cpuUsage();
-          const t = performance.now();
-          const r = executeBlock(evm, s, w.block, { fork: w.fork, stateRoot: false });
-          return { ms: performance.now() - t, cpuMs: cpuMsSince(c), gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot) };
-        };
-        // This thread's sequential run with the twin's at the same moment: the pair's time is the slower one's.
-        const pairRun = async (): Promise<Run> => {
-          const theirs = twin.run();
-          const mine = seqRun();
-          const other = await theirs;
-          if (other.gas !== mine.gas || other.receiptsRoot !== mine.receiptsRoot) {
-            throw new Error(`${w.name}: the twin's copy gives gas ${other.gas}, receipts root ${other.receiptsRoot}; this thread's ${mine.gas}, ${mine.receiptsRoot}`);
-          }
-          return { ...mine, ms: Math.max(mine.ms, other.ms) };
-        };
-        const parRun = async (p: NodeWorkerPool, extra: Partial<ParallelOptions>): Promise<Run> => {
-          const s = w.pre.copy();
-          const c = process.cpuUsage();
-          const t = performance.now();
-          const r = await executeBlockParallel(p, evm, s, w.block, { fork: w.fork, stateRoot: false, ...extra });
-          return { ms: performance.now() - t, cpuMs: cpuMsSince(c), gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot), report: r.parallel };
-        };
-        // The baseline runs twice a round, at two places of the order: its median is then
-        // less the mark of one place (a run measured 5-35% slower than the same sequential
-        // path of `1w shipped` in some runs, from where it fell).
-        const configs: [string, () => Run | Promise<Run>][] = [
-          ['sequential', seqRun],
-          ['sequential', seqRun],
-          ['parallel', () => parRun(pool, {})],
-          ['forced', () => parRun(pool, { force: true, adaptive: false })],
-          ['threads', () => parRun(threads, { force: true, adaptive: false })],
-          ['one worker', () => parRun(single, { force: true, callerLane: false })],
-          ['one worker, shipped', () => parRun(single, { callerLane: false })],
-          ['two sequential', pairRun],
-        ];
-        // The configurations alternate, so that drift in the machine's load hits them alike,
-        // in an order shuffled every round (seeded): the run after another meets its garbage,
-        // and a rotation of one order would give every configuration the same predecessor
-        // each round (sequential always came after the one-worker runs: measured 20-38%
-        // slower than the identical sequential path of `1w shipped` on (c)).
-        const results = new Map<string, Run[]>(configs.map(([name]) => [name, []]));
-        const shuffle = W.prng(runs * 1000 + rows.length + 1); // another order for every row
-        for (let i = -1; i < runs; i++) {
-          let reference: { name: string; run: Run } | undefined;
-          const order = configs.map((_, k) => k);
-          for (let k = order.length - 1; k > 0; k--) {
-            const j = Math.floor(shuffle() * (k + 1));
-            [order[k], order[j]] = [order[j], order[k]];
-          }
-          for (const k of order) {
-            const [name, run] = configs[k];
-            const r = await run();
-            reference ??= { name, run: r };
-            if (r.gas !== reference.run.gas || r.receiptsRoot !== reference.run.receiptsRoot) {
-              throw new Error(`${w.name}: ${name} gives gas ${r.gas}, receipts root ${r.receiptsRoot}; ${reference.name} ${reference.run.gas}, ${reference.run.receiptsRoot}`);
-            }
-            if (i >= 0) results.get(name)!.push(r);
-          }
+      await loading;
+      if (opts.filter && !opts.filter.test(w.name) && !opts.filter.test(bw.label)) continue;
+      const seqRun = (): Run => {
+        const s = w.pre.copy();
+        const c = process.cpuUsage();
+        const t = performance.now();
+        const r = executeBlock(evm, s, w.block, { fork: w.fork, stateRoot: false });
+        return { ms: performance.now() - t, cpuMs: cpuMsSince(c), gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot) };
+      };
+      // This thread's sequential run with the twin's at the same moment: the pair's time is the slower one's.
+      const pairRun = async (): Promise<Run> => {
+        const theirs = twin.run();
+        const mine = seqRun();
+        const other = await theirs;
+        if (other.gas !== mine.gas || other.check !== mine.receiptsRoot) {
+          throw new Error(`${w.name}: the twin's copy gives gas ${other.gas}, receipts root ${other.check}; this thread's ${mine.gas}, ${mine.receiptsRoot}`);
         }
-        const [s, , p, f, th, one, oneShipped, pair] = configs.map(([name]) => median(results.get(name)!));
-        const analysis = analyzeBlock(evm, w.pre, w.block, { fork: w.fork }, opts.quick ? 1 : 3);
-        const row: ParallelBenchRow = {
-          label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
-          sequentialSpread: spread(results.get('sequential')!),
-          sequentialCores: median(results.get('sequential')!, 'cpuMs').cpuMs / s.ms,
-          parallel: { workers, ms: p.ms, speedup: s.ms / p.ms, report: p.report! },
-          ...(bw.target === undefined ? {} : { target: bw.target, meetsTarget: s.ms / p.ms >= bw.target }),
-          forced: { ms: f.ms, speedup: s.ms / f.ms, cpu: median(results.get('forced')!, 'cpuMs').cpuMs / median(results.get('sequential')!, 'cpuMs').cpuMs, report: f.report! },
-          threads: { ms: th.ms, speedup: s.ms / th.ms, report: th.report! },
-          twoSequential: { ms: pair.ms, speedup: (2 * s.ms) / pair.ms },
-          oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
-          oneWorkerShipped: { ms: oneShipped.ms, overhead: oneShipped.ms / s.ms - 1 },
-          predicted: analysis.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
-        };
-        rows.push(row);
-        console.log(formatRow(row));
-      } finally {
-        await twin.close();
+        return { ...mine, ms: Math.max(mine.ms, other.ms) };
+      };
+      const parRun = async (p: NodeWorkerPool, extra: Partial<ParallelOptions>): Promise<Run> => {
+        const s = w.pre.copy();
+        const c = process.cpuUsage();
+        const t = performance.now();
+        const r = await executeBlockParallel(p, evm, s, w.block, { fork: w.fork, stateRoot: false, ...extra });
+        return { ms: performance.now() - t, cpuMs: cpuMsSince(c), gas: r.gasUsed, receiptsRoot: bytesToHex(r.receiptsRoot), report: r.parallel };
+      };
+      // The baseline runs twice a round, at two places of the order: its median is then
+      // less the mark of one place (a run measured 5-35% slower than the same sequential
+      // path of `1w shipped` in some runs, from where it fell).
+      const configs: [string, () => Run | Promise<Run>][] = [
+        ['sequential', seqRun],
+        ['sequential', seqRun],
+        ['parallel', () => parRun(pool, {})],
+        ['forced', () => parRun(pool, { force: true, adaptive: false })],
+        ['threads', () => parRun(threads, { force: true, adaptive: false })],
+        ['one worker', () => parRun(single, { force: true, callerLane: false })],
+        ['one worker, shipped', () => parRun(single, { callerLane: false })],
+        ['two sequential', pairRun],
+      ];
+      // The configurations alternate, so that drift in the machine's load hits them alike,
+      // in an order shuffled every round (seeded): the run after another meets its garbage,
+      // and a rotation of one order would give every configuration the same predecessor
+      // each round (sequential always came after the one-worker runs: measured 20-38%
+      // slower than the identical sequential path of `1w shipped` on (c)).
+      const results = new Map<string, Run[]>(configs.map(([name]) => [name, []]));
+      const shuffle = W.prng(runs * 1000 + rows.length + 1); // another order for every row
+      for (let i = -1; i < runs; i++) {
+        let reference: { name: string; run: Run } | undefined;
+        const order = configs.map((_, k) => k);
+        for (let k = order.length - 1; k > 0; k--) {
+          const j = Math.floor(shuffle() * (k + 1));
+          [order[k], order[j]] = [order[j], order[k]];
+        }
+        for (const k of order) {
+          const [name, run] = configs[k];
+          const r = await run();
+          reference ??= { name, run: r };
+          if (r.gas !== reference.run.gas || r.receiptsRoot !== reference.run.receiptsRoot) {
+            throw new Error(`${w.name}: ${name} gives gas ${r.gas}, receipts root ${r.receiptsRoot}; ${reference.name} ${reference.run.gas}, ${reference.run.receiptsRoot}`);
+          }
+          if (i >= 0) results.get(name)!.push(r);
+        }
       }
+      const [s, , p, f, th, one, oneShipped, pair] = configs.map(([name]) => median(results.get(name)!));
+      const analysis = analyzeBlock(evm, w.pre, w.block, { fork: w.fork }, opts.quick ? 1 : 3);
+      const row: ParallelBenchRow = {
+        label: bw.label, workload: w.name, transactions: w.block.transactions.length, gas: Number(s.gas), generationMs, sequentialMs: s.ms,
+        sequentialSpread: spread(results.get('sequential')!),
+        sequentialCores: median(results.get('sequential')!, 'cpuMs').cpuMs / s.ms,
+        parallel: { workers, ms: p.ms, speedup: s.ms / p.ms, report: p.report! },
+        ...(bw.target === undefined ? {} : { target: bw.target, meetsTarget: s.ms / p.ms >= bw.target }),
+        forced: { ms: f.ms, speedup: s.ms / f.ms, cpu: median(results.get('forced')!, 'cpuMs').cpuMs / median(results.get('sequential')!, 'cpuMs').cpuMs, report: f.report! },
+        threads: { ms: th.ms, speedup: s.ms / th.ms, report: th.report! },
+        twoSequential: { ms: pair.ms, speedup: (2 * s.ms) / pair.ms },
+        oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
+        oneWorkerShipped: { ms: oneShipped.ms, overhead: oneShipped.ms / s.ms - 1 },
+        predicted: analysis.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
+      };
+      rows.push(row);
+      console.log(formatRow(row));
     }
     const wasm = rows.reduce((m, r) => Math.max(m, r.parallel.report.stats.wasmMemoryBytes, r.forced.report.stats.wasmMemoryBytes), 0);
     console.log(`\nlargest worker WASM memory: ${(wasm / 2 ** 20).toFixed(1)} MiB; workload generation (set-up through Lanes): ` +
@@ -211,6 +208,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
     await pool.close();
     await threads.close();
     await single.close();
+    await twin.close();
   }
   if (opts.mainnet !== false) await mainnetParallelBench({ workers, runs: opts.runs ?? (opts.quick ? 1 : 5), quick: opts.quick, evm });
   return rows;
