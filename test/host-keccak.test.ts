@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { KECCAK_IN_WASM, keccak256 } from '../src/util/keccak.js';
+import { KECCAK_IN_WASM, keccak256, keccak256ViewAt } from '../src/util/keccak.js';
 
 function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
@@ -19,6 +19,13 @@ test('equals @noble/hashes around the 136-byte block boundaries and past the ini
   for (const n of lengths) {
     const data = Uint8Array.from({ length: n }, rand);
     assert.is(hex(keccak256(data)), hex(keccak_256(data)), `length ${n}`);
+  }
+});
+
+test('keccak256ViewAt hashes the bytes at an offset, short and long', () => {
+  const buf = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7 + 3) & 0xff);
+  for (const [from, n] of [[0, 0], [3, 20], [17, 32], [100, 64], [1, 65], [9, 136], [50, 4900]]) {
+    assert.is(hex(keccak256ViewAt(buf, from, n)), hex(keccak_256(buf.subarray(from, from + n))), `${n} bytes from ${from}`);
   }
 });
 

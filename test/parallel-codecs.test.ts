@@ -140,7 +140,7 @@ function receiptsOf(n: number, seed: number): Receipt[] {
     // Mostly no logs; now and then a large one (beyond the buffer's share per receipt).
     const logs: Log[] = next() % 4 === 0 ? [] : Array.from({ length: 1 + (next() % 3) }, () => ({ address: bytes(20), topics: [bytes(32), bytes(32)], data: bytes(i % 97 === 5 ? 3000 : next() % 100) }));
     gas += BigInt(21000 + (next() % 100000));
-    return { type: i % 3, status: next() % 5 === 0 ? 0 : 1, cumulativeGasUsed: gas, logs, logsBloom: logsBloomOf(logs) } as Receipt;
+    return { type: i % 3, status: next() % 5 === 0 ? 0 : 1, cumulativeGasUsed: gas, logs, logsBloom: logsBloomOf({ logs }) } as Receipt;
   });
 }
 
@@ -148,7 +148,7 @@ function feed(receipts: Receipt[], buffer: SharedArrayBuffer): ReceiptsFeed {
   const f = new ReceiptsFeed(buffer);
   let before = 0n;
   for (const r of receipts) {
-    f.add(r.type, r.status === 1, r.cumulativeGasUsed - before, r.logs);
+    f.add(r.type, r.status === 1, r.cumulativeGasUsed - before, r);
     before = r.cumulativeGasUsed;
   }
   return f;

@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RLP } from '@ethereumjs/rlp';
-import { encodeReceipt, logsBloomOf, receiptsRoot, rememberLogsParts, type Receipt } from '../src/block/receipt.js';
-import { encodeLogs, logsBloom, type Log } from '../src/state/logs.js';
+import { encodeReceipt, logsBloomOf, logsCount, logsIdentity, receiptsRoot, rememberLogsParts, shareLogs, type Receipt } from '../src/block/receipt.js';
+import { LogBuffer, encodeLogs, logBufferOf, logsBloom, putLogs, type Log } from '../src/state/logs.js';
 import { bigintToMinimalBytes, concatBytes } from '../src/util/hex.js';
 
 let seed = 7;
@@ -47,13 +47,59 @@ test('receipts encode as RLP.encode does: types, status, post-state roots, gas s
   }
 });
 
+/** The logs in the interpreter's layout (logs.ts LogBuffer), at an offset into a larger buffer as the Evm keeps them. */
+function asBuffer(logs: Log[]): LogBuffer {
+  const size = logs.reduce((n, l) => n + 28 + 32 * l.topics.length + l.data.length, 0);
+  const backing = new Uint8Array(size + 13);
+  const b = backing.subarray(7, 7 + size);
+  const v = new DataView(b.buffer, b.byteOffset);
+  let o = 0;
+  for (const l of logs) {
+    b.set(l.address, o);
+    v.setUint32(o + 20, l.topics.length, true);
+    v.setUint32(o + 24, l.data.length, true);
+    l.topics.forEach((t, i) => b.set(t, o + 28 + 32 * i));
+    b.set(l.data, o + 28 + 32 * l.topics.length);
+    o += 28 + 32 * l.topics.length + l.data.length;
+  }
+  return new LogBuffer(b, logs.length);
+}
+
+test('a LogBuffer decodes, blooms and encodes as its logs do, without making them', () => {
+  for (const count of [1, 2, 3, 10, 40]) {
+    const logs = randomLogs(count);
+    const buffer = asBuffer(logs);
+    assert.is(hex(buffer.bloom()), hex(logsBloom(logs)), `${count} logs: bloom`);
+    assert.is(hex(buffer.encode()), hex(encodeLogs(logs)), `${count} logs: encoding`);
+    const decoded = buffer.decode();
+    assert.equal(decoded.map((l) => [hex(l.address), l.topics.map(hex), hex(l.data)]), logs.map((l) => [hex(l.address), l.topics.map(hex), hex(l.data)]));
+    assert.is(buffer.decode(), decoded, 'decoded once');
+    // A receipt sharing a result's buffer encodes from the bytes, and both read the same list.
+    const result = {} as { logs: Log[] };
+    putLogs(result, buffer);
+    const receipt = { type: 2, status: 1, cumulativeGasUsed: 21_000n } as Receipt;
+    shareLogs(receipt, result);
+    receipt.logsBloom = logsBloomOf(result);
+    assert.is(logBufferOf(receipt), buffer);
+    assert.is(logsCount(receipt), count);
+    const plain: Receipt = { type: 2, status: 1, cumulativeGasUsed: 21_000n, logs, logsBloom: logsBloom(logs) };
+    assert.is(hex(encodeReceipt(receipt)), hex(encodeReceipt(plain)), `${count} logs: receipt`);
+    assert.is(receipt.logs, result.logs, 'one list');
+    assert.is(logsIdentity(receipt), logsIdentity(result));
+    // Replaced logs are the logs from then on.
+    result.logs = [];
+    assert.is(logBufferOf(result), undefined);
+    assert.is(logsCount(result), 0);
+  }
+});
+
 test('parts handed over for a log list are used for that list only', () => {
   const logs = randomLogs(3);
   const other = randomLogs(2);
   const bloom = logsBloom(logs);
-  rememberLogsParts(logs, bloom, encodeLogs(logs));
-  assert.is(logsBloomOf(logs), bloom);
-  assert.is(hex(logsBloomOf(other)), hex(logsBloom(other)));
+  rememberLogsParts({ logs }, bloom, encodeLogs(logs));
+  assert.is(logsBloomOf({ logs }), bloom);
+  assert.is(hex(logsBloomOf({ logs: other })), hex(logsBloom(other)));
   const receipts: Receipt[] = [logs, other].map((l, i) => ({ type: 2, status: 1, cumulativeGasUsed: BigInt(i + 1) * 21_000n, logs: l, logsBloom: logsBloom(l) }));
   const root = receiptsRoot(receipts);
   assert.is(root.length, 32);

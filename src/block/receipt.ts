@@ -2,7 +2,7 @@
 // envelopes) and the receipts root.
 
 import { orderedTrieRoot, rlpHeaderSize, stringSize, writeRlpHeader, writeString } from '../state/trie.js';
-import { logsBloom, logsPayload, writeLogs, type Log } from '../state/logs.js';
+import { LogBuffer, logBufferOf, logsBloom, logsPayload, putLogs, writeLogs, type Log } from '../state/logs.js';
 import { ByteChunks } from '../util/chunks.js';
 import { bigintToMinimalBytes } from '../util/hex.js';
 
@@ -36,6 +36,8 @@ export class ReceiptEncoding {
   private readonly gas: Uint8Array;
   /** The logs' encoding when it was handed over (rememberLogsParts), else written from the logs. */
   private readonly logs: Uint8Array | undefined;
+  /** Where they are written from the interpreter's bytes (undecoded: see LogBuffer). */
+  private readonly logBuffer: LogBuffer | undefined;
   /** The logs list's payload (logsPayload), when it is written from the logs. */
   private readonly logsPayload: number;
   private readonly payload: number;
@@ -45,8 +47,10 @@ export class ReceiptEncoding {
   constructor(private readonly r: Receipt) {
     this.first = r.postState ?? (r.status === 1 ? STATUS_OK : STATUS_FAILED);
     this.gas = bigintToMinimalBytes(r.cumulativeGasUsed);
-    this.logs = r.logs.length === 0 ? NO_LOGS : logsParts.get(r.logs)?.encoded;
-    this.logsPayload = this.logs === undefined ? logsPayload(r.logs) : 0;
+    const buffer = logBufferOf(r);
+    this.logs = (buffer?.count ?? r.logs.length) === 0 ? NO_LOGS : logsParts.get(buffer ?? r.logs)?.encoded;
+    this.logBuffer = this.logs === undefined ? buffer : undefined;
+    this.logsPayload = this.logs !== undefined ? 0 : this.logBuffer !== undefined ? this.logBuffer.payload() : logsPayload(r.logs);
     const logsSize = this.logs === undefined ? rlpHeaderSize(this.logsPayload) + this.logsPayload : this.logs.length;
     this.payload = stringSize(this.first) + stringSize(this.gas) + stringSize(r.logsBloom) + logsSize;
     this.size = (r.type === 0 ? 0 : 1) + rlpHeaderSize(this.payload) + this.payload;
@@ -60,6 +64,7 @@ export class ReceiptEncoding {
     o = writeString(out, o, this.gas);
     o = writeString(out, o, this.r.logsBloom);
     if (this.logs !== undefined) out.set(this.logs, o);
+    else if (this.logBuffer !== undefined) this.logBuffer.write(out, o, this.logsPayload);
     else writeLogs(out, o, this.r.logs, this.logsPayload);
   }
 }
@@ -81,28 +86,48 @@ export function receiptsRoot(receipts: Receipt[]): Uint8Array {
 
 /**
  * Blooms and RLP encodings of log lists computed before the commit (by Block-STM
- * workers, in parallel), by list: both are functions of the logs alone, so whoever
- * computed them, the receipt is the same.
+ * workers, in parallel), by list (logsIdentity): both are functions of the logs alone,
+ * so whoever computed them, the receipt is the same.
  */
-const logsParts = new WeakMap<Log[], { bloom: Uint8Array; encoded: Uint8Array }>();
+const logsParts = new WeakMap<object, { bloom: Uint8Array; encoded: Uint8Array }>();
 
-/** Hands over a log list's bloom and encoding (encodeLogs), computed elsewhere. */
-export function rememberLogsParts(logs: Log[], bloom: Uint8Array, encoded: Uint8Array): void {
-  if (logs.length > 0) logsParts.set(logs, { bloom, encoded });
+type HasLogs = { logs: Log[] };
+
+/** What stands for the logs of `o` (a result, a receipt): their LogBuffer while they are undecoded in one, else the array. */
+export function logsIdentity(o: HasLogs): object {
+  return logBufferOf(o) ?? o.logs;
+}
+
+/** The number of logs of `o`, without decoding them. */
+export function logsCount(o: HasLogs): number {
+  return logBufferOf(o)?.count ?? o.logs.length;
+}
+
+/** Hands over the bloom and encoding (encodeLogs) of the logs of `o`, computed elsewhere. */
+export function rememberLogsParts(o: HasLogs, bloom: Uint8Array, encoded: Uint8Array): void {
+  if (logsCount(o) > 0) logsParts.set(logsIdentity(o), { bloom, encoded });
+}
+
+/** Gives `receipt` the logs of `result`, the same list (undecoded while nobody reads it). */
+export function shareLogs(receipt: HasLogs, result: HasLogs): void {
+  putLogs(receipt, logBufferOf(result) ?? result.logs);
 }
 
 /** Zero blooms of receipts without logs. */
 const emptyBlooms = new ByteChunks();
 
-/** The bloom of a transaction's logs (an array of its own). */
-export function logsBloomOf(logs: Log[]): Uint8Array {
+/** The bloom of the logs of `o` (an array of its own). */
+export function logsBloomOf(o: HasLogs): Uint8Array {
+  const buffer = logBufferOf(o);
+  if (buffer !== undefined) return logsParts.get(buffer)?.bloom ?? buffer.bloom();
+  const logs = o.logs;
   if (logs.length === 0) return emptyBlooms.zeroed(256); // each receipt its own, none a backing store of its own
   return logsParts.get(logs)?.bloom ?? logsBloom(logs);
 }
 
 const NO_BLOOM = new Uint8Array(256);
 
-/** The bloom of a transaction's logs, to read only (no copy for a transaction without logs). */
-export function logsBloomView(logs: Log[]): Uint8Array {
-  return logs.length === 0 ? NO_BLOOM : logsBloomOf(logs);
+/** The bloom of the logs of `o`, to read only (no copy without logs). */
+export function logsBloomView(o: HasLogs): Uint8Array {
+  return logsCount(o) === 0 ? NO_BLOOM : logsBloomOf(o);
 }

@@ -8,7 +8,7 @@ import { precompilesFor, precompileRules, type Precompile, type PrecompileRules 
 import { loadBn254Wasm } from '../precompiles/bn254-points.js';
 import { WorldState, EMPTY_CODE_HASH, codeHashAt } from '../state/world.js';
 import { worldSource, type StateSource } from '../state/source.js';
-import type { Log } from '../state/logs.js';
+import { LogBuffer, putLogs, type Log } from '../state/logs.js';
 import { InputError, bigintToBytes, bigintToMinimalBytes, bytesToBigint, bytesToKey, concatBytes } from '../util/hex.js';
 import { loadModule } from '../wasm/module.js';
 import { WasmInstance, type AccountOut, type HostCallbacks } from '../wasm/instance.js';
@@ -550,63 +550,6 @@ export class Evm {
   runCode(opts: { code: Uint8Array; data?: Uint8Array; gasLimit?: bigint; value?: bigint; caller?: Uint8Array; address?: Uint8Array; fork?: Fork; trace?: Tracer }): CallResult {
     return this.runCall({ code: opts.code, data: opts.data, gasLimit: opts.gasLimit, value: opts.value, caller: opts.caller, to: opts.address, fork: opts.fork, trace: opts.trace });
   }
-}
-
-/**
- * One copy of the WASM log buffer, turned into Log objects (views into the copy)
- * when a result's logs are first read: a transaction can emit thousands, and a
- * caller that never reads them should not pay for building and collecting their
- * objects, which costs more than executing the LOGs. Per log, the buffer holds
- * address (20 bytes), topic count and data length (u32 LE each), topics, data.
- */
-class LogBuffer {
-  constructor(private readonly bytes: Uint8Array, private readonly count: number) {}
-
-  /** Views into the copy; `new Uint8Array(buffer, ...)` makes them in half the time `subarray` takes. */
-  decode(): Log[] {
-    const b = this.bytes.buffer;
-    const v = new DataView(b);
-    const logs: Log[] = new Array(this.count);
-    let o = this.bytes.byteOffset;
-    for (let i = 0; i < logs.length; i++) {
-      const address = new Uint8Array(b, o, 20);
-      const nt = v.getUint32(o + 20, true);
-      const len = v.getUint32(o + 24, true);
-      const topics: Uint8Array[] = new Array(nt);
-      for (let t = 0; t < nt; t++) topics[t] = new Uint8Array(b, o + 28 + 32 * t, 32);
-      logs[i] = { address, topics, data: new Uint8Array(b, o + 28 + 32 * nt, len) };
-      o += 28 + 32 * nt + len;
-    }
-    return logs;
-  }
-}
-
-const PENDING_LOGS = Symbol('logs');
-type HasLogs = { logs: Log[]; [PENDING_LOGS]?: Log[] | LogBuffer };
-
-/**
- * result.logs as an accessor that decodes a LogBuffer on first read. One shared
- * getter, added in the same place on every result, keeps results on one hidden
- * class (a getter in an object literal is a new closure per result: ~0.7 µs).
- */
-const LAZY_LOGS: PropertyDescriptor & ThisType<HasLogs> = {
-  get(): Log[] {
-    const l = this[PENDING_LOGS]!;
-    return l instanceof LogBuffer ? (this[PENDING_LOGS] = l.decode()) : l;
-  },
-  set(v: Log[]) {
-    this[PENDING_LOGS] = v;
-  },
-  enumerable: true,
-  configurable: true,
-};
-
-/** Sets result.logs: decoded when first read if they are still in a LogBuffer. */
-function putLogs(result: HasLogs, logs: Log[] | LogBuffer): void {
-  if (logs instanceof LogBuffer) {
-    result[PENDING_LOGS] = logs;
-    Object.defineProperty(result, 'logs', LAZY_LOGS);
-  } else result.logs = logs;
 }
 
 /** The result of a transaction that cannot be included: nothing ran, nothing changed. */

@@ -378,7 +378,7 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
   try {
     result = drive(inBlockOrder(evm, txs, (i, state, env, tx, fork) => {
       const r = commit(i, state, env, tx, fork);
-      if (feed !== null && r.invalid === undefined) feed.add(tx.type, r.status === 'success', r.gasUsed, r.logs);
+      if (feed !== null && r.invalid === undefined) feed.add(tx.type, r.status === 'success', r.gasUsed, r);
       return r;
     }), 'replay', feed === null ? {} : { receiptsRoot: (rs) => feed.root(rs) });
   } catch (e) {
@@ -446,7 +446,7 @@ function afterProbe(evm: Evm, txs: Tx[], probed: FullTxResult[]): Evm {
 
 /** Applies an outcome (its write set, then its deferred credits) as runTx would have, and returns its result. */
 function commitOutcome(state: WorldState, env: BlockEnv, tx: Tx, fork: Fork, o: TxOutcome): FullTxResult {
-  if (o.encodedLogs !== undefined) rememberLogsParts(o.result.logs, o.logsBloom!, o.encodedLogs);
+  if (o.encodedLogs !== undefined) rememberLogsParts(o.result, o.logsBloom!, o.encodedLogs);
   applyResultWriteSet(state, o.result);
   if (o.credit !== undefined) credit(state, bytesToKey(tx.to!), o.credit, fork.eips.has(161));
   if (o.fee !== undefined) credit(state, feeRecipientKey(env.coinbase), o.fee, fork.eips.has(161));

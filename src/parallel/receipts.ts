@@ -12,7 +12,7 @@
 // READY -> MINE (the committing thread, at the end); its encoding is written before it
 // is READY and its reference before it is DONE.
 
-import { ReceiptEncoding, logsBloomView, type Receipt } from '../block/receipt.js';
+import { ReceiptEncoding, logsBloomView, logsIdentity, shareLogs, type Receipt } from '../block/receipt.js';
 import type { Log } from '../state/logs.js';
 import { OrderedTrieShape } from '../state/trie.js';
 
@@ -90,7 +90,8 @@ export class ReceiptsFeed {
   private readonly types: Uint8Array;
   private readonly statuses: Uint8Array;
   private readonly gasAfter: BigUint64Array;
-  private readonly logs: Log[][] = [];
+  /** The logs handed over, by logsIdentity. */
+  private readonly logs: object[] = [];
   /** Encodings that did not fit the buffer (hashed at the end). */
   private readonly outside = new Map<number, Uint8Array>();
   private gas = 0n;
@@ -112,15 +113,18 @@ export class ReceiptsFeed {
   }
 
   /** The receipt of the next transaction, as executeBlock makes it from the result: type, status, gas used, logs. */
-  add(type: number, success: boolean, gasUsed: bigint, logs: Log[]): void {
+  add(type: number, success: boolean, gasUsed: bigint, result: { logs: Log[] }): void {
     const i = this.count++;
     if (i >= this.shape.n) throw new RangeError(`receipt ${i} of a block of ${this.shape.n}`);
     this.gas += gasUsed;
     this.types[i] = type;
     this.statuses[i] = success ? 1 : 0;
     this.gasAfter[i] = this.gas;
-    this.logs.push(logs);
-    const e = new ReceiptEncoding({ type, status: success ? 1 : 0, cumulativeGasUsed: this.gas, logs, logsBloom: logsBloomView(logs) });
+    this.logs.push(logsIdentity(result));
+    const receipt = { type, status: success ? 1 : 0, cumulativeGasUsed: this.gas } as Receipt;
+    shareLogs(receipt, result);
+    receipt.logsBloom = logsBloomView(result);
+    const e = new ReceiptEncoding(receipt);
     if (this.top + e.size > this.bytesEnd) {
       // Stays EMPTY, and ends the prefix the workers take: hashed at the end.
       const out = new Uint8Array(e.size);
@@ -189,7 +193,7 @@ export class ReceiptsFeed {
     if (receipts.length !== this.count || receipts.length !== this.shape.n) return false;
     for (let i = 0; i < receipts.length; i++) {
       const r = receipts[i];
-      if (r.type !== this.types[i] || r.status !== this.statuses[i] || r.cumulativeGasUsed !== this.gasAfter[i] || r.logs !== this.logs[i] || r.postState !== undefined) return false;
+      if (r.type !== this.types[i] || r.status !== this.statuses[i] || r.cumulativeGasUsed !== this.gasAfter[i] || logsIdentity(r) !== this.logs[i] || r.postState !== undefined) return false;
     }
     return true;
   }

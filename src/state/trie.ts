@@ -481,6 +481,11 @@ export function stringSize(b: Uint8Array): number {
   return b.length === 1 && b[0] < 0x80 ? 1 : rlpHeaderSize(b.length) + b.length;
 }
 
+/** stringSize of the `n` bytes b[at...]. */
+export function stringSizeAt(b: Uint8Array, at: number, n: number): number {
+  return n === 1 && b[at] < 0x80 ? 1 : rlpHeaderSize(n) + n;
+}
+
 /** Writes RLP(b) at out[at]; returns the offset after it. */
 export function writeString(out: Uint8Array, at: number, b: Uint8Array): number {
   if (b.length === 1 && b[0] < 0x80) {
@@ -490,4 +495,16 @@ export function writeString(out: Uint8Array, at: number, b: Uint8Array): number 
   at = writeRlpHeader(out, at, b.length, 0x80);
   out.set(b, at);
   return at + b.length;
+}
+
+/** writeString of the `n` bytes b[from...] (addresses and words copied in a loop, no view made). */
+export function writeStringAt(out: Uint8Array, at: number, b: Uint8Array, from: number, n: number): number {
+  if (n === 1 && b[from] < 0x80) {
+    out[at] = b[from];
+    return at + 1;
+  }
+  at = writeRlpHeader(out, at, n, 0x80);
+  if (n <= 64) for (let i = 0; i < n; i++) out[at + i] = b[from + i];
+  else out.set(b.subarray(from, from + n), at);
+  return at + n;
 }

@@ -70,6 +70,17 @@ export function keccak256Written(len: number, write: (into: Uint8Array, at: numb
   return keccak_256(buf);
 }
 
+/** keccak256View of the `len` bytes buf[from...] (copied into WASM memory: no view of them made). */
+export function keccak256ViewAt(buf: Uint8Array, from: number, len: number): Uint8Array {
+  if (wasm !== null && (inputAt + len <= heap.length || reserveInput(len))) {
+    if (len <= 64) for (let i = 0; i < len; i++) heap[inputAt + i] = buf[from + i];
+    else heap.set(buf.subarray(from, from + len), inputAt);
+    wasm.hash(len);
+    return heap.subarray(outputAt, outputAt + 32);
+  }
+  return keccak_256(buf.subarray(from, from + len));
+}
+
 function reserveInput(len: number): boolean {
   if (wasm!.reserve(len) === 0) return false;
   heap = new Uint8Array(wasm!.memory.buffer);
