@@ -14,7 +14,7 @@ import type { FullTxResult } from '../evm/evm.js';
 import { putAccountFields, putWriteSet, type AccountWrite, type PendingWriteSet, type ReadSet, type WriteSet } from '../evm/sets.js';
 import { NO_CODE, codeHashAt, isHashAt, type WorldState } from '../state/world.js';
 import type { ExecStatus } from '../evm/types.js';
-import { addLogsToBloom, logsPayload, writeLogs, type Log } from '../state/logs.js';
+import { LogBuffer, logBufferOf, logBytes, putLogs } from '../state/logs.js';
 import { rlpHeaderSize } from '../state/trie.js';
 import { Reader, Writer } from './binary.js';
 import type { TxOutcome } from './protocol.js';
@@ -84,10 +84,12 @@ export class OutcomeEncoder {
     this.keyStarts.push(this.stateKeys.length);
     const r = o.result as FullTxResult;
     for (const k in r) if (!RESULT_KEYS.has(k)) throw new Error(`outcome codec: unknown result field ${k}`);
+    // The logs in the interpreter's layout (LogBuffer): copied as they are, decoded only where read.
+    const logs = logBufferOf(r) ?? (r.logs.length > 0 ? new LogBuffer(logBytes(r.logs), r.logs.length) : null);
     const keys = (r.invalid !== undefined ? K_INVALID : 0) | ('error' in r ? K_ERROR : 0) | (r.error !== undefined ? K_ERROR_SET : 0) |
       ('createdAddress' in r ? K_CREATED : 0) | (r.createdAddress !== undefined ? K_CREATED_SET : 0) | (r.coinbaseFee !== undefined ? K_COINBASE_FEE : 0) |
       (o.fee !== undefined ? K_FEE : 0) | (o.credit !== undefined ? K_CREDIT : 0) |
-      (o.encodedLogs !== undefined || (this.logsParts && r.logs.length > 0) ? K_LOGS_PARTS : 0) |
+      (o.encodedLogs !== undefined || (this.logsParts && logs !== null) ? K_LOGS_PARTS : 0) |
       (o.inc !== undefined ? K_INC : 0);
     w.u32(o.tx);
     w.u32(keys);
@@ -97,13 +99,8 @@ export class OutcomeEncoder {
     if (r.error !== undefined) w.str(r.error);
     w.num(r.gasUsed);
     w.blob(r.output);
-    w.u32(r.logs.length);
-    for (const l of r.logs) {
-      w.bytes(l.address);
-      w.u8(l.topics.length);
-      for (const t of l.topics) w.bytes(t);
-      w.blob(l.data);
-    }
+    w.u32(logs?.count ?? 0);
+    if (logs !== null) w.blob(logs.bytes);
     if (r.createdAddress !== undefined) w.bytes(r.createdAddress);
     if (this.readSets) {
       const rs = r.readSet;
@@ -143,17 +140,17 @@ export class OutcomeEncoder {
     if (o.encodedLogs !== undefined) {
       w.bytes(o.logsBloom!);
       w.blob(o.encodedLogs);
-    } else if (this.logsParts && r.logs.length > 0) {
+    } else if (this.logsParts && logs !== null) {
       // Neither a bloom nor an encoding of their own (each a backing store for the collector to free).
       w.room(256);
       w.buf.fill(0, w.at, w.at + 256);
-      addLogsToBloom(w.buf.subarray(w.at, w.at + 256), r.logs);
+      logs.addToBloom(w.buf.subarray(w.at, w.at + 256));
       w.at += 256;
-      const payload = logsPayload(r.logs);
+      const payload = logs.payload();
       const size = rlpHeaderSize(payload) + payload;
       w.u32(size);
       w.room(size);
-      writeLogs(w.buf, w.at, r.logs, payload);
+      logs.write(w.buf, w.at, payload);
       w.at += size;
     }
     return this.starts.length - 1;
@@ -210,13 +207,8 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     // The result's own bytes are views of the message: they live as long as the block's
     // result does. What goes into the state (the write set's) is copied.
     const output = r.viewBlob();
-    const logs: Log[] = [];
-    for (let k = r.u32(); k > 0; k--) {
-      const address = r.view(20);
-      const topics: Uint8Array[] = [];
-      for (let t = r.u8v(); t > 0; t--) topics.push(r.view(32));
-      logs.push({ address, topics, data: r.viewBlob() });
-    }
+    const logCount = r.u32();
+    const logs = logCount === 0 ? null : new LogBuffer(r.viewBlob(), logCount);
     const createdAddress = keys & K_CREATED_SET ? r.view(20) : undefined;
     const readSet = readSetOf(r, address, slot);
     // The write set stays in the message: the commit applies it from there (EncodedWriteSet).
@@ -227,7 +219,7 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     if (keys & K_ERROR) result.error = error;
     result.gasUsed = gasUsed;
     result.output = output;
-    result.logs = logs;
+    putLogs(result, logs ?? []);
     if (keys & K_CREATED) result.createdAddress = createdAddress;
     result.readSet = readSet;
     putWriteSet(result, writeSet);

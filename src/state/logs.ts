@@ -142,7 +142,8 @@ export function orBloom(dst: Uint8Array, src: Uint8Array): void {
 export class LogBuffer {
   private decoded: Log[] | null = null;
 
-  constructor(private readonly bytes: Uint8Array, readonly count: number) {}
+  /** `bytes`: the logs in the layout above (logBytes makes it from Log objects). */
+  constructor(readonly bytes: Uint8Array, readonly count: number) {}
 
   /** The Log objects, made once: views into the copy (`new Uint8Array(buffer, ...)` takes half the time of `subarray`). */
   decode(): Log[] {
@@ -166,6 +167,12 @@ export class LogBuffer {
   /** logsBloom of the logs. */
   bloom(): Uint8Array {
     const bloom = blooms.zeroed(256);
+    this.addToBloom(bloom);
+    return bloom;
+  }
+
+  /** addLogsToBloom of the logs. */
+  addToBloom(bloom: Uint8Array): void {
     const b = this.bytes;
     for (let i = 0, o = 0; i < this.count; i++) {
       const nt = u32At(b, o + 20);
@@ -173,7 +180,6 @@ export class LogBuffer {
       for (let t = 0; t < nt; t++) addToBloomAt(bloom, b, o + 28 + 32 * t, 32);
       o += 28 + 32 * nt + u32At(b, o + 24);
     }
-    return bloom;
   }
 
   /** logsPayload of the logs. */
@@ -214,6 +220,30 @@ export class LogBuffer {
     this.write(out, 0, payload);
     return out;
   }
+}
+
+/** Log objects in LogBuffer's layout. */
+export function logBytes(logs: Log[]): Uint8Array {
+  let size = 0;
+  for (const l of logs) size += 28 + 32 * l.topics.length + l.data.length;
+  const b = new Uint8Array(size);
+  let o = 0;
+  for (const l of logs) {
+    b.set(l.address, o);
+    putU32(b, o + 20, l.topics.length);
+    putU32(b, o + 24, l.data.length);
+    for (let t = 0; t < l.topics.length; t++) b.set(l.topics[t], o + 28 + 32 * t);
+    b.set(l.data, o + 28 + 32 * l.topics.length);
+    o += 28 + 32 * l.topics.length + l.data.length;
+  }
+  return b;
+}
+
+function putU32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+  b[at + 3] = v >>> 24;
 }
 
 /** The RLP payload of one log with `topics` topics and data of RLP size `dataSize`: [address, [topics...], data]. */
