@@ -73,7 +73,7 @@ export function logsBloom(logs: Log[]): Uint8Array {
 }
 
 /** Sets the bits of the logs' addresses and topics in `bloom` (256 bytes). */
-export function addLogsToBloom(bloom: Uint8Array, logs: Log[]): void {
+function addLogsToBloom(bloom: Uint8Array, logs: Log[]): void {
   for (const l of logs) {
     addToBloom(bloom, l.address);
     for (const t of l.topics) addToBloom(bloom, t);
