@@ -26,7 +26,7 @@ import type { Block, Withdrawal } from './block.js';
 import { applyDaoFork } from './dao.js';
 import { InvalidBlockError, codeOf } from './errors.js';
 import type { BlockHeader } from './header.js';
-import { logsBloomOf, logsCount, receiptsRoot, shareLogs, type Receipt } from './receipt.js';
+import { logsBloomOf, logsCount, receiptOf, receiptsRoot, type Receipt } from './receipt.js';
 import { depositRequests, requestsHash, type Request } from './requests.js';
 
 /** EIP-4788: the beacon roots contract and the caller of system calls. */
@@ -146,9 +146,7 @@ export function executeBlock(evm: Evm, state: WorldState, block: Block, opts: Ex
     // The logs' bloom and encoding come from the interpreter's bytes: the Log objects are made only if someone reads them.
     const txBloom = logsBloomOf(r);
     if (logsCount(r) > 0) orBloom(bloom, txBloom);
-    const receipt = { type: tx.type, cumulativeGasUsed: gasUsed } as Receipt;
-    shareLogs(receipt, r);
-    receipt.logsBloom = txBloom;
+    const receipt = receiptOf(tx.type, gasUsed, r, txBloom);
     if (byzantium) receipt.status = r.status === 'success' ? 1 : 0;
     else receipt.postState = opts.intermediateStateRoots === false ? new Uint8Array(32) : state.stateRoot();
     receipts.push(receipt);

@@ -108,9 +108,15 @@ export function rememberLogsParts(o: HasLogs, bloom: Uint8Array, encoded: Uint8A
   if (logsCount(o) > 0) logsParts.set(logsIdentity(o), { bloom, encoded });
 }
 
-/** Gives `receipt` the logs of `result`, the same list (undecoded while nobody reads it). */
-export function shareLogs(receipt: HasLogs, result: HasLogs): void {
+/**
+ * The receipt of `result` (its status or post-state root left to the caller), with the
+ * result's logs, the same list (undecoded while nobody reads it), and `logsBloom`.
+ */
+export function receiptOf(type: number, cumulativeGasUsed: bigint, result: HasLogs, logsBloom: Uint8Array): Receipt {
+  const receipt = { type, cumulativeGasUsed } as Receipt;
   putLogs(receipt, logBufferOf(result) ?? result.logs);
+  receipt.logsBloom = logsBloom;
+  return receipt;
 }
 
 /** Zero blooms of receipts without logs. */

@@ -14,7 +14,7 @@ import type { FullTxResult } from '../evm/evm.js';
 import { putAccountFields, putWriteSet, type AccountWrite, type PendingWriteSet, type ReadSet, type WriteSet } from '../evm/sets.js';
 import { NO_CODE, codeHashAt, isHashAt, type WorldState } from '../state/world.js';
 import type { ExecStatus } from '../evm/types.js';
-import { LogBuffer, logBufferOf, logBytes, putLogs } from '../state/logs.js';
+import { LogBuffer, logsAsBuffer, putLogs } from '../state/logs.js';
 import { rlpHeaderSize } from '../state/trie.js';
 import { Reader, Writer } from './binary.js';
 import type { TxOutcome } from './protocol.js';
@@ -85,7 +85,7 @@ export class OutcomeEncoder {
     const r = o.result as FullTxResult;
     for (const k in r) if (!RESULT_KEYS.has(k)) throw new Error(`outcome codec: unknown result field ${k}`);
     // The logs in the interpreter's layout (LogBuffer): copied as they are, decoded only where read.
-    const logs = logBufferOf(r) ?? (r.logs.length > 0 ? new LogBuffer(logBytes(r.logs), r.logs.length) : null);
+    const logs = logsAsBuffer(r);
     const keys = (r.invalid !== undefined ? K_INVALID : 0) | ('error' in r ? K_ERROR : 0) | (r.error !== undefined ? K_ERROR_SET : 0) |
       ('createdAddress' in r ? K_CREATED : 0) | (r.createdAddress !== undefined ? K_CREATED_SET : 0) | (r.coinbaseFee !== undefined ? K_COINBASE_FEE : 0) |
       (o.fee !== undefined ? K_FEE : 0) | (o.credit !== undefined ? K_CREDIT : 0) |

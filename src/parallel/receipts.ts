@@ -12,7 +12,7 @@
 // READY -> MINE (the committing thread, at the end); its encoding is written before it
 // is READY and its reference before it is DONE.
 
-import { ReceiptEncoding, logsBloomView, logsIdentity, shareLogs, type Receipt } from '../block/receipt.js';
+import { ReceiptEncoding, logsBloomView, logsIdentity, receiptOf, type Receipt } from '../block/receipt.js';
 import type { Log } from '../state/logs.js';
 import { OrderedTrieShape } from '../state/trie.js';
 
@@ -121,9 +121,8 @@ export class ReceiptsFeed {
     this.statuses[i] = success ? 1 : 0;
     this.gasAfter[i] = this.gas;
     this.logs.push(logsIdentity(result));
-    const receipt = { type, status: success ? 1 : 0, cumulativeGasUsed: this.gas } as Receipt;
-    shareLogs(receipt, result);
-    receipt.logsBloom = logsBloomView(result);
+    const receipt = receiptOf(type, this.gas, result, logsBloomView(result));
+    receipt.status = success ? 1 : 0;
     const e = new ReceiptEncoding(receipt);
     if (this.top + e.size > this.bytesEnd) {
       // Stays EMPTY, and ends the prefix the workers take: hashed at the end.

@@ -7,8 +7,7 @@ import type { BlockEnv, Tx } from '../evm/types.js';
 import { forkByName, type Fork } from '../fork/table.js';
 import { RAW_BALANCE, RAW_CODE_HASH, RAW_CODE_SIZE, RAW_EXISTS, RAW_FLAGS, RAW_HAS_STORAGE, RAW_NONCE_HI, RAW_NONCE_LO, type AccountView, type StateSource } from '../state/source.js';
 import type { AccountWrite, ReadSet } from '../evm/sets.js';
-import { encodeLogs, logBufferOf, logsBloom } from '../state/logs.js';
-import { logsCount } from '../block/receipt.js';
+import { logsAsBuffer } from '../state/logs.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
 import { bytesToKey, equalBytes } from '../util/hex.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
@@ -678,11 +677,11 @@ class BlockContext {
     const o: TxOutcome = { tx, inc, result }; // encoded without its read set unless job.readSets
     if (fee !== undefined) o.fee = fee;
     if (credit !== undefined) o.credit = credit;
-    if (logsParts && logsCount(result) > 0) {
-      // From the interpreter's bytes where the logs are still in them (no Log objects made).
-      const buffer = logBufferOf(result);
-      o.logsBloom = buffer !== undefined ? buffer.bloom() : logsBloom(result.logs);
-      o.encodedLogs = buffer !== undefined ? buffer.encode() : encodeLogs(result.logs);
+    // From the interpreter's bytes (no Log objects made).
+    const logs = logsParts ? logsAsBuffer(result) : null;
+    if (logs !== null) {
+      o.logsBloom = logs.bloom();
+      o.encodedLogs = logs.encode();
     }
     return o;
   }

@@ -288,3 +288,11 @@ export function logBufferOf(o: { logs: Log[] }): LogBuffer | undefined {
   const l = (o as HasLogs)[LOGS];
   return l instanceof LogBuffer ? l : undefined;
 }
+
+/** The logs of `o` as a LogBuffer: the one behind them, or one made from their objects; null without logs. */
+export function logsAsBuffer(o: { logs: Log[] }): LogBuffer | null {
+  const buffer = logBufferOf(o);
+  if (buffer !== undefined) return buffer;
+  const logs = o.logs;
+  return logs.length === 0 ? null : new LogBuffer(logBytes(logs), logs.length);
+}
