@@ -478,7 +478,7 @@ export function writeRlpHeader(out: Uint8Array, at: number, len: number, base: n
 
 /** Bytes of RLP(b) for a byte string. */
 export function stringSize(b: Uint8Array): number {
-  return b.length === 1 && b[0] < 0x80 ? 1 : rlpHeaderSize(b.length) + b.length;
+  return stringSizeAt(b, 0, b.length);
 }
 
 /** stringSize of the `n` bytes b[at...]. */

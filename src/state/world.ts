@@ -59,6 +59,10 @@ export interface Account {
   storage: Map<string, Uint8Array>;
 }
 
+/** Map's own methods, for StorageMap's contents changed without its bookkeeping (a clone, an undo). */
+const mapSet = Map.prototype.set;
+const mapDelete = Map.prototype.delete;
+
 /**
  * A storage map that keeps its trie from the last root and the slots written since,
  * whether through WorldState methods or through the Map itself, so the next root only
@@ -125,8 +129,8 @@ class StorageMap extends Map<string, Uint8Array> {
     const u = this.undo!;
     this.undo = null;
     for (const [key, value] of u.slots) {
-      if (value === undefined) Map.prototype.delete.call(into, key);
-      else Map.prototype.set.call(into, key, value);
+      if (value === undefined) mapDelete.call(into, key);
+      else mapSet.call(into, key, value);
       if (into.logged) into.log(key);
     }
     into.trie = u.trie;
@@ -219,8 +223,6 @@ function toStorageMap(m: Map<string, Uint8Array> | undefined): StorageMap {
   if (m) for (const [k, v] of m) s.set(k, v);
   return s;
 }
-
-const mapSet = Map.prototype.set;
 
 function cloneAccount(a: Account): Account {
   // Not through Map's constructor: it takes the iterator protocol (an entry array and a
