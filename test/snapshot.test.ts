@@ -12,7 +12,7 @@ import { executeBlockParallel } from '../src/parallel/executor.js';
 import { hexToWords } from '../src/parallel/keys.js';
 import { NodeWorkerPool } from '../src/parallel/pool.js';
 import {
-  SA_BALANCE, SA_CODE_HASH, SA_CODE_LEN, SA_CODE_OFF, SA_FLAGS, SA_NONCE_HI, SA_NONCE_LO, SF_HAS_STORAGE, Snapshot, serializeSnapshot,
+  SA_BALANCE, SA_CODE_HASH, SA_CODE_LEN, SA_CODE_OFF, SA_FLAGS, SA_NONCE_HI, SA_NONCE_LO, SF_HAS_STORAGE, Snapshot, releaseSnapshot, serializeSnapshot,
 } from '../src/parallel/snapshot.js';
 import * as W from '../src/parallel/workloads.js';
 import { createAccount, WorldState } from '../src/state/world.js';
@@ -116,6 +116,44 @@ test('a kept snapshot, updated in place, reads what the state holds after random
   // Both paths ran: the test would otherwise say nothing about one of them.
   assert.ok(inPlace >= 30, `updated in place ${inPlace} times`);
   assert.ok(rebuilt >= 3, `rebuilt ${rebuilt} times`);
+});
+
+test('a first image written into the buffer of one given back reads its own state alone; a kept image is not given back', () => {
+  const rnd = W.prng(5);
+  const pick = (n: number) => Math.floor(rnd() * n);
+  /** A state of `n` accounts from `from` on, a fifth with storage, a seventh with code. */
+  const stateOf = (from: number, n: number) => {
+    const s = new WorldState();
+    for (let i = from; i < from + n; i++) {
+      const storage = new Map<string, Uint8Array>();
+      if (i % 5 === 0) for (let k = 0; k < 1 + pick(20); k++) storage.set(slotKey(pick(50)), value(1 + pick(1000)));
+      s.putAccount(addr(i), createAccount({ nonce: BigInt(pick(3)), balance: BigInt(pick(1e9)), code: i % 7 === 0 ? new Uint8Array(40 + pick(200)).fill(i & 0xff) : undefined, storage }));
+    }
+    return s;
+  };
+  const big = stateOf(0, 600);
+  const first = serializeSnapshot(big);
+  releaseSnapshot(first);
+  // Smaller, partly the same addresses with other contents: what the big image left behind must not show.
+  const small = stateOf(300, 200);
+  const reused = serializeSnapshot(small);
+  assert.ok(reused === first, 'the given-back buffer was not reused');
+  const gone: (string | [string, string])[] = [];
+  for (let i = 0; i < 600; i++) if (i < 300 || i >= 500) gone.push(addr(i));
+  for (const [a, acc] of big.peekAccounts()) for (const slot of acc.storage.keys()) gone.push([a, slot]);
+  assertSnapshotIs(new Snapshot(reused), small, gone, 'reused buffer');
+  // Given back twice (a second release is ignored), then taken by one state only.
+  releaseSnapshot(reused);
+  releaseSnapshot(reused);
+  const other = serializeSnapshot(stateOf(1000, 50));
+  assert.ok(other === reused);
+  assert.ok(serializeSnapshot(stateOf(2000, 50)) !== reused, 'one buffer handed to two snapshots');
+  // A state's second snapshot is kept (updated in place at its next block): never given to another state.
+  const kept = stateOf(3000, 100);
+  serializeSnapshot(kept);
+  const keptSab = serializeSnapshot(kept);
+  releaseSnapshot(keptSab);
+  assert.ok(serializeSnapshot(stateOf(4000, 20)) !== keptSab, 'a kept image was handed to another state');
 });
 
 test('a kept snapshot tracks large accounts: their changed slots written in place, through checkpoints and reverts', () => {

@@ -31,7 +31,7 @@ import type { OutcomeStream, WorkerPool } from './pool.js';
 import { emptyStats, type BlockJob, type BlockReply, type TxOutcome, type WorkerStats } from './protocol.js';
 import { stopBlock } from './scheduler.js';
 import { openLane, type Lane } from './stm-worker.js';
-import { serializeSnapshot } from './snapshot.js';
+import { releaseSnapshot, serializeSnapshot } from './snapshot.js';
 import { encodeTxs } from './tx-codec.js';
 import { decodeOutcomes } from './outcome-codec.js';
 import { ReceiptsFeed, acquireReceiptsBuffer, releaseReceiptsBuffer } from './receipts.js';
@@ -505,6 +505,7 @@ export function credit(state: WorldState, key: string, amount: bigint, eip161: b
 function settle(job: BlockJob, replies: BlockReply[], stats: WorkerStats, lane?: Lane['failure']): string | undefined {
   releaseMvBuffers(job.mv, Atomics.load(new Int32Array(job.ctrl), C_LOC_COUNT));
   if (job.receipts !== undefined) releaseReceiptsBuffer(job.receipts);
+  releaseSnapshot(job.snapshot);
   for (const r of replies) addStats(stats, r.stats);
   const reported: { cause?: string; message: string }[] = replies.flatMap((r) => (r.type === 'block-failed' ? [r] : []));
   if (lane !== undefined) reported.push(lane);

@@ -15,6 +15,7 @@
 import { ReceiptEncoding, logsBloomView, logsIdentity, receiptOf, type Receipt } from '../block/receipt.js';
 import type { Log } from '../state/logs.js';
 import { OrderedTrieShape } from '../state/trie.js';
+import { SpareBuffer } from './spare.js';
 
 const H_N = 0; // receipts in the block
 const H_READY = 1; // receipts handed over (a prefix)
@@ -48,25 +49,21 @@ function layout(n: number): { refs: number; bytes: number; size: number } {
   return { refs, bytes, size: bytes + n * BYTES_PER_RECEIPT };
 }
 
-/** A buffer of a finished block, kept for the next (allocating megabytes of shared memory per block drives the garbage collector). */
-let spare: SharedArrayBuffer | null = null;
+/** The buffer of a finished block, kept for the next. */
+const spare = new SpareBuffer();
 
 /** The shared buffer for a block of `n` transactions (a spare one if large enough); releaseReceiptsBuffer() when done. */
 export function acquireReceiptsBuffer(n: number): SharedArrayBuffer {
-  const { size } = layout(n);
-  let buf = spare !== null && spare.byteLength >= size ? spare : null;
-  if (buf === null) buf = new SharedArrayBuffer(size);
-  else {
-    spare = null;
-    new Int32Array(buf).fill(0, 0, H_WORDS + n * R_WORDS); // the rest is written before it is read
-  }
-  new Int32Array(buf)[H_N] = n;
+  const buf = spare.take(layout(n).size);
+  const w = new Int32Array(buf);
+  w.fill(0, 0, H_WORDS + n * R_WORDS); // the rest is written before it is read
+  w[H_N] = n;
   return buf;
 }
 
 /** Returns a buffer no worker touches any more. */
 export function releaseReceiptsBuffer(buf: SharedArrayBuffer): void {
-  if (spare === null || spare.byteLength < buf.byteLength) spare = buf;
+  spare.give(buf);
 }
 
 /** Receipts handed over so far: progress of a block whose workers only hash leaves any more (the pool's watchdog). */

@@ -10,6 +10,7 @@ import { EMPTY_CODE_HASH, startStorageLog, takeStorageLog, type Account, type Wo
 import { bytesToKey } from '../util/hex.js';
 import { hashWords, hexToWords, nextPow2 } from './keys.js';
 import { writeBE } from './mvmemory.js';
+import { SpareBuffer } from './spare.js';
 
 const MAGIC = 0x4c534e50; // "LSNP"
 
@@ -161,15 +162,42 @@ export function serializeSnapshot(state: WorldState): SharedArrayBuffer {
   } else if (!snapshotted.has(state) && state.size < KEEP_FIRST_MIN_ACCOUNTS) {
     // Most states run one parallel block (fixtures' and benchmarks' copies): keeping
     // their image, and tracking their changes, would only cost them (memory the
-    // collector must account for, a set entry per changed account).
+    // collector must account for, a set entry per changed account). The image is
+    // written into the buffer of an earlier one given back (releaseSnapshot).
     snapshotted.add(state);
-    return Image.build(state, false).sab;
+    const sab = Image.build(state, false).sab;
+    lent.add(sab);
+    return sab;
   }
   // A state snapshotted again is likely to be again: its image kept, with room to grow in place.
   const image = Image.build(state, true);
   images.set(state, image);
   state.resetChanges();
   return image.sab;
+}
+
+/** The buffer of a state's first image (not kept), given back once its block is done. */
+const firstImageBuffer = new SpareBuffer();
+/** Buffers of first images handed out: only they go back to `firstImageBuffer` (a kept image stays its state's). */
+const lent = new WeakSet<SharedArrayBuffer>();
+
+/**
+ * A snapshot whose block is done (no worker reads it any more): its buffer serves the
+ * next first image, unless it is a state's kept image.
+ */
+export function releaseSnapshot(sab: SharedArrayBuffer): void {
+  if (lent.delete(sab)) firstImageBuffer.give(sab);
+}
+
+/**
+ * A buffer for a first image of `words` words whose account table has `slots` slots:
+ * the header and table cleared (a table slot reads 0 when empty); the rest is written
+ * before it is read.
+ */
+function takeFirstImageBuffer(words: number, slots: number): SharedArrayBuffer {
+  const sab = firstImageBuffer.take(words * 4);
+  new Int32Array(sab, 0, HEADER_WORDS + slots).fill(0);
+  return sab;
 }
 
 /** A snapshot's buffer with what its writer needs to update it. */
@@ -215,7 +243,7 @@ class Image {
     }
     const slots = nextPow2(Math.max(16, accounts.length * 2));
     const capacity = HEADER_WORDS + slots + words + (spare ? Math.max(words >> 2, SPARE_MIN_WORDS) : 0);
-    const image = new Image(new SharedArrayBuffer(capacity * 4), slots);
+    const image = new Image(spare ? new SharedArrayBuffer(capacity * 4) : takeFirstImageBuffer(capacity, slots), slots);
     const i32 = image.i32;
     const mask = slots - 1;
     for (let i = 0; i < accounts.length; i++) {
