@@ -26,7 +26,7 @@ import { SequentialTwin } from './twin.js';
 export interface ParallelBenchOptions {
   /** Workers of the parallel runs (default 2). */
   workers?: number;
-  /** Timed runs per configuration after one warm-up; the median is reported (default 5, 3 with quick; mainnet blocks 5, 1 with quick). */
+  /** Timed runs per configuration after the warm-up rounds; the median is reported (default 5, 3 with quick; mainnet blocks 5, 1 with quick). */
   runs?: number;
   /** Smaller blocks, fewer runs, a few mainnet blocks. */
   quick?: boolean;
@@ -95,9 +95,20 @@ interface Run {
   report?: ParallelReport;
 }
 
+/**
+ * Untimed rounds of every configuration before a row's timed ones. A worker isolate
+ * compiles the parallel path for each new kind of block: in one process, forced Block-STM
+ * on (a)-(d) ran at 0.35-0.60x of sequential in its first run, 0.46-0.77x in its second,
+ * 0.53-1.02x in its third, and only from the fourth on at what later runs give (medians
+ * of runs 4-16: 0.84-1.05x; 16 alternating sequential and forced runs per workload);
+ * with one warm-up round, the first two timed rounds were still cold.
+ */
+const WARM_UP_ROUNDS = 3;
+
 export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<ParallelBenchRow[]> {
   const workers = opts.workers ?? 2;
   const runs = opts.runs ?? (opts.quick ? 3 : 5);
+  const warmUps = opts.quick ? 1 : WARM_UP_ROUNDS;
   const evm = await Evm.create();
   const pool = await NodeWorkerPool.forLanes(workers);
   const threads = await NodeWorkerPool.create(workers, { streamCommit: false });
@@ -106,7 +117,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
   const twin = SequentialTwin.start();
   const rows: ParallelBenchRow[] = [];
   try {
-    console.log(`\n## parallel blocks (Block-STM), ${workers} lanes (the main thread and ${workers - 1} worker thread${workers === 2 ? '' : 's'}) on ${availableParallelism()} cores; medians of ${runs} alternating runs after a warm-up`);
+    console.log(`\n## parallel blocks (Block-STM), ${workers} lanes (the main thread and ${workers - 1} worker thread${workers === 2 ? '' : 's'}) on ${availableParallelism()} cores; medians of ${runs} alternating runs after ${warmUps} untimed round${warmUps === 1 ? '' : 's'}`);
     console.log('speedup = sequential / parallel time of the block (executeBlock vs executeBlockParallel, fee recipient included, the final state');
     console.log('root left out of both: it is the same serial work on the main thread either way); forced = Block-STM without fallbacks; ' +
       `${workers} thr = forced on ${workers} worker threads, committing after them; 1w ovh = one worker thread through the parallel path (force) over`);
@@ -172,7 +183,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
       // slower than the identical sequential path of `1w shipped` on (c)).
       const results = new Map<string, Run[]>(configs.map(([name]) => [name, []]));
       const shuffle = W.prng(runs * 1000 + rows.length + 1); // another order for every row
-      for (let i = -1; i < runs; i++) {
+      for (let i = -warmUps; i < runs; i++) {
         let reference: { name: string; run: Run } | undefined;
         const order = configs.map((_, k) => k);
         for (let k = order.length - 1; k > 0; k--) {
