@@ -26,7 +26,7 @@ import { rememberLogsParts } from '../block/receipt.js';
 import {
   C_ARENA_TOP, C_COMMIT_IDX, C_ERROR, C_LOC_COUNT, C_MAIN_WAITS, C_NTX, C_POSTS, C_WORKER_SLOTS, MAX_WORKERS, T_FINAL, controlWords, txWord,
 } from './layout.js';
-import { acquireMvBuffers, LOC_CHUNK, releaseMvBuffers } from './mvmemory.js';
+import { acquireMvBuffers, LOC_CHUNK, locationBuckets, releaseMvBuffers } from './mvmemory.js';
 import type { OutcomeStream, WorkerPool } from './pool.js';
 import { emptyStats, type BlockJob, type BlockReply, type TxOutcome, type WorkerStats } from './protocol.js';
 import { stopBlock } from './scheduler.js';
@@ -263,10 +263,11 @@ function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuff
   // extra (8 records: each account's ACCOUNT and META), nor does its intrinsic gas buy
   // any. The arena holds write entries (about 100 bytes an account, 50 a slot), logs
   // (at most a byte per 8 gas) and code (a byte per 200 gas), once per incarnation.
-  // Outgrowing them only sends the block to sequential execution, while a table far
-  // larger than the block uses makes every look-up a cache miss (64 records per
-  // transaction before: 7% slower on (a)). Measured use: 3,000 locations and under
-  // 1 MiB of arena on the largest mainnet blocks, 40,000 and 4.8 MiB on (a).
+  // Outgrowing them only sends the block to sequential execution; the records and
+  // arena a block does not use are never touched. The location table is sized for the
+  // locations the block is likely to use instead (locationBuckets): one far larger
+  // makes every look-up a cache miss. Measured use: 3,000 locations and under 1 MiB of
+  // arena on the largest mainnet blocks, 40,000 and 4.8 MiB on (a).
   let gas = 0;
   for (const tx of txs) {
     const limit = Number(tx.gasLimit < env.gasLimit ? tx.gasLimit : env.gasLimit);
@@ -282,7 +283,7 @@ function makeJob(txs: Tx[], env: BlockEnv, fork: Fork, snapshot: SharedArrayBuff
   }
   const { blockHash: _, ...envData } = env;
   return {
-    type: 'block', id: nextJobId++, ctrl, mv: acquireMvBuffers(locations, arenaBytes), snapshot, txs: encodeTxs(txs),
+    type: 'block', id: nextJobId++, ctrl, mv: acquireMvBuffers(locations, locationBuckets(n, locations), arenaBytes), snapshot, txs: encodeTxs(txs),
     env: { ...envData, blockHashes: hashes }, fork: fork.name, deferFees: true, workers, readSets, preStateMisses: preStateMisses && !readSets,
     // Decide early (what ran before giving up is lost), but late enough for the first
     // validations: light transactions run far ahead of them.

@@ -17,13 +17,17 @@
 // above the highest absolute value.
 //
 // Each location's entries form a list sorted by descending transaction, guarded by a
-// mutex in the location record. Location records are found through an open-addressing
-// hash table filled lock-free (compare-and-swap of a slot). Entries, read logs and
-// code live in a bump-allocated arena; nothing is freed during a block.
+// mutex in the location record. Location records are found through a hash table of
+// chains: a bucket holds the newest record pushed on it, each record the one before
+// (L_NEXT); a record is pushed lock-free (compare-and-swap of the bucket). Chains let
+// the table be sized for the locations a block is likely to use, not for the most it
+// could (a bound from its gas limits: 1M on (c), of which it uses 16,000): a table
+// that large made every look-up a cache miss. Entries, read logs and code live in a
+// bump-allocated arena; nothing is freed during a block.
 
 import { EMPTY_CODE_HASH } from '../state/world.js';
 import { lock, unlock } from './atomics.js';
-import { hashWords } from './keys.js';
+import { hashWords, nextPow2 } from './keys.js';
 import { C_ARENA_TOP, C_LOC_COUNT } from './layout.js';
 import {
   SA_BALANCE, SA_CODE_HASH, SA_CODE_LEN, SA_CODE_OFF, SA_FLAGS, SA_NONCE_HI, SA_NONCE_LO, SF_HAS_STORAGE, type Snapshot,
@@ -45,6 +49,8 @@ export const L_KEY = 4; // address (5 words), then slot (8 words) for STORAGE
  * offset (-1: zero).
  */
 const L_SNAP = 17;
+/** The record pushed on the same bucket before this one, + 1 (0: none). */
+const L_NEXT = 18;
 export const LOC_WORDS = 20;
 /** The location has caused a conflict: readers first wait for lower transactions in execution. */
 export const LF_HOT = 1;
@@ -86,16 +92,27 @@ export interface MvBuffers {
   locTable: SharedArrayBuffer;
   locRecords: SharedArrayBuffer;
   arena: SharedArrayBuffer;
+  /** The table's buckets this block uses, a power of two (the buffer may have room for more: an earlier block's). */
+  buckets: number;
+}
+
+/**
+ * Buckets of the location table for a block of `transactions` with room for
+ * `locations`: about one per location such a block is likely to use (eight a
+ * transaction; measured: 4 on (a), 8 on (c), 10-15 on mainnet blocks). A block that
+ * uses more only makes its chains longer.
+ */
+export function locationBuckets(transactions: number, locations: number): number {
+  return nextPow2(Math.min(8 * transactions + 4096, 2 * locations));
 }
 
 /** Buffers sized for a block; `locations` bounds the distinct locations, `arenaBytes` all entries, logs and code. */
-export function allocateMvBuffers(locations: number, arenaBytes: number): MvBuffers {
-  let slots = 1;
-  while (slots < locations * 2) slots *= 2;
+export function allocateMvBuffers(locations: number, buckets: number, arenaBytes: number): MvBuffers {
   return {
-    locTable: new SharedArrayBuffer(slots * 4),
+    locTable: new SharedArrayBuffer(buckets * 4),
     locRecords: new SharedArrayBuffer(locations * LOC_WORDS * 4),
     arena: new SharedArrayBuffer(arenaBytes),
+    buckets,
   };
 }
 
@@ -111,26 +128,28 @@ const spare: MvBuffers[] = [];
  * for more locations but less arena than an earlier one (or the reverse) stop
  * allocating after the first few: they did, 0.1-9 ms each, every time, on mainnet blocks.
  */
-export function acquireMvBuffers(locations: number, arenaBytes: number): MvBuffers {
-  // The smallest that fits (spare is largest first): releasing clears the whole table.
-  const fits = (b: MvBuffers) => b.locRecords.byteLength >= locations * LOC_WORDS * 4 && b.locTable.byteLength >= locations * 8 && b.arena.byteLength >= arenaBytes;
+export function acquireMvBuffers(locations: number, buckets: number, arenaBytes: number): MvBuffers {
+  // The smallest that fits (spare is largest first).
+  const fits = (b: MvBuffers) => b.locRecords.byteLength >= locations * LOC_WORDS * 4 && b.locTable.byteLength >= buckets * 4 && b.arena.byteLength >= arenaBytes;
   let i = -1;
   for (let k = 0; k < spare.length; k++) if (fits(spare[k])) i = k;
-  if (i >= 0) return spare.splice(i, 1)[0];
+  if (i >= 0) return { ...spare.splice(i, 1)[0], buckets };
+  let tableBuckets = buckets;
   for (const b of spare) {
     locations = Math.max(locations, b.locRecords.byteLength / (LOC_WORDS * 4));
+    tableBuckets = Math.max(tableBuckets, b.locTable.byteLength / 4);
     arenaBytes = Math.max(arenaBytes, b.arena.byteLength);
   }
-  return allocateMvBuffers(locations, arenaBytes);
+  return { ...allocateMvBuffers(locations, tableBuckets, arenaBytes), buckets };
 }
 
 /**
  * Returns the buffers of a finished block (no worker may touch them any more); `used`
- * locations were allocated. The table and those records are cleared (the arena needs
- * no clearing: whatever is allocated from it is written first).
+ * locations were allocated. The buckets it used and those records are cleared (the
+ * arena needs no clearing: whatever is allocated from it is written first).
  */
 export function releaseMvBuffers(b: MvBuffers, used: number): void {
-  new Int32Array(b.locTable).fill(0);
+  new Int32Array(b.locTable, 0, b.buckets).fill(0);
   const recs = new Int32Array(b.locRecords);
   recs.fill(0, 0, Math.min(recs.length, used * LOC_WORDS));
   // Keep the largest: a big block after two small ones would otherwise allocate afresh every time.
@@ -167,7 +186,7 @@ export class MvMemory {
     this.recs = new Int32Array(buffers.locRecords);
     this.a32 = new Int32Array(buffers.arena);
     this.a8 = new Uint8Array(buffers.arena);
-    this.mask = this.table.length - 1;
+    this.mask = buffers.buckets - 1;
     this.capacity = this.recs.length / LOC_WORDS;
   }
 
@@ -234,33 +253,41 @@ export class MvMemory {
   /** `accountLoc`: for STORAGE, the account's ACCOUNT location (its snapshot record serves the slot's look-up there). */
   private locate(kind: number, key: Int32Array, accountLoc = -1): number {
     const n = kind === K_STORAGE ? 13 : 5;
+    const bucket = hashWords(kind, key, 0, n) & this.mask;
+    let head = Atomics.load(this.table, bucket);
+    const found = this.find(kind, key, n, head, 0);
+    if (found >= 0) return found;
     const records = kind === K_ACCOUNT ? 2 : 1;
     const recs = this.recs;
-    let s = hashWords(kind, key, 0, n) & this.mask;
-    let mine = -1;
-    for (;;) {
-      let v = Atomics.load(this.table, s);
-      if (v === 0) {
-        if (mine < 0) {
-          mine = this.takeRecords(records);
-          for (let k = 0; k < records; k++) {
-            const r = (mine + k) * LOC_WORDS;
-            recs[r + L_KIND] = k === 0 ? kind : K_META;
-            for (let i = 0; i < n; i++) recs[r + L_KEY + i] = key[i];
-          }
-          recs[mine * LOC_WORDS + L_SNAP] = this.inSnapshot(kind, key, accountLoc);
-        }
-        v = Atomics.compareExchange(this.table, s, 0, mine + 1);
-        if (v === 0) return mine;
-      }
-      const r = (v - 1) * LOC_WORDS;
-      if (recs[r + L_KIND] === kind) {
-        let eq = true;
-        for (let i = 0; i < n; i++) if (recs[r + L_KEY + i] !== key[i]) { eq = false; break; }
-        if (eq) return v - 1; // records of ours that lost the race stay unused
-      }
-      s = (s + 1) & this.mask;
+    const mine = this.takeRecords(records);
+    for (let k = 0; k < records; k++) {
+      const r = (mine + k) * LOC_WORDS;
+      recs[r + L_KIND] = k === 0 ? kind : K_META;
+      for (let i = 0; i < n; i++) recs[r + L_KEY + i] = key[i];
     }
+    recs[mine * LOC_WORDS + L_SNAP] = this.inSnapshot(kind, key, accountLoc);
+    for (;;) {
+      recs[mine * LOC_WORDS + L_NEXT] = head;
+      const seen = Atomics.compareExchange(this.table, bucket, head, mine + 1);
+      if (seen === head) return mine;
+      // Pushed meanwhile, by another worker: perhaps this location (our records then stay unused).
+      const theirs = this.find(kind, key, n, seen, head);
+      if (theirs >= 0) return theirs;
+      head = seen;
+    }
+  }
+
+  /** The location with this key on a chain, from record `from` down to record `until` (both + 1, `until` excluded), or -1. */
+  private find(kind: number, key: Int32Array, n: number, from: number, until: number): number {
+    const recs = this.recs;
+    for (let v = from; v !== until; v = recs[(v - 1) * LOC_WORDS + L_NEXT]) {
+      const r = (v - 1) * LOC_WORDS;
+      if (recs[r + L_KIND] !== kind) continue;
+      let eq = true;
+      for (let i = 0; i < n; i++) if (recs[r + L_KEY + i] !== key[i]) { eq = false; break; }
+      if (eq) return v - 1;
+    }
+    return -1;
   }
 
   /**

@@ -1,0 +1,82 @@
+// Multi-version memory's location table (src/parallel/mvmemory.ts): buckets of chains,
+// records pushed by compare-and-swap. Two threads locating the same keys at the same
+// moment, on a table of four buckets (long chains, pushes racing on every bucket), must
+// agree on one location per key, and a later look-up must find each of them.
+
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Worker } from 'node:worker_threads';
+import { C_ARENA_TOP, controlWords } from '../src/parallel/layout.js';
+import { allocateMvBuffers, L_KEY, LOC_WORDS, MvMemory } from '../src/parallel/mvmemory.js';
+import { Snapshot, serializeSnapshot } from '../src/parallel/snapshot.js';
+import { WorldState } from '../src/state/world.js';
+
+const KEYS = 3000;
+
+/** Address words of key `k`: distinct for every k. */
+function keyWords(k: number, out: Int32Array): Int32Array {
+  out.fill(0);
+  out[0] = k * 2654435761;
+  out[4] = k;
+  return out;
+}
+
+// A worker's part: waits for the start word, locates every key (in its own order), posts the locations by key.
+const WORKER = `
+const { workerData, parentPort } = require('node:worker_threads');
+(async () => {
+  const { MvMemory } = await import(workerData.mvUrl);
+  const { Snapshot } = await import(workerData.snapshotUrl);
+  const ctrl = new Int32Array(workerData.ctrl);
+  const mv = new MvMemory(workerData.buffers, ctrl, new Snapshot(workerData.snapshot), true);
+  const key = new Int32Array(5);
+  const locs = new Array(workerData.keys);
+  const start = new Int32Array(workerData.start);
+  Atomics.add(start, 1, 1);
+  Atomics.wait(start, 0, 0);
+  for (let i = 0; i < workerData.keys; i++) {
+    const k = workerData.reverse ? workerData.keys - 1 - i : i;
+    key.fill(0);
+    key[0] = Math.imul(k, 2654435761);
+    key[4] = k;
+    locs[k] = mv.locateAccount(key);
+  }
+  parentPort.postMessage(locs);
+})();
+`;
+
+test('two threads locating the same accounts at once on four buckets get one location per account', async () => {
+  const buffers = allocateMvBuffers(4 * KEYS + 1024, 4, 1 << 20);
+  const ctrlBuffer = new SharedArrayBuffer(controlWords(1) * 4);
+  new Int32Array(ctrlBuffer)[C_ARENA_TOP] = 8;
+  const snapshot = serializeSnapshot(new WorldState());
+  const start = new SharedArrayBuffer(8);
+  const common = {
+    mvUrl: new URL('../src/parallel/mvmemory.js', import.meta.url).href, snapshotUrl: new URL('../src/parallel/snapshot.js', import.meta.url).href,
+    buffers, ctrl: ctrlBuffer, snapshot, start, keys: KEYS,
+  };
+  const results = [false, true].map((reverse) => new Promise<number[]>((resolve, reject) => {
+    const w = new Worker(WORKER, { eval: true, workerData: { ...common, reverse } });
+    w.once('message', (m: number[]) => { resolve(m); void w.terminate(); });
+    w.once('error', reject);
+  }));
+  // Both ready, then both go.
+  const s = new Int32Array(start);
+  while (Atomics.load(s, 1) < 2) await new Promise((r) => setTimeout(r, 1));
+  Atomics.store(s, 0, 1);
+  Atomics.notify(s, 0);
+  const [a, b] = await Promise.all(results);
+  const seen = new Set<number>();
+  const mv = new MvMemory(buffers, new Int32Array(ctrlBuffer), new Snapshot(snapshot), true);
+  const key = new Int32Array(5);
+  for (let k = 0; k < KEYS; k++) {
+    assert.is(a[k], b[k], `account ${k}: the threads found locations ${a[k]} and ${b[k]}`);
+    assert.not.ok(seen.has(a[k]), `location ${a[k]} given to two accounts`);
+    seen.add(a[k]);
+    const words = keyWords(k, key);
+    for (let i = 0; i < 5; i++) assert.is(mv.recs[a[k] * LOC_WORDS + L_KEY + i], words[i], `account ${k}: its record's key`);
+    assert.is(mv.locateAccount(words), a[k], `account ${k}: found again`);
+  }
+});
+
+test.run();
