@@ -115,6 +115,14 @@ export class Writer {
     }
   }
 
+  /**
+   * The buffer written into, as it is (its bytes past `at` unused), for a message read
+   * by its structure, not its length: no copy. The writer must not be used after.
+   */
+  handOver(): ArrayBuffer {
+    return this.buf.buffer as ArrayBuffer;
+  }
+
   /** The bytes written, in a buffer of their own. */
   finish(shared: boolean): ArrayBuffer | SharedArrayBuffer {
     const out = shared ? new SharedArrayBuffer((this.at + 3) & ~3) : new ArrayBuffer(this.at);

@@ -52,6 +52,13 @@ export function encodeOutcomes(outcomes: TxOutcome[], readSets = true): EncodedO
 }
 
 /**
+ * Bytes per outcome the last buffer taken here held (the next encoder's first guess):
+ * a first buffer too small was copied on every doubling (a batch of 64 swaps of (c)
+ * grew from 16 KiB three times).
+ */
+let bytesPerOutcome = 256;
+
+/**
  * Outcomes encoded one at a time, as they are produced (their objects then die young),
  * of which a selection makes the buffer: encodeOutcomes's, from the records chosen.
  */
@@ -69,7 +76,7 @@ export class OutcomeEncoder {
    * buffer.
    */
   constructor(expected: number, private readonly readSets: boolean, private readonly logsParts = false) {
-    this.w = new Writer(4 + expected * 256);
+    this.w = new Writer(4 + expected * bytesPerOutcome);
     this.w.u32(0); // the count, set by take
   }
 
@@ -162,15 +169,22 @@ export class OutcomeEncoder {
     this.stateKeys.push(k);
   }
 
-  /** The buffer of the records `which` (indices, each once), or of all (null). */
+  /**
+   * The buffer of the records `which` (indices, each once), or of all (null); the
+   * encoder is done with. Its tail may be unused: decodeOutcomes reads the records by
+   * their count.
+   */
   take(which: number[] | null): EncodedOutcomes {
     const w = this.w;
-    if (which === null || which.length === this.starts.length) {
+    const n = this.starts.length;
+    // An eighth more than the mean, so that most batches fit their first buffer.
+    if (n > 0) bytesPerOutcome = Math.max(64, Math.ceil((1.125 * w.at) / n));
+    if (which === null || which.length === n) {
       const end = w.at;
       w.at = 0;
-      w.u32(this.starts.length);
+      w.u32(n);
       w.at = end;
-      return { bytes: w.finish(false) as ArrayBuffer, keys: this.stateKeys.join('') };
+      return { bytes: w.handOver(), keys: this.stateKeys.join('') };
     }
     const out = new Writer(4 + (which.length * w.at) / Math.max(1, this.starts.length));
     out.u32(which.length);
@@ -181,7 +195,7 @@ export class OutcomeEncoder {
       const k1 = last ? this.stateKeys.length : this.keyStarts[i + 1];
       for (let k = this.keyStarts[i]; k < k1; k++) keys.push(this.stateKeys[k]);
     }
-    return { bytes: out.finish(false) as ArrayBuffer, keys: keys.join('') };
+    return { bytes: out.handOver(), keys: keys.join('') };
   }
 }
 

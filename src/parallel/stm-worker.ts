@@ -174,6 +174,8 @@ class BlockContext {
 
   /** Streamed outcomes not posted yet, and when the oldest of them was executed. */
   private pending: OutcomeEncoder | null = null;
+  /** Outcomes in the last batch posted: the next one's buffer is sized for as many (most batches end at STREAM_DELAY_MS, not STREAM_BATCH). */
+  private lastBatch = 16;
   private pendingSince = 0;
   /** Outcomes go to the commit as they are executed (posted, or handed over in a lane), which C_COMMIT_IDX follows. */
   private readonly streamed: boolean;
@@ -331,6 +333,7 @@ class BlockContext {
     if (this.post === null || this.pending === null) return;
     const batch = this.pending;
     this.pending = null;
+    this.lastBatch = batch.count;
     this.post({ id: this.job.id, outcomes: batch.take(null) });
     Atomics.add(this.ctrl, C_POSTS, 1);
     if (Atomics.load(this.ctrl, C_MAIN_WAITS) !== 0) Atomics.notify(this.ctrl, C_POSTS);
@@ -525,7 +528,7 @@ class BlockContext {
       this.deliver(this.outcome(tx, inc, r, fee, credit, true));
     } else if (this.post !== null) {
       if (this.pending === null) {
-        this.pending = new OutcomeEncoder(STREAM_BATCH, this.job.readSets || this.notesMisses, true);
+        this.pending = new OutcomeEncoder(this.lastBatch, this.job.readSets || this.notesMisses, true);
         this.pendingSince = performance.now();
       }
       this.pending.add(this.outcome(tx, inc, r, fee, credit));
