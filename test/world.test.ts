@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, WorldState, createAccount } from '../src/state/world.js';
+import { EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, NO_CODE, WorldState, accountWith, createAccount } from '../src/state/world.js';
 import { logsBloom, logsHash } from '../src/state/logs.js';
 import { InputError, bigintToBytes, bytesToHex, bytesToKey, equalBytes, hexToBytes } from '../src/util/hex.js';
 
@@ -185,6 +185,49 @@ test('revert after a copy made under the checkpoint leaves the copy as it was', 
   assert.is(JSON.stringify(c.toJSON()), copied);
   c.getAccount(addr(1))!.balance = 5n;
   assert.is(w.peekAccount(addr(1))!.balance, 1n);
+});
+
+test('accounts the state makes without storage share one empty map: a write gives an account its own, and revert takes it back', () => {
+  const w = new WorldState();
+  // Made as write sets and credits make them (accountWith), and cloned from those by a copy.
+  for (let i = 1; i <= 4; i++) w.putAccount(addr(i), accountWith(BigInt(i), 100n, NO_CODE, EMPTY_CODE_HASH));
+  const fresh = new WorldState();
+  for (let i = 1; i <= 4; i++) fresh.putAccount(addr(i), createAccount({ nonce: BigInt(i), balance: 100n }));
+  assert.is(hex(w.stateRoot()), hex(fresh.stateRoot()));
+  // Read-only objects cannot change the shared map; the state's own writes give each account a map of its own.
+  assert.throws(() => (w.peekAccount(addr(1))!.storage as Map<string, Uint8Array>).set(slot(1), word(1n)), /shared empty storage/);
+  w.putStorage(addr(1), slot(1), word(9n));
+  fresh.putStorage(addr(1), slot(1), word(9n));
+  for (const i of [2, 3, 4]) assert.is(w.peekAccount(addr(i))!.storage.size, 0, `account ${i} kept no storage`);
+  // getAccount hands out a map that may be filled directly.
+  w.getAccount(addr(2))!.storage.set(slot(2), word(3n));
+  fresh.getAccount(addr(2))!.storage.set(slot(2), word(3n));
+  assert.is(w.peekAccount(addr(3))!.storage.size, 0);
+  assert.is(hex(w.stateRoot()), hex(fresh.stateRoot()));
+  // A copy clones an account without storage onto the shared map again, and its writes stay its own.
+  const c = w.copy();
+  c.getAccountFields(addr(3))!.balance += 1n;
+  c.putStorage(addr(4), slot(4), word(4n));
+  assert.is(w.getStorage(addr(4), slot(4)), undefined);
+  assert.is(w.peekAccount(addr(3))!.balance, 100n);
+  // Under a checkpoint: a first slot, then revert: no storage again, the same root as before.
+  // The accounts are this state's own (not shared with the copy): revert undoes their changes in place.
+  for (const i of [1, 3, 4]) w.getAccountFields(addr(i));
+  const before = hex(w.stateRoot());
+  w.checkpoint();
+  w.putStorage(addr(3), slot(5), word(5n));
+  w.getAccountFields(addr(4))!.nonce += 1n;
+  // An account whose slots are all deleted under the checkpoint, copied then (its clone has no map), gets them back.
+  w.putStorage(addr(1), slot(1), word(0n));
+  const underCheckpoint = w.copy();
+  w.revert();
+  assert.is(w.peekAccount(addr(3))!.storage.size, 0, 'revert took the slot away');
+  assert.is(hex(w.getStorage(addr(1), slot(1)) ?? new Uint8Array(0)), hex(word(9n)), 'revert brought the deleted slot back');
+  assert.is(hex(w.stateRoot()), before);
+  assert.is(hex(underCheckpoint.getStorage(addr(3), slot(5)) ?? new Uint8Array(0)), hex(word(5n)), 'the copy made under the checkpoint keeps its slot');
+  assert.is(underCheckpoint.getStorage(addr(1), slot(1)), undefined, 'and its deletion');
+  // The shared map itself stayed empty through all of it.
+  assert.is(accountWith(0n, 0n, NO_CODE, EMPTY_CODE_HASH).storage.size, 0);
 });
 
 test('fromJSON: quantities of any length, zero slots dropped, toJSON round trip', () => {

@@ -76,12 +76,12 @@ export const DAO_DRAIN_LIST: readonly string[] = [
 export function applyDaoFork(state: WorldState): void {
   let total = 0n;
   for (const addr of DAO_DRAIN_LIST) {
-    const a = state.getAccount(addr);
+    const a = state.getAccountFields(addr);
     if (a === undefined || a.balance === 0n) continue;
     total += a.balance;
     a.balance = 0n;
   }
-  const refund = state.getAccount(DAO_REFUND_CONTRACT);
+  const refund = state.getAccountFields(DAO_REFUND_CONTRACT);
   if (refund !== undefined) refund.balance += total;
   else state.putAccount(DAO_REFUND_CONTRACT, createAccount({ balance: total }));
 }

@@ -251,7 +251,7 @@ function systemCall(evm: Evm, state: WorldState, env: BlockEnv, fork: Fork, addr
 export function applyWithdrawals(state: WorldState, withdrawals: Withdrawal[]): void {
   for (const w of withdrawals) {
     const key = bytesToKey(w.address);
-    const a = state.getAccount(key);
+    const a = state.getAccountFields(key);
     if (a === undefined) {
       if (w.amount > 0n) state.putAccount(key, createAccount({ balance: w.amount * GWEI }));
       continue;
@@ -271,7 +271,7 @@ function payRewards(state: WorldState, header: BlockHeader, uncles: BlockHeader[
 
 function credit(state: WorldState, address: Uint8Array, amount: bigint): void {
   const key = bytesToKey(address);
-  const a = state.getAccount(key);
+  const a = state.getAccountFields(key);
   if (a === undefined) state.putAccount(key, createAccount({ balance: amount }));
   else a.balance += amount;
 }

@@ -152,7 +152,7 @@ export function applyWriteSet(state: WorldState, ws: WriteSet): void {
     }
     const next = w.account;
     if (next) {
-      const a = state.getAccount(w.address);
+      const a = state.getAccountFields(w.address);
       const code = w.code ?? (a !== undefined && isHashAt(next.codeHash, 0, a.codeHash) ? a.code : NO_CODE);
       putAccountFields(state, w.address, a, next.nonce, next.balance, code, next.codeHash, w.storageCleared);
     }
@@ -175,7 +175,7 @@ export function applyWriteSetBytes(state: WorldState, buf: Uint8Array, start = 0
       continue;
     }
     if (flags & C.W_ACCOUNT) {
-      const a = state.getAccount(address);
+      const a = state.getAccountFields(address);
       // An unchanged code hash is the account's own array, not a copy.
       const same = a !== undefined && r.codeHashIs(a.codeHash);
       const code = flags & C.W_CODE ? r.code() : same ? a!.code : NO_CODE;

@@ -487,7 +487,7 @@ export function standIn(evm: Evm, runTx: (state: WorldState, env: BlockEnv, tx: 
  * removed (EIP-161). The same rule as applyDelta in mvmemory.ts.
  */
 export function credit(state: WorldState, key: string, amount: bigint, eip161: boolean): void {
-  const a = state.getAccount(key);
+  const a = state.getAccountFields(key);
   if (a === undefined) {
     if (amount > 0n || !eip161) state.putAccount(key, accountWith(0n, amount, NO_CODE, EMPTY_CODE_HASH));
     return;

@@ -338,7 +338,7 @@ class EncodedWriteSet implements PendingWriteSet {
       if (flags & W_ACCOUNT) {
         const nonce = r.num();
         const balance = r.num();
-        const a = state.getAccount(address);
+        const a = state.getAccountFields(address);
         // An unchanged code hash is the account's own array, not a copy.
         const same = a !== undefined && isHashAt(r.u8, r.p, a.codeHash);
         const codeHash = same ? a!.codeHash : codeHashAt(r.u8, r.p);
