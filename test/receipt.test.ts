@@ -93,6 +93,19 @@ test('parts handed over for a log list are used for that list only', () => {
   const root = receiptsRoot(receipts);
   assert.is(root.length, 32);
   assert.is(hex(encodeReceipt(receipts[0])), hex(reference(receipts[0])));
+  // Logs in a LogBuffer keep their parts on it: used for that buffer's results and receipts, not for another with the same bytes.
+  const buffered = { logs: [] as Log[] };
+  putLogs(buffered, new LogBuffer(logBytes(logs), logs.length));
+  const twin = { logs: [] as Log[] };
+  putLogs(twin, new LogBuffer(logBytes(logs), logs.length));
+  const bufferBloom = logsBloom(logs);
+  rememberLogsParts(buffered, bufferBloom, encodeLogs(logs));
+  assert.is(logsBloomOf(buffered), bufferBloom);
+  assert.ok(logsBloomOf(twin) !== bufferBloom);
+  assert.is(hex(logsBloomOf(twin)), hex(bufferBloom));
+  const receipt = receiptOf(2, 21_000n, buffered, logsBloomOf(buffered));
+  receipt.status = 1;
+  assert.is(hex(encodeReceipt(receipt)), hex(reference({ type: 2, status: 1, cumulativeGasUsed: 21_000n, logs, logsBloom: bufferBloom })));
 });
 
 test.run();

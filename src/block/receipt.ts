@@ -48,7 +48,7 @@ export class ReceiptEncoding {
     this.first = r.postState ?? (r.status === 1 ? STATUS_OK : STATUS_FAILED);
     this.gas = bigintToMinimalBytes(r.cumulativeGasUsed);
     const buffer = logBufferOf(r);
-    this.logs = (buffer?.count ?? r.logs.length) === 0 ? NO_LOGS : logsParts.get(buffer ?? r.logs)?.encoded;
+    this.logs = (buffer?.count ?? r.logs.length) === 0 ? NO_LOGS : partsOf(buffer ?? r.logs)?.encoded;
     this.logBuffer = this.logs === undefined ? buffer : undefined;
     this.logsPayload = this.logs !== undefined ? 0 : this.logBuffer !== undefined ? this.logBuffer.payload() : logsPayload(r.logs);
     const logsSize = this.logs === undefined ? rlpHeaderSize(this.logsPayload) + this.logsPayload : this.logs.length;
@@ -87,9 +87,15 @@ export function receiptsRoot(receipts: Receipt[]): Uint8Array {
 /**
  * Blooms and RLP encodings of log lists computed before the commit (by Block-STM
  * workers, in parallel), by list (logsIdentity): both are functions of the logs alone,
- * so whoever computed them, the receipt is the same.
+ * so whoever computed them, the receipt is the same. Logs in a LogBuffer (all that
+ * workers hand over) keep theirs on it (knownParts); this map holds those of arrays.
  */
 const logsParts = new WeakMap<object, { bloom: Uint8Array; encoded: Uint8Array }>();
+
+/** The bloom and encoding handed over for the logs `id` (logsIdentity), if any. */
+function partsOf(id: object): { bloom: Uint8Array; encoded: Uint8Array } | undefined {
+  return id instanceof LogBuffer ? id.knownParts ?? undefined : logsParts.get(id);
+}
 
 type HasLogs = { logs: Log[] };
 
@@ -105,7 +111,10 @@ export function logsCount(o: HasLogs): number {
 
 /** Hands over the bloom and encoding (encodeLogs) of the logs of `o`, computed elsewhere. */
 export function rememberLogsParts(o: HasLogs, bloom: Uint8Array, encoded: Uint8Array): void {
-  if (logsCount(o) > 0) logsParts.set(logsIdentity(o), { bloom, encoded });
+  if (logsCount(o) === 0) return;
+  const id = logsIdentity(o);
+  if (id instanceof LogBuffer) id.knownParts = { bloom, encoded };
+  else logsParts.set(id, { bloom, encoded });
 }
 
 /**
@@ -125,10 +134,10 @@ const emptyBlooms = new ByteChunks();
 /** The bloom of the logs of `o` (an array of its own). */
 export function logsBloomOf(o: HasLogs): Uint8Array {
   const buffer = logBufferOf(o);
-  if (buffer !== undefined) return logsParts.get(buffer)?.bloom ?? buffer.bloom();
+  if (buffer !== undefined) return buffer.knownParts?.bloom ?? buffer.bloom();
   const logs = o.logs;
   if (logs.length === 0) return emptyBlooms.zeroed(256); // each receipt its own, none a backing store of its own
-  return logsParts.get(logs)?.bloom ?? logsBloom(logs);
+  return partsOf(logs)?.bloom ?? logsBloom(logs);
 }
 
 const NO_BLOOM = new Uint8Array(256);

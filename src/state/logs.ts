@@ -141,6 +141,14 @@ export function orBloom(dst: Uint8Array, src: Uint8Array): void {
  */
 export class LogBuffer {
   private decoded: Log[] | null = null;
+  /**
+   * The logs' bloom and RLP encoding where they were computed elsewhere (the parallel
+   * executor's workers: rememberLogsParts in src/block/receipt.ts), else null. On the
+   * buffer itself rather than in a WeakMap by buffer: an entry per transaction there
+   * was 2% of a forced block of ERC-20 transfers on the committing thread, besides
+   * what the collector spends on a weak map.
+   */
+  knownParts: { bloom: Uint8Array; encoded: Uint8Array } | null = null;
 
   /** `bytes`: the logs in the layout above (logBytes makes it from Log objects). */
   constructor(readonly bytes: Uint8Array, readonly count: number) {}
