@@ -226,15 +226,15 @@ class Image {
     this.top = HEADER_WORDS + slots;
   }
 
-  /** An image of every account of `state`; with `spare`, room to append more. */
-  static build(state: WorldState, spare: boolean): Image {
+  /** An image of every account of `state`; with `room`, room to append more (a kept image). */
+  static build(state: WorldState, room: boolean): Image {
     const accounts = [...state.peekAccounts()];
     const accountParts: Part[] = new Array(accounts.length);
     const codes = new Set<string>();
     let words = 0;
     for (let i = 0; i < accounts.length; i++) {
       const [addr, a] = accounts[i];
-      const part = (accountParts[i] = partFor(state, addr, a, spare));
+      const part = (accountParts[i] = partFor(state, addr, a, room));
       words += partWords(part);
       const h = part.codeKey;
       if (h === null || codes.has(h)) continue;
@@ -242,14 +242,14 @@ class Image {
       words += codeWords(a.code.length);
     }
     const slots = nextPow2(Math.max(16, accounts.length * 2));
-    const capacity = HEADER_WORDS + slots + words + (spare ? Math.max(words >> 2, SPARE_MIN_WORDS) : 0);
-    const image = new Image(spare ? new SharedArrayBuffer(capacity * 4) : takeFirstImageBuffer(capacity, slots), slots);
+    const capacity = HEADER_WORDS + slots + words + (room ? Math.max(words >> 2, SPARE_MIN_WORDS) : 0);
+    const image = new Image(room ? new SharedArrayBuffer(capacity * 4) : takeFirstImageBuffer(capacity, slots), slots);
     const i32 = image.i32;
     const mask = slots - 1;
     for (let i = 0; i < accounts.length; i++) {
       const [addr, a] = accounts[i];
       const r = image.place(addr, a, accountParts[i]);
-      if (spare && isTracked(a)) image.track(addr, a, r);
+      if (room && isTracked(a)) image.track(addr, a, r);
       // Addresses are distinct: the first empty slot, without reading the records met on the way.
       let s = hashWords(1, i32, r + SA_ADDR, 5) & mask;
       while (i32[HEADER_WORDS + s] !== 0) s = (s + 1) & mask;

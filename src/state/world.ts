@@ -167,7 +167,7 @@ const EMPTY_STORAGE = new StorageMap();
 EMPTY_STORAGE.touched = new Set(); // its root is the empty trie's, with nothing to rehash
 
 function sharedEmptyStorage(): Error {
-  return new Error('the shared empty storage map cannot be changed: an account from peekAccount() is read-only');
+  return new Error('the shared empty storage map cannot be changed: write storage through WorldState.putStorage, or take the account with getAccount() (peekAccount() gives it read-only)');
 }
 
 /** What revert() puts back at an address. */
