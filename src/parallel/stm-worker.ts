@@ -7,7 +7,6 @@ import type { BlockEnv, Tx } from '../evm/types.js';
 import { forkByName, type Fork } from '../fork/table.js';
 import { RAW_BALANCE, RAW_CODE_HASH, RAW_CODE_SIZE, RAW_EXISTS, RAW_FLAGS, RAW_HAS_STORAGE, RAW_NONCE_HI, RAW_NONCE_LO, type AccountView, type StateSource } from '../state/source.js';
 import type { AccountWrite, ReadSet } from '../evm/sets.js';
-import { logsAsBuffer } from '../state/logs.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
 import { bytesToKey, equalBytes } from '../util/hex.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
@@ -525,7 +524,7 @@ class BlockContext {
     if (credit !== undefined) writes.addAmount(src.placeholderLoc, credit);
     const wroteNew = this.record(tx, inc, writes, src.reads);
     if (this.deliver !== null) {
-      this.deliver(this.outcome(tx, inc, r, fee, credit, true));
+      this.deliver(this.outcome(tx, inc, r, fee, credit));
     } else if (this.post !== null) {
       if (this.pending === null) {
         this.pending = new OutcomeEncoder(this.lastBatch, this.job.readSets || this.notesMisses, true);
@@ -672,20 +671,16 @@ class BlockContext {
   }
 
   /**
-   * An execution's outcome. Its logs bloom and encoding are the commit's per-transaction
-   * work that needs no order, done here in parallel: as objects for a lane's outcome
-   * (`logsParts`), by the encoder straight into its buffer for one that is posted.
+   * An execution's outcome. A worker thread's encoder adds its logs bloom and encoding,
+   * computed there in parallel (the commit's per-transaction work that needs no
+   * order); a lane on the committing thread leaves them to the receipt, which takes
+   * them from the interpreter's bytes as the sequential executor's does (computing
+   * them here too was an encoding more per transaction on the same thread).
    */
-  private outcome(tx: number, inc: number, result: FullTxResult, fee: bigint | undefined, credit: bigint | undefined, logsParts = false): TxOutcome {
+  private outcome(tx: number, inc: number, result: FullTxResult, fee: bigint | undefined, credit: bigint | undefined): TxOutcome {
     const o: TxOutcome = { tx, inc, result }; // encoded without its read set unless job.readSets
     if (fee !== undefined) o.fee = fee;
     if (credit !== undefined) o.credit = credit;
-    // From the interpreter's bytes (no Log objects made).
-    const logs = logsParts ? logsAsBuffer(result) : null;
-    if (logs !== null) {
-      o.logsBloom = logs.bloom();
-      o.encodedLogs = logs.encode();
-    }
     return o;
   }
 
