@@ -12,7 +12,7 @@ import { LogBuffer, putLogs, type Log } from '../state/logs.js';
 import { InputError, bigintToBytes, bigintToMinimalBytes, bytesToBigint, bytesToKey, concatBytes } from '../util/hex.js';
 import { loadModule } from '../wasm/module.js';
 import { WasmInstance, type AccountOut, type HostCallbacks } from '../wasm/instance.js';
-import { applyResultWriteSet, applyWriteSetBytes, keepWriteSetBytes, parseWriteSet, putWriteSet, type ReadSet, type WriteSet } from './sets.js';
+import { applyResultWriteSet, applyWriteSetBytes, keepWriteSetBytes, putWriteSet, type ReadSet, type WriteSet } from './sets.js';
 import type { Authorization, BlockEnv, ExecStatus, Tx, TxResult } from './types.js';
 import { blobBaseFee, effectiveGasPrice, floorGas, intrinsicGas, maxCost, staticInvalidity, GAS_PER_BLOB } from '../tx/rules.js';
 import { recoverAddress, SECP256K1_N } from '../tx/signature.js';
@@ -81,12 +81,6 @@ export interface ExecuteTxOptions {
   deferCoinbaseFee?: boolean;
   /** Record the result's readSet (default true; false leaves it empty: a caller that tracks reads itself). */
   recordReads?: boolean;
-  /**
-   * Parse the result's writeSet at once from the WASM's buffer (default false: its
-   * bytes are kept and parsed when it is first read). For a caller that reads every
-   * write set: it saves the copy of the bytes.
-   */
-  parseWriteSet?: boolean;
 }
 
 /** A block environment with neutral defaults, for calls outside a block. */
@@ -404,12 +398,11 @@ export class Evm {
     return n === 0 ? [] : new LogBuffer(keptLogs.copy(w.mem, w.exports.logsPtr(), w.exports.logsLength()), n);
   }
 
-  /** Ends the message: its write set, parsed from the WASM's buffer (`parse`) or as a copy of its bytes (see putWriteSet). */
-  private finish(parse = false): Uint8Array | WriteSet {
+  /** Ends the message: its write set, as a copy of the WASM's bytes (see putWriteSet). */
+  private finish(): Uint8Array {
     const w = this.wasm;
     const len = w.exports.finalize();
-    const ptr = w.exports.writeSetPtr();
-    const ws = parse ? parseWriteSet(w.mem, ptr, len) : keepWriteSetBytes(w.mem, ptr, len);
+    const ws = keepWriteSetBytes(w.mem, w.exports.writeSetPtr(), len);
     w.host = null;
     return ws;
   }
@@ -430,11 +423,10 @@ export class Evm {
    * each executed operation (EIP-3155 steps); a tracer that throws aborts the run.
    */
   executeTx(source: StateSource, block: BlockEnv, tx: Tx, fork: Fork = this.fork, opts: ExecuteTxOptions = {}): FullTxResult {
-    return this.guard(() => this.execute(source, block, tx, fork, opts.trace, opts.deferCoinbaseFee === true, opts.recordReads !== false, opts.parseWriteSet === true));
+    return this.guard(() => this.execute(source, block, tx, fork, opts.trace, opts.deferCoinbaseFee === true, opts.recordReads !== false));
   }
 
-  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork, trace: Tracer | undefined, deferFee: boolean, recordReads: boolean,
-    parseNow: boolean): FullTxResult {
+  private execute(state: StateSource, block: BlockEnv, tx: Tx, fork: Fork, trace: Tracer | undefined, deferFee: boolean, recordReads: boolean): FullTxResult {
     const intrinsic = intrinsicGas(tx, fork);
     const blobFee = blobBaseFee(block.excessBlobGas, fork);
     const bad = staticInvalidity(tx, block, fork, intrinsic, blobFee);
@@ -482,7 +474,7 @@ export class Evm {
     const fee = gasUsed * tip;
     if (!deferFee) this.addBalance(block.coinbase, fee);
     const logs = r.status === C.S_SUCCESS ? this.takeLogs() : [];
-    const writeSet = this.finish(parseNow);
+    const writeSet = this.finish();
     const result = {
       status: statusOf(r.status), error: r.status > C.S_REVERT ? STATUS_TEXT[r.status] ?? `status ${r.status}` : undefined,
       gasUsed, output: r.output,
@@ -490,8 +482,7 @@ export class Evm {
     putLogs(result, logs);
     result.createdAddress = r.status === C.S_SUCCESS ? created : undefined;
     result.readSet = host.readSet;
-    if (writeSet instanceof Uint8Array) putWriteSet(result, writeSet);
-    else result.writeSet = writeSet;
+    putWriteSet(result, writeSet);
     if (deferFee) result.coinbaseFee = fee;
     return result;
   }
@@ -533,7 +524,7 @@ export class Evm {
     }
     const r = this.message(kind, caller, to, value, opts.data ?? noBytes(), gasLimit, opts.code, 0n, opts.trace);
     const logs = r.status === C.S_SUCCESS ? this.takeLogs() : [];
-    const writeSet = this.finish() as Uint8Array;
+    const writeSet = this.finish();
     applyWriteSetBytes(this.state, writeSet);
     const result = {
       status: statusOf(r.status), error: r.status > C.S_REVERT ? STATUS_TEXT[r.status] : undefined,

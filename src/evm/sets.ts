@@ -31,10 +31,10 @@ export type WriteSet = AccountWrite[];
 
 /**
  * The records of a write-set buffer (format in assembly/shared/config.ts), one at a
- * time, each field read when asked: parsing into objects and applying straight to a
- * state walk it alike.
+ * time, each field read when asked: parsing into objects, applying straight to a
+ * state and the parallel executor's collection of writes walk it alike.
  */
-class WriteRecords {
+export class WriteRecords {
   /** The whole of the buffer the records are in (offsets below are into it). */
   private buf: Uint8Array = new Uint8Array(0);
   private dv: DataView<ArrayBufferLike> = new DataView(this.buf.buffer);
@@ -81,6 +81,47 @@ class WriteRecords {
 
   address(): string {
     return addressKeyAt(this.buf, this.at);
+  }
+
+  /** The buffer the offsets below are into (the whole of it). */
+  get bytes(): Uint8Array {
+    return this.buf;
+  }
+
+  /** Offsets of the current record's address (20 bytes), nonce (u64 little-endian), balance (32 bytes big-endian) and code hash. */
+  get addressAt(): number {
+    return this.at;
+  }
+
+  get nonceAt(): number {
+    return this.at + 24;
+  }
+
+  get balanceAt(): number {
+    return this.at + 32;
+  }
+
+  get codeHashAt(): number {
+    return this.at + 64;
+  }
+
+  /** Offset and length of new code (with W_CODE). */
+  get codeAt(): number {
+    return this.at + 100;
+  }
+
+  get codeLength(): number {
+    return this.codeLen;
+  }
+
+  /** Offset of slot `i`'s key (32 bytes); its value follows. */
+  slotAt(i: number): number {
+    return this.slots + 64 * i;
+  }
+
+  /** Offset just past the current record. */
+  get recordEnd(): number {
+    return this.o;
   }
 
   nonce(): bigint {
@@ -253,6 +294,12 @@ const LAZY_WRITE_SET: PropertyDescriptor & ThisType<HasWriteSet> = {
 export function putWriteSet(result: { writeSet: WriteSet }, encoded: Uint8Array | PendingWriteSet): void {
   (result as HasWriteSet)[PENDING_WRITES] = encoded;
   Object.defineProperty(result, 'writeSet', LAZY_WRITE_SET);
+}
+
+/** The WASM's bytes of a result's write set (keepWriteSetBytes), while nobody has read or replaced its objects; else undefined. */
+export function writeSetBytesOf(result: { writeSet: WriteSet }): Uint8Array | undefined {
+  const pending = (result as HasWriteSet)[PENDING_WRITES];
+  return pending instanceof Uint8Array ? pending : undefined;
 }
 
 /** Applies a result's write set to `state`: from its encoding while nobody has read (or replaced) its objects. */

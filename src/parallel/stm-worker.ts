@@ -6,7 +6,8 @@ import type { Evm, FullTxResult } from '../evm/evm.js';
 import type { BlockEnv, Tx } from '../evm/types.js';
 import { forkByName, type Fork } from '../fork/table.js';
 import { RAW_BALANCE, RAW_CODE_HASH, RAW_CODE_SIZE, RAW_EXISTS, RAW_FLAGS, RAW_HAS_STORAGE, RAW_NONCE_HI, RAW_NONCE_LO, type AccountView, type StateSource } from '../state/source.js';
-import type { AccountWrite, ReadSet } from '../evm/sets.js';
+import { W_ACCOUNT, W_CODE, W_DELETED, W_STORAGE_CLEARED } from '../../assembly/shared/config.js';
+import { WriteRecords, putWriteSet, writeSetBytesOf, type ReadSet } from '../evm/sets.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
 import { bytesToKey, equalBytes } from '../util/hex.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
@@ -42,7 +43,7 @@ class DependencyAbort extends Error {
   }
 }
 
-type ExecuteWithOptions = (source: StateSource, block: BlockEnv, tx: Tx, fork: Fork, opts: { deferCoinbaseFee: boolean; recordReads: boolean; parseWriteSet: boolean }) =>
+type ExecuteWithOptions = (source: StateSource, block: BlockEnv, tx: Tx, fork: Fork, opts: { deferCoinbaseFee: boolean; recordReads: boolean }) =>
   FullTxResult & { coinbaseFee?: bigint };
 
 const EMPTY = new Uint8Array(0);
@@ -165,6 +166,8 @@ class BlockContext {
   lastAccountLoc = -1;
   /** The writes of the execution in progress. */
   private readonly writes = new PendingWrites();
+  /** A cursor over write sets' bytes (collectWrites, takeCredit: one at a time). */
+  private readonly records = new WriteRecords();
   /** The state as the execution in progress reads it. */
   private readonly src: MvSource;
   private readonly slot: number;
@@ -504,7 +507,7 @@ class BlockContext {
         defer = false;
       }
       if (defer && r.invalid === undefined) fee = r.coinbaseFee;
-      if (src.placeholder !== null) credit = takeCredit(r, src.placeholder);
+      if (src.placeholder !== null) credit = takeCredit(r, t.to!, this.records);
       if (this.notesMisses) r.readSet = src.preStateMisses();
     } catch (e) {
       this.setSlot(-1);
@@ -547,37 +550,44 @@ class BlockContext {
   private run1(src: MvSource, tx: Tx, defer: boolean): FullTxResult & { coinbaseFee?: bigint } {
     const exec = this.evm.executeTx as unknown as ExecuteWithOptions;
     // Multi-version memory logs the reads that matter (the source's); the Evm's own list only serves the result's readSet.
-    // Its write set is read at once (collectWrites): parsed straight from the WASM's buffer.
-    return exec.call(this.evm, src, this.env, tx, this.fork, { deferCoinbaseFee: defer, recordReads: this.job.readSets, parseWriteSet: true });
+    // Its write set stays in the WASM's bytes (a copy): collectWrites reads them in place, the commit applies them as
+    // the sequential executor does, and only a worker's encoder makes its objects.
+    return exec.call(this.evm, src, this.env, tx, this.fork, { deferCoinbaseFee: defer, recordReads: this.job.readSets });
   }
 
-  /** The locations a result writes, with their new entries, into `out`. */
+  /**
+   * The locations a result writes, with their new entries, into `out`, read from its
+   * write set's bytes (no key strings). A result without them is an invalid
+   * transaction's, which writes nothing.
+   */
   private collectWrites(src: MvSource, r: FullTxResult, fee: bigint | undefined, out: PendingWrites): void {
-    for (const w of r.writeSet) {
-      const loc = this.accountLoc(w.address);
-      if (w.deleted) {
+    const bytes = writeSetBytesOf(r) ?? EMPTY;
+    const c = this.records.reset(bytes, 0, bytes.length);
+    const buf = c.bytes;
+    while (c.next()) {
+      const loc = this.accountLocAt(buf, c.addressAt);
+      if (c.flags & W_DELETED) {
         out.add(loc, EK_ABS, AV_WORDS);
         out.vals[out.add(MvMemory.metaOf(loc), EK_ABS, 1)] = META_CLEAR;
         continue;
       }
       let meta = 0;
       let after = -1; // where the account's new words are in out.vals
-      if (w.account) {
+      if (c.flags & W_ACCOUNT) {
         after = out.add(loc, EK_ABS, AV_WORDS);
-        this.accountWords(w, src, out, after);
-        if (w.storageCleared) meta |= META_CLEAR;
+        this.accountWords(c, loc, src, out, after);
+        if (c.flags & W_STORAGE_CLEARED) meta |= META_CLEAR;
       }
       let nonzero = false;
-      const storage = w.storage;
-      for (let k = 0; k < storage.length; k++) {
-        const value = storage[k][1];
-        const at = 4 * out.add(this.storageLoc(loc, storage[k][0]), EK_ABS, 8);
-        const bytes = out.bytes;
-        for (let i = 0; i < 32; i++) bytes[at + i] = value[i];
-        if (!nonzero) for (let i = 0; i < 32; i++) if (value[i] !== 0) { nonzero = true; break; }
+      for (let k = 0; k < c.slotCount; k++) {
+        const slotAt = c.slotAt(k);
+        const at = 4 * out.add(this.storageLocAt(buf, c.addressAt, slotAt), EK_ABS, 8);
+        const bytesOut = out.bytes;
+        for (let i = 0; i < 32; i++) bytesOut[at + i] = buf[slotAt + 32 + i];
+        if (!nonzero) for (let i = 0; i < 32; i++) if (buf[slotAt + 32 + i] !== 0) { nonzero = true; break; }
       }
       if (nonzero) {
-        const prior = after >= 0 ? null : src.entry(w.address);
+        const prior = after >= 0 ? null : src.entryAt(loc, null);
         const words = prior === null ? out.vals : prior.words;
         const at = prior === null ? after : prior.at;
         if (words[at + AV_NONCE_LO] === 0 && words[at + AV_NONCE_HI] === 0 && words[at + AV_CODE_LEN] === 0) meta |= META_NZ;
@@ -587,35 +597,36 @@ class BlockContext {
     if (fee !== undefined) out.addAmount(this.coinbaseLoc(), fee);
   }
 
-  /** An account write as entry words, at out.vals[at...] (zero); code as applyWriteSet keeps it. */
-  private accountWords(w: AccountWrite, src: MvSource, out: PendingWrites, at: number): void {
-    const a = w.account!;
+  /** The account write at the cursor (of ACCOUNT location `loc`) as entry words, at out.vals[at...] (zero); code as applyWriteSet keeps it. */
+  private accountWords(c: WriteRecords, loc: number, src: MvSource, out: PendingWrites, at: number): void {
+    const buf = c.bytes;
     const v = out.vals;
     const bytes = out.bytes;
     v[at + AV_FLAGS] = 1;
-    v[at + AV_NONCE_LO] = Number(a.nonce & 0xffffffffn) | 0;
-    v[at + AV_NONCE_HI] = Number(a.nonce >> 32n) | 0;
-    writeBE(bytes, 4 * (at + AV_BALANCE), a.balance);
+    v[at + AV_NONCE_LO] = u32At(buf, c.nonceAt);
+    v[at + AV_NONCE_HI] = u32At(buf, c.nonceAt + 4);
+    const b = 4 * (at + AV_BALANCE);
+    for (let i = 0; i < 32; i++) bytes[b + i] = buf[c.balanceAt + i];
     let codeSet = false;
-    if (w.code !== undefined) {
-      if (w.code.length > 0) {
+    if (c.flags & W_CODE) {
+      if (c.codeLength > 0) {
         v[at + AV_CODE_SRC] = CODE_ARENA;
-        v[at + AV_CODE_OFF] = this.mv.storeBytes(w.code);
-        v[at + AV_CODE_LEN] = w.code.length;
+        v[at + AV_CODE_OFF] = this.mv.storeBytes(buf.subarray(c.codeAt, c.codeAt + c.codeLength));
+        v[at + AV_CODE_LEN] = c.codeLength;
         codeSet = true;
       }
     } else {
-      const { words: prior, at: p } = src.entry(w.address);
-      if ((prior[p + AV_FLAGS] & 1) !== 0 && prior[p + AV_CODE_LEN] > 0 && hashIs(prior, p, a.codeHash)) {
+      const { words: prior, at: p } = src.entryAt(loc, null);
+      if ((prior[p + AV_FLAGS] & 1) !== 0 && prior[p + AV_CODE_LEN] > 0 && hashIsAt(prior, p, buf, c.codeHashAt)) {
         v[at + AV_CODE_SRC] = prior[p + AV_CODE_SRC];
         v[at + AV_CODE_OFF] = prior[p + AV_CODE_OFF];
         v[at + AV_CODE_LEN] = prior[p + AV_CODE_LEN];
         codeSet = true;
       }
     }
-    const hash = codeSet ? a.codeHash : EMPTY_CODE_HASH;
     const h = 4 * (at + AV_CODE_HASH);
-    for (let i = 0; i < 32; i++) bytes[h + i] = hash[i];
+    if (codeSet) for (let i = 0; i < 32; i++) bytes[h + i] = buf[c.codeHashAt + i];
+    else for (let i = 0; i < 32; i++) bytes[h + i] = EMPTY_CODE_HASH[i];
   }
 
   /** Writes the entries, drops those of the previous incarnation it no longer writes, publishes the logs. */
@@ -696,7 +707,7 @@ class BlockContext {
       nonce: nonceHi === 0 ? nonceLo : nonceLo + (BigInt(nonceHi >>> 0) << 32n),
       balance: readBEWords(words, at + AV_BALANCE),
       // Most accounts have no code: the constant.
-      codeHash: hashIs(words, at, EMPTY_CODE_HASH) ? EMPTY_CODE_HASH : wordBytes(words, at + AV_CODE_HASH),
+      codeHash: hashIsAt(words, at, EMPTY_CODE_HASH, 0) ? EMPTY_CODE_HASH : wordBytes(words, at + AV_CODE_HASH),
       code: src === CODE_SNAPSHOT ? this.snapshot.u8.subarray(off, off + len) : src === CODE_ARENA ? this.mv.a8.subarray(off, off + len) : EMPTY,
       hasStorage: words[at + AV_HAS_STORAGE] === 1,
     };
@@ -803,7 +814,7 @@ class MvSource implements StateSource {
   }
 
   /** entry() by ACCOUNT location; `address` names it for a hot location's wait (null: no wait). */
-  private entryAt(loc: number, address: string | null): AccountRead {
+  entryAt(loc: number, address: string | null): AccountRead {
     let e = this.accountsAt.get(loc);
     if (e !== undefined) return e;
     if (loc === this.placeholderLoc) {
@@ -978,27 +989,45 @@ export function deferredCreditRecipient(tx: Tx, coinbaseKey: string, precompiles
   return key === coinbaseKey ? null : key;
 }
 
-/** Takes the recipient's write out of a result (the Evm's, for this worker to change): its balance change becomes the credit. */
-function takeCredit(r: FullTxResult, recipient: string): bigint | undefined {
-  const ws = r.writeSet;
-  let i = 0;
-  while (i < ws.length && ws[i].address !== recipient) i++;
-  if (i === ws.length) return undefined;
-  const w = ws[i];
-  if (w.deleted || !w.account || w.code !== undefined || w.storage.length > 0 || w.account.balance <= PLACEHOLDER) {
-    throw new Error(`transfer recipient 0x${recipient} changed beyond a credit`);
+/**
+ * Takes the recipient's write out of a result (the Evm's, for this worker to change):
+ * its balance change becomes the credit. The write set's bytes are the result's own
+ * copy: the records after it move down over it.
+ */
+function takeCredit(r: FullTxResult, recipient: Uint8Array, c: WriteRecords): bigint | undefined {
+  const bytes = writeSetBytesOf(r);
+  if (bytes === undefined) return undefined; // an invalid transaction's result: no writes
+  c.reset(bytes, 0, bytes.length);
+  const buf = c.bytes;
+  while (c.next()) {
+    let mine = true;
+    for (let i = 0; i < 20 && mine; i++) if (buf[c.addressAt + i] !== recipient[i]) mine = false;
+    if (!mine) continue;
+    const balance = (c.flags & W_ACCOUNT) !== 0 ? c.balance() : 0n;
+    if ((c.flags & (W_DELETED | W_CODE)) !== 0 || (c.flags & W_ACCOUNT) === 0 || c.slotCount > 0 || balance <= PLACEHOLDER) {
+      throw new Error(`transfer recipient 0x${addressKeyAt(recipient, 0)} changed beyond a credit`);
+    }
+    const from = c.addressAt - bytes.byteOffset;
+    const to = c.recordEnd - bytes.byteOffset;
+    bytes.copyWithin(from, to);
+    putWriteSet(r, bytes.subarray(0, bytes.length - (to - from)));
+    return balance - PLACEHOLDER;
   }
-  ws.splice(i, 1);
-  return w.account.balance - PLACEHOLDER;
+  return undefined;
 }
 
-/** Whether the code hash in the account words at words[at...] is `hash`. */
-function hashIs(words: Int32Array, at: number, hash: Uint8Array): boolean {
+/** Whether the code hash in the account words at words[at...] is the 32 bytes at buf[off...]. */
+function hashIsAt(words: Int32Array, at: number, buf: Uint8Array, off: number): boolean {
   for (let i = 0; i < 8; i++) {
-    const j = 4 * i;
-    if (words[at + AV_CODE_HASH + i] !== (hash[j] | (hash[j + 1] << 8) | (hash[j + 2] << 16) | (hash[j + 3] << 24))) return false;
+    const j = off + 4 * i;
+    if (words[at + AV_CODE_HASH + i] !== (buf[j] | (buf[j + 1] << 8) | (buf[j + 2] << 16) | (buf[j + 3] << 24))) return false;
   }
   return true;
+}
+
+/** The u32 little-endian at b[at...] (as a signed word, as the entry words hold it). */
+function u32At(b: Uint8Array, at: number): number {
+  return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
 }
 
 /** An account as an execution read it: its resolved words are words[at...], `view` what the Evm is shown (null: not made yet). */
