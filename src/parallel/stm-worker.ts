@@ -561,7 +561,7 @@ class BlockContext {
    * transaction's, which writes nothing.
    */
   private collectWrites(src: MvSource, r: FullTxResult, fee: bigint | undefined, out: PendingWrites): void {
-    const bytes = writeSetBytesOf(r) ?? EMPTY;
+    const bytes = writeSetBytesOf(r) ?? noWrites(r);
     const c = this.records.reset(bytes, 0, bytes.length);
     const buf = c.bytes;
     while (c.next()) {
@@ -995,8 +995,7 @@ export function deferredCreditRecipient(tx: Tx, coinbaseKey: string, precompiles
  * copy: the records after it move down over it.
  */
 function takeCredit(r: FullTxResult, recipient: Uint8Array, c: WriteRecords): bigint | undefined {
-  const bytes = writeSetBytesOf(r);
-  if (bytes === undefined) return undefined; // an invalid transaction's result: no writes
+  const bytes = writeSetBytesOf(r) ?? noWrites(r);
   c.reset(bytes, 0, bytes.length);
   const buf = c.bytes;
   while (c.next()) {
@@ -1014,6 +1013,12 @@ function takeCredit(r: FullTxResult, recipient: Uint8Array, c: WriteRecords): bi
     return balance - PLACEHOLDER;
   }
   return undefined;
+}
+
+/** The bytes of the write set of a result that has none in bytes: an invalid transaction's, which writes nothing. */
+function noWrites(r: FullTxResult): Uint8Array {
+  if (r.writeSet.length > 0) throw new Error('an execution result whose write set is not in bytes (read or replaced before it was collected)');
+  return EMPTY;
 }
 
 /** Whether the code hash in the account words at words[at...] is the 32 bytes at buf[off...]. */
