@@ -134,7 +134,7 @@ const emptyBlooms = new ByteChunks();
 /** The bloom of the logs of `o` (an array of its own). */
 export function logsBloomOf(o: HasLogs): Uint8Array {
   const buffer = logBufferOf(o);
-  if (buffer !== undefined) return buffer.knownParts?.bloom ?? buffer.bloom();
+  if (buffer !== undefined) return partsOf(buffer)?.bloom ?? buffer.bloom();
   const logs = o.logs;
   if (logs.length === 0) return emptyBlooms.zeroed(256); // each receipt its own, none a backing store of its own
   return partsOf(logs)?.bloom ?? logsBloom(logs);

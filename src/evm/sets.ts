@@ -29,6 +29,18 @@ export interface AccountWrite {
 
 export type WriteSet = AccountWrite[];
 
+// A write-set record's fields (byte offsets; the format is in assembly/shared/config.ts):
+// address, flags, and for an account not deleted its nonce, balance, code hash, code
+// length and code, then the slot count and per slot its key and value.
+const R_FLAGS = 20;
+const R_NONCE = 24;
+const R_DELETED_SIZE = 24;
+const R_BALANCE = 32;
+const R_CODE_HASH = 64;
+const R_CODE_LENGTH = 96;
+const R_CODE = 100;
+const SLOT_SIZE = 64;
+
 /**
  * The records of a write-set buffer (format in assembly/shared/config.ts), one at a
  * time, each field read when asked: parsing into objects, applying straight to a
@@ -65,17 +77,17 @@ export class WriteRecords {
     if (at >= this.end) return false;
     const dv = this.dv;
     this.at = at;
-    this.flags = dv.getUint32(at + 20, true);
+    this.flags = dv.getUint32(at + R_FLAGS, true);
     if (this.flags & C.W_DELETED) {
       this.slotCount = 0;
-      this.o = at + 24;
+      this.o = at + R_DELETED_SIZE;
       return true;
     }
-    this.codeLen = dv.getUint32(at + 96, true);
-    const s = at + 100 + this.codeLen;
+    this.codeLen = dv.getUint32(at + R_CODE_LENGTH, true);
+    const s = at + R_CODE + this.codeLen;
     this.slotCount = dv.getUint32(s, true);
     this.slots = s + 4;
-    this.o = this.slots + 64 * this.slotCount;
+    this.o = this.slots + SLOT_SIZE * this.slotCount;
     return true;
   }
 
@@ -94,20 +106,20 @@ export class WriteRecords {
   }
 
   get nonceAt(): number {
-    return this.at + 24;
+    return this.at + R_NONCE;
   }
 
   get balanceAt(): number {
-    return this.at + 32;
+    return this.at + R_BALANCE;
   }
 
   get codeHashAt(): number {
-    return this.at + 64;
+    return this.at + R_CODE_HASH;
   }
 
   /** Offset and length of new code (with W_CODE). */
   get codeAt(): number {
-    return this.at + 100;
+    return this.at + R_CODE;
   }
 
   get codeLength(): number {
@@ -116,7 +128,7 @@ export class WriteRecords {
 
   /** Offset of slot `i`'s key (32 bytes); its value follows. */
   slotAt(i: number): number {
-    return this.slots + 64 * i;
+    return this.slots + SLOT_SIZE * i;
   }
 
   /** Offset just past the current record. */
@@ -125,34 +137,34 @@ export class WriteRecords {
   }
 
   nonce(): bigint {
-    return this.dv.getBigUint64(this.at + 24, true);
+    return this.dv.getBigUint64(this.nonceAt, true);
   }
 
   balance(): bigint {
-    return wordAt(this.dv, this.at + 32);
+    return wordAt(this.dv, this.balanceAt);
   }
 
   codeHash(): Uint8Array {
-    return codeHashAt(this.buf, this.at + 64);
+    return codeHashAt(this.buf, this.codeHashAt);
   }
 
   /** Whether the code hash is `hash` (no copy made). */
   codeHashIs(hash: Uint8Array): boolean {
-    return isHashAt(this.buf, this.at + 64, hash);
+    return isHashAt(this.buf, this.codeHashAt, hash);
   }
 
   /** New code (with W_CODE): a copy. */
   code(): Uint8Array {
-    return this.buf.slice(this.at + 100, this.at + 100 + this.codeLen);
+    return this.buf.slice(this.codeAt, this.codeAt + this.codeLen);
   }
 
   slotKey(i: number): string {
-    return slotKeyAt(this.buf, this.slots + 64 * i);
+    return slotKeyAt(this.buf, this.slotAt(i));
   }
 
   /** A slot's value: a copy (the buffer is the WASM's, reused by the next transaction). */
   slotValue(i: number): Uint8Array {
-    const o = this.slots + 64 * i + 32;
+    const o = this.slotAt(i) + 32;
     return this.buf.slice(o, o + 32);
   }
 }

@@ -9,7 +9,7 @@ import { RAW_BALANCE, RAW_CODE_HASH, RAW_CODE_SIZE, RAW_EXISTS, RAW_FLAGS, RAW_H
 import { W_ACCOUNT, W_CODE, W_DELETED, W_STORAGE_CLEARED } from '../../assembly/shared/config.js';
 import { WriteRecords, putWriteSet, writeSetBytesOf, type ReadSet } from '../evm/sets.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
-import { bytesToKey, equalBytes } from '../util/hex.js';
+import { bytesToKey, equalBytes, u32At } from '../util/hex.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import { tryLock, unlock, waitWhile } from './atomics.js';
 import { hexToWords } from './keys.js';
@@ -603,8 +603,8 @@ class BlockContext {
     const v = out.vals;
     const bytes = out.bytes;
     v[at + AV_FLAGS] = 1;
-    v[at + AV_NONCE_LO] = u32At(buf, c.nonceAt);
-    v[at + AV_NONCE_HI] = u32At(buf, c.nonceAt + 4);
+    v[at + AV_NONCE_LO] = u32At(buf, c.nonceAt) | 0;
+    v[at + AV_NONCE_HI] = u32At(buf, c.nonceAt + 4) | 0;
     const b = 4 * (at + AV_BALANCE);
     for (let i = 0; i < 32; i++) bytes[b + i] = buf[c.balanceAt + i];
     let codeSet = false;
@@ -1023,16 +1023,8 @@ function noWrites(r: FullTxResult): Uint8Array {
 
 /** Whether the code hash in the account words at words[at...] is the 32 bytes at buf[off...]. */
 function hashIsAt(words: Int32Array, at: number, buf: Uint8Array, off: number): boolean {
-  for (let i = 0; i < 8; i++) {
-    const j = off + 4 * i;
-    if (words[at + AV_CODE_HASH + i] !== (buf[j] | (buf[j + 1] << 8) | (buf[j + 2] << 16) | (buf[j + 3] << 24))) return false;
-  }
+  for (let i = 0; i < 8; i++) if (words[at + AV_CODE_HASH + i] !== (u32At(buf, off + 4 * i) | 0)) return false;
   return true;
-}
-
-/** The u32 little-endian at b[at...] (as a signed word, as the entry words hold it). */
-function u32At(b: Uint8Array, at: number): number {
-  return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
 }
 
 /** An account as an execution read it: its resolved words are words[at...], `view` what the Evm is shown (null: not made yet). */

@@ -4,6 +4,7 @@
 import { keccak256, keccak256ViewAt } from '../util/keccak.js';
 import { rlpHeaderSize, stringSize, stringSizeAt, writeRlpHeader, writeString, writeStringAt } from './trie.js';
 import { ByteChunks } from '../util/chunks.js';
+import { u32At } from '../util/hex.js';
 
 export interface Log {
   address: Uint8Array;
@@ -259,9 +260,6 @@ function logPayloadOf(topics: number, dataSize: number): number {
   return 21 + rlpHeaderSize(33 * topics) + 33 * topics + dataSize;
 }
 
-function u32At(b: Uint8Array, at: number): number {
-  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
-}
 
 const LOGS = Symbol('logs');
 type HasLogs = { logs: Log[]; [LOGS]?: Log[] | LogBuffer };

@@ -142,6 +142,11 @@ export function quantityToHex(n: bigint): string {
   return '0x' + n.toString(16);
 }
 
+/** The unsigned 32-bit little-endian integer at b[at...]. */
+export function u32At(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
+
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
