@@ -58,6 +58,43 @@ export class Writer {
     this.bytes(b);
   }
 
+  /** Sets the u32 at `at` (written before). */
+  u32At(at: number, v: number): void {
+    const b = this.buf;
+    b[at] = v & 0xff;
+    b[at + 1] = (v >>> 8) & 0xff;
+    b[at + 2] = (v >>> 16) & 0xff;
+    b[at + 3] = v >>> 24;
+  }
+
+  /** `n` bytes of `src` from `from` (bytes() of a subarray, without making one). */
+  bytesAt(src: Uint8Array, from: number, n: number): void {
+    this.room(n);
+    const buf = this.buf;
+    const at = this.at;
+    if (n <= 32) for (let i = 0; i < n; i++) buf[at + i] = src[from + i];
+    else buf.set(src.subarray(from, from + n), at);
+    this.at = at + n;
+  }
+
+  /** As num() of the 32-byte big-endian word at src[from...], without the bigint. */
+  numOfWord(src: Uint8Array, from: number): void {
+    let first = 0;
+    while (first < 32 && src[from + first] === 0) first++;
+    this.u8(32 - first);
+    this.bytesAt(src, from + first, 32 - first);
+  }
+
+  /** As num() of the u64 little-endian at src[from...], without the bigint. */
+  numOfU64LE(src: Uint8Array, from: number): void {
+    let len = 8;
+    while (len > 0 && src[from + len - 1] === 0) len--;
+    this.room(1 + len);
+    const buf = this.buf;
+    buf[this.at++] = len;
+    for (let i = len - 1; i >= 0; i--) buf[this.at++] = src[from + i];
+  }
+
   num(v: bigint): void {
     if (v < 0n) throw new RangeError(`negative number in a message: ${v}`);
     if (v < TWO53) {

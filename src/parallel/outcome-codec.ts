@@ -11,7 +11,8 @@
 // slices of it cost the decoder far less than building each key again from bytes.
 
 import type { FullTxResult } from '../evm/evm.js';
-import { putAccountFields, putWriteSet, type AccountWrite, type PendingWriteSet, type ReadSet, type WriteSet } from '../evm/sets.js';
+import * as C from '../../assembly/shared/config.js';
+import { WriteRecords, putAccountFields, putWriteSet, writeSetBytesOf, type AccountWrite, type PendingWriteSet, type ReadSet, type WriteSet } from '../evm/sets.js';
 import { NO_CODE, codeHashAt, isHashAt, type WorldState } from '../state/world.js';
 import type { ExecStatus } from '../evm/types.js';
 import { LogBuffer, logsAsBuffer, putLogs } from '../state/logs.js';
@@ -57,6 +58,9 @@ export function encodeOutcomes(outcomes: TxOutcome[], readSets = true): EncodedO
  * grew from 16 KiB three times).
  */
 let bytesPerOutcome = 256;
+
+/** The cursor of OutcomeEncoder's write sets in bytes. */
+const records = new WriteRecords();
 
 /**
  * Outcomes encoded one at a time, as they are produced (their objects then die young),
@@ -125,22 +129,9 @@ export class OutcomeEncoder {
       w.u32(0);
       w.u32(0);
     }
-    w.u32(r.writeSet.length);
-    for (const a of r.writeSet) {
-      this.key(a.address, 40);
-      w.u8((a.deleted ? W_DELETED : 0) | (a.storageCleared ? W_STORAGE_CLEARED : 0) | (a.account ? W_ACCOUNT : 0) | (a.code !== undefined ? W_CODE : 0));
-      if (a.account) {
-        w.num(a.account.nonce);
-        w.num(a.account.balance);
-        w.bytes(a.account.codeHash);
-      }
-      if (a.code !== undefined) w.blob(a.code);
-      w.u32(a.storage.length);
-      for (const [slot, value] of a.storage) {
-        this.key(slot, 64);
-        w.bytes(value);
-      }
-    }
+    const writeSetBytes = writeSetBytesOf(r);
+    if (writeSetBytes !== undefined) this.writeSetOf(writeSetBytes);
+    else this.writeSetObjects(r.writeSet);
     if (r.coinbaseFee !== undefined) w.num(r.coinbaseFee);
     if (o.fee !== undefined) w.num(o.fee);
     if (o.credit !== undefined) w.num(o.credit);
@@ -161,6 +152,69 @@ export class OutcomeEncoder {
       w.at += size;
     }
     return this.starts.length - 1;
+  }
+
+  /**
+   * A write set in the WASM's bytes (a worker's results: format in
+   * assembly/shared/config.ts), encoded as writeSetObjects encodes its objects, without
+   * making them: an object, two bigints and a copy per account and a pair and a copy
+   * per slot were a fifth of a worker's time on ERC-20 transfers.
+   */
+  private writeSetOf(bytes: Uint8Array): void {
+    const w = this.w;
+    const c = records.reset(bytes, 0, bytes.length);
+    const buf = c.bytes;
+    const countAt = w.at;
+    w.u32(0);
+    let count = 0;
+    while (c.next()) {
+      count++;
+      this.stateKeys.push(c.address());
+      const f = c.flags;
+      if (f & C.W_DELETED) {
+        // As parseWriteSet's object: deleted, its storage cleared, nothing else.
+        w.u8(W_DELETED | W_STORAGE_CLEARED);
+        w.u32(0);
+        continue;
+      }
+      w.u8((f & C.W_STORAGE_CLEARED ? W_STORAGE_CLEARED : 0) | (f & C.W_ACCOUNT ? W_ACCOUNT : 0) | (f & C.W_CODE ? W_CODE : 0));
+      if (f & C.W_ACCOUNT) {
+        w.numOfU64LE(buf, c.nonceAt);
+        w.numOfWord(buf, c.balanceAt);
+        w.bytesAt(buf, c.codeHashAt, 32);
+      }
+      if (f & C.W_CODE) {
+        w.u32(c.codeLength);
+        w.bytesAt(buf, c.codeAt, c.codeLength);
+      }
+      w.u32(c.slotCount);
+      for (let i = 0; i < c.slotCount; i++) {
+        this.stateKeys.push(c.slotKey(i));
+        w.bytesAt(buf, c.slotAt(i) + 32, 32);
+      }
+    }
+    w.u32At(countAt, count);
+  }
+
+  /** A write set's objects (a result whose write set was read or replaced). */
+  private writeSetObjects(writeSet: WriteSet): void {
+    const w = this.w;
+    w.u32(writeSet.length);
+    for (const a of writeSet) {
+      this.key(a.address, 40);
+      w.u8((a.deleted ? W_DELETED : 0) | (a.storageCleared ? W_STORAGE_CLEARED : 0) | (a.account ? W_ACCOUNT : 0) | (a.code !== undefined ? W_CODE : 0));
+      if (a.account) {
+        w.num(a.account.nonce);
+        w.num(a.account.balance);
+        w.bytes(a.account.codeHash);
+      }
+      if (a.code !== undefined) w.blob(a.code);
+      w.u32(a.storage.length);
+      for (const [slot, value] of a.storage) {
+        this.key(slot, 64);
+        w.bytes(value);
+      }
+    }
   }
 
   /** State keys travel in one string (see the top of this file). */
