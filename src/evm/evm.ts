@@ -83,6 +83,10 @@ export interface ExecuteTxOptions {
   recordReads?: boolean;
 }
 
+/** What Evm.begin last wrote into its WASM instance's environment, and for which instance and fork. */
+type WrittenEnv = Pick<BlockEnv, 'number' | 'timestamp' | 'gasLimit' | 'baseFee' | 'difficulty' | 'chainId' | 'excessBlobGas' | 'coinbase' | 'prevRandao'>
+  & { wasm: WasmInstance; fork: Fork };
+
 /** A block environment with neutral defaults, for calls outside a block. */
 export function defaultBlock(overrides: Partial<BlockEnv> = {}): BlockEnv {
   return {
@@ -257,7 +261,10 @@ export class Evm {
       w.writeWord(E + C.E_BLOBBASEFEE, blobBaseFee(block.excessBlobGas, fork));
       w.writeWord(E + C.E_CHAINID, block.chainId);
       w.writeBytes(E + C.E_COINBASE_BYTES, block.coinbase);
-      this.blockEnv = { wasm: w, fork, ...block, coinbase: block.coinbase.slice(), prevRandao: block.prevRandao.slice() };
+      this.blockEnv = {
+        wasm: w, fork, number: block.number, timestamp: block.timestamp, gasLimit: block.gasLimit, baseFee: block.baseFee, difficulty: block.difficulty,
+        chainId: block.chainId, excessBlobGas: block.excessBlobGas, coinbase: block.coinbase.slice(), prevRandao: block.prevRandao.slice(),
+      };
     }
     w.writeAddressWord(E + C.E_ORIGIN, origin);
     w.writeWord(E + C.E_GASPRICE, gasPrice);
@@ -271,9 +278,11 @@ export class Evm {
   /**
    * The block's fields as begin() last wrote them into this WASM instance (the
    * WASM only reads them), so that the transactions of one block write them once.
-   * Compared by value: a BlockEnv may be changed in place between calls.
+   * Compared by value: a BlockEnv may be changed in place between calls. Only the
+   * fields compared are kept: a block's blockHash closure held the parallel
+   * executor's last block (its outcomes and their messages) alive until the next one.
    */
-  private blockEnv: (BlockEnv & { wasm: WasmInstance; fork: Fork }) | null = null;
+  private blockEnv: WrittenEnv | null = null;
 
   private blockEnvWritten(b: BlockEnv, fork: Fork): boolean {
     const e = this.blockEnv;
