@@ -1,0 +1,94 @@
+// The parallel executor's per-transaction messages, timed alone: the block's
+// transactions encoded on the committing thread and decoded by a worker (tx-codec.ts),
+// and the outcomes a worker encodes and the committing thread decodes
+// (outcome-codec.ts), with a result's write set encoded from the WASM's bytes (what a
+// worker does) and from its parsed objects (a result whose write set was read), side
+// by side (alternating; a worker's batches of 64). Medians of the rounds after the
+// first (the first two for the pair), in microseconds per transaction.
+//
+//   node dist/bench/codecs.js [ROUNDS]
+
+import { executeBlock } from '../src/block/execute.js';
+import { Evm } from '../src/evm/evm.js';
+import type { FullTxResult } from '../src/evm/evm.js';
+import { OutcomeEncoder, decodeOutcomes } from '../src/parallel/outcome-codec.js';
+import type { TxOutcome } from '../src/parallel/protocol.js';
+import { TxList, encodeTxs } from '../src/parallel/tx-codec.js';
+import { transfersWorkload } from '../src/parallel/workloads.js';
+import { erc20TransfersWorkload, ownPairSwapsWorkload } from './parallel-workloads.js';
+
+const rounds = Math.max(2, Number(process.argv[2] ?? 9));
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+
+/** Microseconds per item of `f` over `n` items: the median of the rounds after the first. */
+function time(n: number, f: () => void): number {
+  const ms: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    f();
+    if (r > 0) ms.push(performance.now() - t);
+  }
+  return (1000 * median(ms)) / n;
+}
+
+/** Batches of a worker's size (its STREAM_BATCH), each encoder taken as a worker's is. */
+const BATCH = 64;
+
+function encodeAll(results: FullTxResult[]): void {
+  for (let i = 0; i < results.length; i += BATCH) {
+    const e = new OutcomeEncoder(BATCH, false, true);
+    for (let tx = i; tx < Math.min(i + BATCH, results.length); tx++) e.add({ tx, inc: 0, result: results[tx] });
+    e.take(null);
+  }
+}
+
+/** time() of two functions, alternating from round to round so that neither always runs first. */
+function timeBoth(n: number, f: () => void, g: () => void): [number, number] {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const [h, out] of (r % 2 === 0 ? [[f, a], [g, b]] : [[g, b], [f, a]]) as [() => void, number[]][]) {
+      const t = performance.now();
+      h();
+      if (r > 1) out.push(performance.now() - t);
+    }
+  }
+  return [(1000 * median(a)) / n, (1000 * median(b)) / n];
+}
+
+const evm = await Evm.create();
+const rows: string[][] = [['workload', 'txs', 'tx encode', 'tx decode', 'outcome encode (bytes)', 'outcome encode (objects)', 'outcome decode']];
+for (const [name, make] of [['a', () => transfersWorkload(10_000)], ['b', () => erc20TransfersWorkload(5_000)], ['c', () => ownPairSwapsWorkload(2_000)]] as const) {
+  const w = await make();
+  const txs = w.block.transactions;
+  const n = txs.length;
+  // Two runs' results: one left as the interpreter's bytes, the other's write sets read (parsed into objects).
+  const fromBytes = executeBlock(evm, w.pre.copy(), w.block, { fork: w.fork, stateRoot: false }).results;
+  const fromObjects = executeBlock(evm, w.pre.copy(), w.block, { fork: w.fork, stateRoot: false }).results;
+  for (const r of fromObjects) void r.writeSet;
+  // Both encoders made before either takes its buffer, so that their buffers are one size.
+  const ea = new OutcomeEncoder(n, false, true);
+  const eb = new OutcomeEncoder(n, false, true);
+  fromBytes.forEach((result, tx) => ea.add({ tx, inc: 0, result }));
+  fromObjects.forEach((result, tx) => eb.add({ tx, inc: 0, result }));
+  const a = ea.take(null);
+  const b = eb.take(null);
+  if (a.keys !== b.keys || !Buffer.from(a.bytes).equals(Buffer.from(b.bytes))) throw new Error(`${name}: the two write-set paths encode differently`);
+  const sab = encodeTxs(txs);
+  const [bytesPath, objectsPath] = timeBoth(n, () => encodeAll(fromBytes), () => encodeAll(fromObjects));
+  rows.push([
+    name,
+    String(n),
+    time(n, () => encodeTxs(txs)).toFixed(2),
+    time(n, () => {
+      const list = new TxList(sab);
+      for (let i = 0; i < n; i++) list.get(i);
+    }).toFixed(2),
+    bytesPath.toFixed(2),
+    objectsPath.toFixed(2),
+    time(n, () => decodeOutcomes(a, new Array<TxOutcome>(n))).toFixed(2),
+  ]);
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+console.log(`us per transaction, medians of ${rounds - 1} rounds after one untimed (the write-set paths: ${rounds - 2} after two, alternating)`);
+for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
