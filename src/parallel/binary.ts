@@ -33,11 +33,7 @@ export class Writer {
 
   u32(v: number): void {
     this.room(4);
-    const b = this.buf;
-    b[this.at] = v & 0xff;
-    b[this.at + 1] = (v >>> 8) & 0xff;
-    b[this.at + 2] = (v >>> 16) & 0xff;
-    b[this.at + 3] = v >>> 24;
+    this.setU32(this.at, v);
     this.at += 4;
   }
 
@@ -58,8 +54,8 @@ export class Writer {
     this.bytes(b);
   }
 
-  /** Sets the u32 at `at` (written before). */
-  u32At(at: number, v: number): void {
+  /** Sets the u32 at `at` (little-endian, as u32 writes it), within what is written. */
+  setU32(at: number, v: number): void {
     const b = this.buf;
     b[at] = v & 0xff;
     b[at + 1] = (v >>> 8) & 0xff;

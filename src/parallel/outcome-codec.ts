@@ -201,7 +201,7 @@ export class OutcomeEncoder {
         w.bytesAt(buf, c.slotAt(i) + 32, 32);
       }
     }
-    w.u32At(countAt, count);
+    w.setU32(countAt, count);
   }
 
   /** A write set's objects (a result whose write set was read or replaced). */

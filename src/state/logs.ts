@@ -260,7 +260,6 @@ function logPayloadOf(topics: number, dataSize: number): number {
   return 21 + rlpHeaderSize(33 * topics) + 33 * topics + dataSize;
 }
 
-
 const LOGS = Symbol('logs');
 type HasLogs = { logs: Log[]; [LOGS]?: Log[] | LogBuffer };
 
