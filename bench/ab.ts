@@ -14,6 +14,7 @@
 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { median } from './report.js';
 
 interface Build {
   name: string;
@@ -70,10 +71,6 @@ async function load(name: string, dir: string, which: WorkloadName): Promise<Bui
     },
     close: () => pool.close(),
   };
-}
-
-function median(xs: number[]): number {
-  return [...xs].sort((x, y) => x - y)[xs.length >> 1];
 }
 
 async function main(): Promise<void> {

@@ -16,6 +16,7 @@ import type { ParallelReport } from '../src/parallel/executor.js';
 import { runFixtureBothWays } from '../src/parallel/fixture.js';
 import { NodeWorkerPool } from '../src/parallel/pool.js';
 import { vectorsDir } from '../src/util/vectors.js';
+import { median } from './report.js';
 import { SequentialTwin } from './twin.js';
 
 export interface BlockRow {
@@ -194,7 +195,6 @@ async function twoSequentialCeiling(evm: Evm, f: BlockFixture, twin: SequentialT
     solo.push(alone);
     pair.push(Math.max(mine.timeMs, other.ms));
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   return (2 * median(solo)) / median(pair);
 }
 

@@ -73,6 +73,11 @@ export function printRow(cols: Column[], r: RowResult): void {
 }
 
 /** Geometric mean of the ratios of the rows that have one. */
+/** The median of `xs` (the upper one of an even count). */
+export function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[xs.length >> 1];
+}
+
 export function geomeanRatio(rows: RowResult[]): number | undefined {
   const rs = rows.map((r) => r.ratio).filter((x): x is number => x !== undefined && x > 0);
   if (rs.length === 0) return undefined;
