@@ -3,13 +3,17 @@
 // and the outcomes a worker encodes and the committing thread decodes
 // (outcome-codec.ts), with a result's write set encoded from the WASM's bytes (what a
 // worker does) and from its parsed objects (a result whose write set was read), side
-// by side (alternating; a worker's batches of 64). Medians of the rounds after the
-// first (the first two for the pair), in microseconds per transaction.
+// by side (alternating; a worker's batches of 64). Then the write sets applied to a
+// copy of the pre-state: from the WASM's bytes, as the sequential executor does, and
+// from the decoded outcomes, as the parallel commit does (decoding included), side by
+// side. Medians of the rounds after the first (the first two for a pair), in
+// microseconds per transaction.
 //
 //   node dist/bench/codecs.js [ROUNDS]
 
 import { executeBlock } from '../src/block/execute.js';
 import { Evm } from '../src/evm/evm.js';
+import { applyResultWriteSet } from '../src/evm/sets.js';
 import type { FullTxResult } from '../src/evm/evm.js';
 import { OutcomeEncoder, decodeOutcomes } from '../src/parallel/outcome-codec.js';
 import type { TxOutcome } from '../src/parallel/protocol.js';
@@ -41,14 +45,18 @@ function encodeAll(results: FullTxResult[]): void {
   }
 }
 
-/** time() of two functions, alternating from round to round so that neither always runs first. */
-function timeBoth(n: number, f: () => void, g: () => void): [number, number] {
+/**
+ * time() of two functions, alternating from round to round so that neither always runs
+ * first; `prepare`, if given, runs untimed before each call and its value is passed on.
+ */
+function timeBoth<T = void>(n: number, f: (p: T) => void, g: (p: T) => void, prepare?: () => T): [number, number] {
   const a: number[] = [];
   const b: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    for (const [h, out] of (r % 2 === 0 ? [[f, a], [g, b]] : [[g, b], [f, a]]) as [() => void, number[]][]) {
+    for (const [h, out] of (r % 2 === 0 ? [[f, a], [g, b]] : [[g, b], [f, a]]) as [(p: T) => void, number[]][]) {
+      const p = prepare?.() as T;
       const t = performance.now();
-      h();
+      h(p);
       if (r > 1) out.push(performance.now() - t);
     }
   }
@@ -56,7 +64,7 @@ function timeBoth(n: number, f: () => void, g: () => void): [number, number] {
 }
 
 const evm = await Evm.create();
-const rows: string[][] = [['workload', 'txs', 'tx encode', 'tx decode', 'outcome encode (bytes)', 'outcome encode (objects)', 'outcome decode']];
+const rows: string[][] = [['workload', 'txs', 'tx encode', 'tx decode', 'outcome encode (bytes)', 'outcome encode (objects)', 'outcome decode', 'apply (bytes)', 'apply (decoded)']];
 // The issue's (a)-(c) at its sizes, as bench/parallel.ts runs them.
 for (const { label: name, make } of benchWorkloads().filter((row) => ['a', 'b', 'c'].includes(row.label))) {
   const w = await make();
@@ -73,9 +81,19 @@ for (const { label: name, make } of benchWorkloads().filter((row) => ['a', 'b', 
   fromObjects.forEach((result, tx) => eb.add({ tx, inc: 0, result }));
   const a = ea.take(null);
   const b = eb.take(null);
-  if (a.keys !== b.keys || !Buffer.from(a.bytes).equals(Buffer.from(b.bytes))) throw new Error(`${name}: the two write-set paths encode differently`);
+  if (!Buffer.from(a.bytes).equals(Buffer.from(b.bytes))) throw new Error(`${name}: the two write-set paths encode differently`);
   const sab = encodeTxs(txs);
   const [bytesPath, objectsPath] = timeBoth(n, () => encodeAll(fromBytes), () => encodeAll(fromObjects));
+  const [applyBytes, applyDecoded] = timeBoth(n,
+    (state) => {
+      for (const r of fromBytes) applyResultWriteSet(state, r);
+    },
+    (state) => {
+      const outcomes = new Array<TxOutcome>(n);
+      decodeOutcomes(a, outcomes);
+      for (const o of outcomes) applyResultWriteSet(state, o.result);
+    },
+    () => w.pre.copy());
   rows.push([
     name,
     String(n),
@@ -87,8 +105,10 @@ for (const { label: name, make } of benchWorkloads().filter((row) => ['a', 'b', 
     bytesPath.toFixed(2),
     objectsPath.toFixed(2),
     time(n, () => decodeOutcomes(a, new Array<TxOutcome>(n))).toFixed(2),
+    applyBytes.toFixed(2),
+    applyDecoded.toFixed(2),
   ]);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-console.log(`us per transaction, medians of ${rounds - 1} rounds after one untimed (the write-set paths: ${rounds - 2} after two, alternating)`);
+console.log(`us per transaction, medians of ${rounds - 1} rounds after one untimed (the pairs: ${rounds - 2} after two, alternating)`);
 for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));

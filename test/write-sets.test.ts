@@ -44,7 +44,6 @@ test(`write sets from bytes, objects and outcome encodings give the same state (
       const encodedObjects = fromParsed.take(null);
       assert.ok(writeSetBytesOf(r2) === undefined, what);
       assert.ok(Buffer.from(encoded.bytes).equals(Buffer.from(encodedObjects.bytes)), `${what}: the encoding of bytes and of objects`);
-      assert.is(encoded.keys, encodedObjects.keys, what);
       const decoded: TxOutcome[] = [];
       decodeOutcomes(encoded, decoded);
       applyResultWriteSet(fromEncoding, decoded[0].result);

@@ -7,8 +7,11 @@
 // fields present in order: incarnation, invalid, error, gasUsed, output, logs, createdAddress, read
 // set, write set, coinbaseFee, fee, credit, logs bloom and encoding. A result with a
 // key this codec does not know is refused, so that a new field cannot be lost silently.
-// State keys (the hex strings WorldState maps by) travel as one string of them all:
-// slices of it cost the decoder far less than building each key again from bytes.
+// State keys (the hex strings WorldState maps by) travel as their bytes, an address's
+// 20 and a slot's 32, and are made again on decoding through the key caches of
+// src/wasm/keys.ts: a flat string of its own, which the state's maps compare and hash
+// at about half the cost of a slice of one long string of keys (what they were until
+// the fifteenth session).
 
 import type { FullTxResult } from '../evm/evm.js';
 import * as C from '../../assembly/shared/config.js';
@@ -18,7 +21,7 @@ import type { ExecStatus } from '../evm/types.js';
 import { LogBuffer, logsAsBuffer, putLogs } from '../state/logs.js';
 import { rlpHeaderSize } from '../state/trie.js';
 import { Reader, Writer } from './binary.js';
-import { asciiString, writeHexKey } from '../util/hex.js';
+import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import type { TxOutcome } from './protocol.js';
 
 const K_INVALID = 1;
@@ -40,10 +43,9 @@ const W_STORAGE_CLEARED = 2;
 const W_ACCOUNT = 4;
 const W_CODE = 8;
 
-/** A worker's outcomes: the records, and the state keys they name (concatenated, in order of use). */
+/** A worker's outcomes: the records. */
 export interface EncodedOutcomes {
   bytes: ArrayBuffer;
-  keys: string;
 }
 
 /** With `readSets` false, the results' read sets are left out (encoded empty). */
@@ -59,8 +61,6 @@ export function encodeOutcomes(outcomes: TxOutcome[], readSets = true): EncodedO
  * grew from 16 KiB three times).
  */
 let bytesPerOutcome = 256;
-/** The same for the state keys' digits. */
-let keyBytesPerOutcome = 256;
 
 /** The cursor of OutcomeEncoder's write sets in bytes. */
 const records = new WriteRecords();
@@ -71,14 +71,8 @@ const records = new WriteRecords();
  */
 export class OutcomeEncoder {
   private readonly w: Writer;
-  /**
-   * The state keys' digits, one after another: made into one string at take(), not a
-   * string per key (making those was 6% of a worker's CPU on ERC-20 transfers).
-   */
-  private readonly k: Writer;
-  /** Per record: its first byte and the first byte of its keys' digits (the next record's are their ends). */
+  /** Per record: its first byte (the next record's is its end). */
   private starts: number[] = [];
-  private keyStarts: number[] = [];
 
   /**
    * `expected` outcomes sizes the first buffer; with `readSets` false, read sets are
@@ -89,7 +83,6 @@ export class OutcomeEncoder {
   constructor(expected: number, private readonly readSets: boolean, private readonly logsParts = false) {
     this.w = new Writer(4 + expected * bytesPerOutcome);
     this.w.u32(0); // the count, set by take
-    this.k = new Writer(expected * keyBytesPerOutcome);
   }
 
   get count(): number {
@@ -100,7 +93,6 @@ export class OutcomeEncoder {
   add(o: TxOutcome): number {
     const w = this.w;
     this.starts.push(w.at);
-    this.keyStarts.push(this.k.at);
     const r = o.result as FullTxResult;
     for (const k in r) if (!RESULT_KEYS.has(k)) throw new Error(`outcome codec: unknown result field ${k}`);
     // The logs in the interpreter's layout (LogBuffer): copied as they are, decoded only where read.
@@ -177,7 +169,7 @@ export class OutcomeEncoder {
     let count = 0;
     while (c.next()) {
       count++;
-      this.keyAt(buf, c.addressAt, 20);
+      w.bytesAt(buf, c.addressAt, 20);
       const f = c.flags;
       if (f & C.W_DELETED) {
         // As parseWriteSet's object: deleted, its storage cleared, nothing else.
@@ -197,8 +189,7 @@ export class OutcomeEncoder {
       }
       w.u32(c.slotCount);
       for (let i = 0; i < c.slotCount; i++) {
-        this.keyAt(buf, c.slotAt(i), 32);
-        w.bytesAt(buf, c.slotAt(i) + 32, 32);
+        w.bytesAt(buf, c.slotAt(i), 64); // the slot and its value
       }
     }
     w.setU32(countAt, count);
@@ -225,22 +216,17 @@ export class OutcomeEncoder {
     }
   }
 
-  /** State keys travel in one string (see the top of this file). */
+  /** A state key (`len` hex digits) as its bytes (see the top of this file). */
   private key(k: string, len: number): void {
     if (k.length !== len) throw new Error(`outcome codec: state key ${k} is not ${len} hex digits`);
-    const d = this.k;
-    d.room(len);
-    const buf = d.buf;
-    for (let i = 0; i < len; i++) buf[d.at + i] = k.charCodeAt(i);
-    d.at += len;
-  }
-
-  /** The key of the `len` bytes of `src` from `at` (an address, a slot), as key() takes it. */
-  private keyAt(src: Uint8Array, at: number, len: number): void {
-    const d = this.k;
-    d.room(2 * len);
-    writeHexKey(src, at, len, d.buf, d.at);
-    d.at += 2 * len;
+    const w = this.w;
+    w.room(len / 2);
+    const buf = w.buf;
+    for (let i = 0; i < len; i += 2) {
+      const byte = parseInt(k.slice(i, i + 2), 16);
+      if (Number.isNaN(byte)) throw new Error(`outcome codec: state key ${k} is not hex`);
+      buf[w.at++] = byte;
+    }
   }
 
   /**
@@ -252,28 +238,18 @@ export class OutcomeEncoder {
     const w = this.w;
     const n = this.starts.length;
     // An eighth more than the mean, so that most batches fit their first buffer.
-    const d = this.k;
-    if (n > 0) {
-      bytesPerOutcome = Math.max(64, Math.ceil((1.125 * w.at) / n));
-      keyBytesPerOutcome = Math.max(64, Math.ceil((1.125 * d.at) / n));
-    }
+    if (n > 0) bytesPerOutcome = Math.max(64, Math.ceil((1.125 * w.at) / n));
     if (which === null || which.length === n) {
       const end = w.at;
       w.at = 0;
       w.u32(n);
       w.at = end;
-      return { bytes: w.handOver(), keys: asciiString(d.buf.subarray(0, d.at)) };
+      return { bytes: w.handOver() };
     }
     const out = new Writer(4 + (which.length * w.at) / Math.max(1, n));
     out.u32(which.length);
-    const keys = new Writer((which.length * d.at) / Math.max(1, n));
-    for (const i of which) {
-      const last = i + 1 === n;
-      out.bytes(w.buf.subarray(this.starts[i], last ? w.at : this.starts[i + 1]));
-      const k0 = this.keyStarts[i];
-      keys.bytesAt(d.buf, k0, (last ? d.at : this.keyStarts[i + 1]) - k0);
-    }
-    return { bytes: out.handOver(), keys: asciiString(keys.buf.subarray(0, keys.at)) };
+    for (const i of which) out.bytes(w.buf.subarray(this.starts[i], i + 1 === n ? w.at : this.starts[i + 1]));
+    return { bytes: out.handOver() };
   }
 }
 
@@ -284,10 +260,6 @@ export class OutcomeEncoder {
  */
 export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offset = 0, newest = false): void {
   const r = new Reader(encoded.bytes);
-  const all = encoded.keys;
-  let k0 = 0;
-  const address = () => all.slice(k0, (k0 += 40));
-  const slot = () => all.slice(k0, (k0 += 64));
   for (let n = r.u32(); n > 0; n--) {
     const tx = r.u32();
     const keys = r.u32();
@@ -302,10 +274,10 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
     const logCount = r.u32();
     const logs = logCount === 0 ? null : new LogBuffer(r.viewBlob(), logCount);
     const createdAddress = keys & K_CREATED_SET ? r.view(20) : undefined;
-    const readSet = readSetOf(r, address, slot);
+    const readSet = readSetOf(r);
     // The write set stays in the message: the commit applies it from there (EncodedWriteSet).
-    const writeSet = new EncodedWriteSet(r, r.p, all, k0);
-    k0 += EncodedWriteSet.skip(r);
+    const writeSet = new EncodedWriteSet(r, r.p);
+    EncodedWriteSet.skip(r);
     // The keys in the order Evm.executeTx creates them, so that results look alike.
     const result = { status } as FullTxResult;
     if (keys & K_ERROR) result.error = error;
@@ -338,28 +310,31 @@ export function decodeOutcomes(encoded: EncodedOutcomes, into: TxOutcome[], offs
 const NO_READS: ReadSet = Object.freeze({ accounts: Object.freeze([]) as unknown as string[], storage: Object.freeze([]) as unknown as [string, string][],
   blockHashes: Object.freeze([]) as unknown as bigint[] });
 
-function readSetOf(r: Reader, address: () => string, slot: () => string): ReadSet {
+function readSetOf(r: Reader): ReadSet {
   const accounts = r.u32();
   if (accounts === 0 && r.dv.getUint32(r.p, true) === 0 && r.dv.getUint32(r.p + 4, true) === 0) {
     r.p += 8;
     return NO_READS;
   }
   const readSet: ReadSet = { accounts: [], storage: [], blockHashes: [] };
-  for (let k = accounts; k > 0; k--) readSet.accounts.push(address());
-  for (let k = r.u32(); k > 0; k--) readSet.storage.push([address(), slot()]);
+  for (let k = accounts; k > 0; k--) readSet.accounts.push(addressOf(r));
+  for (let k = r.u32(); k > 0; k--) readSet.storage.push([addressOf(r), slotOf(r)]);
   for (let k = r.u32(); k > 0; k--) readSet.blockHashes.push(r.num());
   return readSet;
 }
 
-/**
- * A copy of `slice` (a state key sliced from a message's keys) that does not keep the
- * message's whole key string alive, for keys a state keeps: a map keeps the key object
- * it was first given. Slices kept 0.96 MB of key strings per block of (c) alive for as
- * long as the state (one carried from block to block gathered them). A slice of a flat
- * copy one character longer keeps only that.
- */
-function keyOfItsOwn(slice: string): string {
-  return (slice + ' ').slice(0, -1);
+/** The state key of the address at `r`'s position (moved past it). */
+function addressOf(r: Reader): string {
+  const key = addressKeyAt(r.u8, r.p);
+  r.p += 20;
+  return key;
+}
+
+/** The state key of the slot at `r`'s position (moved past it). */
+function slotOf(r: Reader): string {
+  const key = slotKeyAt(r.u8, r.p);
+  r.p += 32;
+  return key;
 }
 
 /**
@@ -367,16 +342,15 @@ function keyOfItsOwn(slice: string): string {
  * OutcomeEncoder.add) until someone reads it: the commit applies it from there, as
  * applyWriteSet would its objects, without making them. `r` is the message's reader
  * (shared by its outcomes: each walk sets its position), `at` where the write set
- * starts, keys[k0...] its state keys.
+ * starts.
  */
 class EncodedWriteSet implements PendingWriteSet {
-  constructor(private readonly r: Reader, private readonly at: number, private readonly keys: string, private readonly k0: number) {}
+  constructor(private readonly r: Reader, private readonly at: number) {}
 
-  /** Moves `r` past a write set; returns the length of its state keys. */
-  static skip(r: Reader): number {
-    let k = 0;
+  /** Moves `r` past a write set. */
+  static skip(r: Reader): void {
     for (let n = r.u32(); n > 0; n--) {
-      k += 40;
+      r.p += 20; // the address
       const flags = r.u8v();
       if (flags & W_ACCOUNT) {
         r.p += 1 + r.u8[r.p]; // nonce
@@ -385,25 +359,21 @@ class EncodedWriteSet implements PendingWriteSet {
       }
       if (flags & W_CODE) r.p += 4 + r.u32();
       const slots = r.u32();
-      k += 64 * slots;
-      r.p += 32 * slots;
+      r.p += 64 * slots; // slots and values
     }
-    return k;
   }
 
   parse(): WriteSet {
     const r = this.r;
-    const keys = this.keys;
-    let k = this.k0;
     r.p = this.at;
     const writeSet: AccountWrite[] = [];
     for (let n = r.u32(); n > 0; n--) {
-      const owner = keys.slice(k, (k += 40));
+      const owner = addressOf(r);
       const flags = r.u8v();
       const a: AccountWrite = { address: owner, deleted: (flags & W_DELETED) !== 0, storageCleared: (flags & W_STORAGE_CLEARED) !== 0, storage: [] };
       if (flags & W_ACCOUNT) a.account = { nonce: r.num(), balance: r.num(), codeHash: r.bytes(32) };
       if (flags & W_CODE) a.code = r.blob();
-      for (let s = r.u32(); s > 0; s--) a.storage.push([keys.slice(k, (k += 64)), r.bytes(32)]);
+      for (let s = r.u32(); s > 0; s--) a.storage.push([slotOf(r), r.bytes(32)]);
       writeSet.push(a);
     }
     return writeSet;
@@ -411,18 +381,14 @@ class EncodedWriteSet implements PendingWriteSet {
 
   applyTo(state: WorldState): void {
     const r = this.r;
-    const keys = this.keys;
-    let k = this.k0;
     r.p = this.at;
     for (let n = r.u32(); n > 0; n--) {
-      // Its own string: the state's sets of accounts (owned, touched) keep the key they are given.
-      const address = keyOfItsOwn(keys.slice(k, (k += 40)));
+      const address = addressOf(r);
       const flags = r.u8v();
       if (flags & W_DELETED) {
         state.deleteAccount(address);
         const slots = r.u32(); // (none from the Evm: a deleted account's storage goes with it)
-        k += 64 * slots;
-        r.p += 32 * slots;
+        r.p += 64 * slots;
         continue;
       }
       if (flags & W_ACCOUNT) {
@@ -437,12 +403,7 @@ class EncodedWriteSet implements PendingWriteSet {
         putAccountFields(state, address, a, nonce, balance, code, codeHash, (flags & W_STORAGE_CLEARED) !== 0);
       } else if (flags & W_CODE) r.p += 4 + r.u32();
       const slots = r.u32();
-      if (slots === 0) continue;
-      const storage = state.peekAccount(address)?.storage;
-      for (let s = slots; s > 0; s--) {
-        const slot = keys.slice(k, (k += 64));
-        state.putStorage(address, storage?.has(slot) ? slot : keyOfItsOwn(slot), r.bytes(32));
-      }
+      for (let s = slots; s > 0; s--) state.putStorage(address, slotOf(r), r.bytes(32));
     }
   }
 }

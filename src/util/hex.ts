@@ -75,24 +75,6 @@ export function hexKey(b: Uint8Array, at: number, len: number): string {
 }
 
 /**
- * Writes the key of `len` bytes of `b` from `at` as its 2 * len ASCII digits into `out`
- * from `outAt`: one key among many, which asciiString then makes one string of (no
- * string per key).
- */
-export function writeHexKey(b: Uint8Array, at: number, len: number, out: Uint8Array, outAt: number): void {
-  for (let i = 0; i < len; i++) {
-    const c = HEX_CODES[b[at + i]];
-    out[outAt + 2 * i] = c & 0xff;
-    out[outAt + 2 * i + 1] = c >>> 8;
-  }
-}
-
-/** ASCII bytes (such as writeHexKey's digits) as a string, in one decode. */
-export function asciiString(bytes: Uint8Array): string {
-  return latin1.decode(bytes);
-}
-
-/**
  * Parses a quantity: a "0x" hex number (any length, leading zeros allowed, as
  * ethereum/tests writes them), a decimal string, or a safe JS integer.
  */
