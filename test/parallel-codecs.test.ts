@@ -128,6 +128,17 @@ test('outcomes: an unknown result field is refused, not dropped', () => {
   assert.throws(() => encodeOutcomes([{ tx: 0, result: result as unknown as TxOutcome['result'] }]), /unknown result field extra/);
 });
 
+test('outcomes: a state key that is not an address or slot in hex is refused', () => {
+  const withReads = (accounts: string[]) => ({ status: 'success', gasUsed: 1n, output: new Uint8Array(0), logs: [], readSet: { accounts, storage: [], blockHashes: [] }, writeSet: [] });
+  const encode = (accounts: string[]) => encodeOutcomes([{ tx: 0, result: withReads(accounts) as unknown as TxOutcome['result'] }]);
+  const good = 'ab'.repeat(20);
+  const decoded: TxOutcome[] = [];
+  decodeOutcomes(encode([good]), decoded);
+  assert.equal(decoded[0].result.readSet.accounts, [good]);
+  assert.throws(() => encode(['ab'.repeat(19)]), /is not 40 hex digits/);
+  assert.throws(() => encode(['0g' + 'ab'.repeat(19)]), /is not hex/);
+});
+
 // The receipts root hashed beside the commit (src/parallel/receipts.ts), its two sides
 // driven here in one thread so that who hashes which leaf is fixed.
 function receiptsOf(n: number, seed: number): Receipt[] {

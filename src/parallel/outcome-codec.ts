@@ -21,6 +21,7 @@ import type { ExecStatus } from '../evm/types.js';
 import { LogBuffer, logsAsBuffer, putLogs } from '../state/logs.js';
 import { rlpHeaderSize } from '../state/trie.js';
 import { Reader, Writer } from './binary.js';
+import { nibble } from '../util/hex.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import type { TxOutcome } from './protocol.js';
 
@@ -223,9 +224,10 @@ export class OutcomeEncoder {
     w.room(len / 2);
     const buf = w.buf;
     for (let i = 0; i < len; i += 2) {
-      const byte = parseInt(k.slice(i, i + 2), 16);
-      if (Number.isNaN(byte)) throw new Error(`outcome codec: state key ${k} is not hex`);
-      buf[w.at++] = byte;
+      const hi = nibble(k.charCodeAt(i));
+      const lo = nibble(k.charCodeAt(i + 1));
+      if (hi < 0 || lo < 0) throw new Error(`outcome codec: state key ${k} is not hex`);
+      buf[w.at++] = (hi << 4) | lo;
     }
   }
 

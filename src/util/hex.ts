@@ -7,7 +7,8 @@ export class InputError extends Error {
 
 const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-function nibble(code: number): number {
+/** The value of a hex digit's character code, -1 if it is not one. */
+export function nibble(code: number): number {
   if (code >= 48 && code <= 57) return code - 48; // 0-9
   if (code >= 97 && code <= 102) return code - 87; // a-f
   if (code >= 65 && code <= 70) return code - 55; // A-F
