@@ -9,7 +9,7 @@ import { RAW_BALANCE, RAW_CODE_HASH, RAW_CODE_SIZE, RAW_EXISTS, RAW_FLAGS, RAW_H
 import { W_ACCOUNT, W_CODE, W_DELETED, W_STORAGE_CLEARED } from '../../assembly/shared/config.js';
 import { WriteRecords, putWriteSet, writeSetBytesOf, type ReadSet } from '../evm/sets.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
-import { bytesToKey, equalBytes, u32At } from '../util/hex.js';
+import { bytesToKey, equalBytes, equalBytesAt, u32At } from '../util/hex.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import { tryLock, unlock, waitWhile } from './atomics.js';
 import { hexToWords } from './keys.js';
@@ -491,6 +491,7 @@ class BlockContext {
         if (src.codeless(recipient, loc)) {
           src.placeholder = recipient;
           src.placeholderLoc = loc;
+          src.placeholderAddress = t.to;
         }
       }
       r = this.run1(src, t, defer);
@@ -745,6 +746,8 @@ class MvSource implements StateSource {
   placeholder: string | null = null;
   /** Its ACCOUNT location. */
   placeholderLoc = -1;
+  /** Its address (the transaction's recipient), for accountAt's comparison. */
+  placeholderAddress: Uint8Array | null = null;
   /** Accounts whose likely writers this execution has waited for. */
   private waitedFor: Set<string> | null = null;
   /** This execution waited for another transaction (a conflict). */
@@ -775,6 +778,7 @@ class MvSource implements StateSource {
     this.sawCoinbase = false;
     this.placeholder = null;
     this.placeholderLoc = -1;
+    this.placeholderAddress = null;
     this.waitedFor = null;
     this.waited = false;
     this.reads.length = 0;
@@ -790,7 +794,9 @@ class MvSource implements StateSource {
   /** The account as the Evm's host reads it, without key strings or bigints (StateSource.accountAt). */
   accountAt(mem: Uint8Array, addressAt: number, out: Int32Array): void {
     const ctx = this.ctx;
-    const loc = ctx.accountLocAt(mem, addressAt);
+    // The placeholder's location is known: no look-up for it (a transfer reads its recipient).
+    const p = this.placeholderAddress;
+    const loc = p !== null && equalBytesAt(mem, addressAt, p) ? this.placeholderLoc : ctx.accountLocAt(mem, addressAt);
     // The address as a string only for a hot location's wait (beforeRead).
     const e = this.entryAt(loc, ctx.mv.isHot(loc) ? addressKeyAt(mem, addressAt) : null);
     const w = e.words;
