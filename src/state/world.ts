@@ -294,16 +294,26 @@ function storageRootOf(storage: Map<string, Uint8Array>): Uint8Array {
   return (storage instanceof StorageMap ? storage : toStorageMap(storage)).root();
 }
 
-// The last trie value encoded for each Account object, reused while its fields are unchanged.
+// The last trie value encoded for each Account object, reused while its fields are
+// unchanged: for the accounts a root verifies (after a copy, most are unchanged). A
+// touched account is encoded afresh: it was handed out for change, and a WeakMap entry
+// per account cost more than the encoding (about 2.5 us an account of (a), 20,000 a root).
 const bodies = new WeakMap<Account, { nonce: bigint; balance: bigint; storageRoot: Uint8Array; codeHash: Uint8Array; body: Uint8Array }>();
 
-/** RLP([nonce, balance, storageRoot, codeHash]), the account's value in the state trie. */
-function accountBody(a: Account): Uint8Array {
+/** accountBody, remembered for the account object (see bodies). */
+function cachedAccountBody(a: Account): Uint8Array {
   const storageRoot = storageRootOf(a.storage);
   const c = bodies.get(a);
   if (c !== undefined && c.nonce === a.nonce && c.balance === a.balance && c.storageRoot === storageRoot && c.codeHash === a.codeHash) {
     return c.body;
   }
+  const body = accountBody(a, storageRoot);
+  bodies.set(a, { nonce: a.nonce, balance: a.balance, storageRoot, codeHash: a.codeHash, body });
+  return body;
+}
+
+/** RLP([nonce, balance, storageRoot, codeHash]), the account's value in the state trie. */
+function accountBody(a: Account, storageRoot = storageRootOf(a.storage)): Uint8Array {
   const nonce = a.nonce.toString(16);
   const balance = a.balance.toString(16);
   const payload = quantitySize(a.nonce, nonce) + quantitySize(a.balance, balance) + 66; // + two 32-byte strings
@@ -313,7 +323,6 @@ function accountBody(a: Account): Uint8Array {
   at = writeQuantity(body, at, a.balance, balance);
   at = writeString(body, at, storageRoot);
   writeString(body, at, a.codeHash);
-  bodies.set(a, { nonce: a.nonce, balance: a.balance, storageRoot, codeHash: a.codeHash, body });
   return body;
 }
 
@@ -579,7 +588,7 @@ export class WorldState {
         const a = this.map.get(addr);
         if (a === undefined || this.touched!.has(addr)) return;
         const key = hashedKey(addr);
-        const body = accountBody(a);
+        const body = cachedAccountBody(a);
         const old = this.trie.get(key);
         if (old === null || (old !== body && !equalBytes(old, body))) changes.set(key, body);
       };
