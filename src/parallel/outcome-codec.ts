@@ -21,7 +21,7 @@ import type { ExecStatus } from '../evm/types.js';
 import { LogBuffer, logsAsBuffer, putLogs } from '../state/logs.js';
 import { rlpHeaderSize } from '../state/trie.js';
 import { Reader, Writer } from './binary.js';
-import { nibble } from '../util/hex.js';
+import { hexDigitValue } from '../util/hex.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import type { TxOutcome } from './protocol.js';
 
@@ -224,8 +224,8 @@ export class OutcomeEncoder {
     w.room(len / 2);
     const buf = w.buf;
     for (let i = 0; i < len; i += 2) {
-      const hi = nibble(k.charCodeAt(i));
-      const lo = nibble(k.charCodeAt(i + 1));
+      const hi = hexDigitValue(k.charCodeAt(i));
+      const lo = hexDigitValue(k.charCodeAt(i + 1));
       if (hi < 0 || lo < 0) throw new Error(`outcome codec: state key ${k} is not hex`);
       buf[w.at++] = (hi << 4) | lo;
     }

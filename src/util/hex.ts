@@ -7,8 +7,8 @@ export class InputError extends Error {
 
 const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** The value of a hex digit's character code, -1 if it is not one. */
-export function nibble(code: number): number {
+/** The value of a hex digit's character code (either case), -1 if it is not one (trie.ts nibble: lowercase, unchecked). */
+export function hexDigitValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48; // 0-9
   if (code >= 97 && code <= 102) return code - 87; // a-f
   if (code >= 65 && code <= 70) return code - 55; // A-F
@@ -26,8 +26,8 @@ export function hexToBytes(s: unknown, what = 'hex data'): Uint8Array {
   if (h.length % 2 !== 0) throw new InputError(`${what}: odd number of hex digits in ${abbreviate(s)}`);
   const out = new Uint8Array(h.length / 2);
   for (let i = 0; i < out.length; i++) {
-    const hi = nibble(h.charCodeAt(2 * i));
-    const lo = nibble(h.charCodeAt(2 * i + 1));
+    const hi = hexDigitValue(h.charCodeAt(2 * i));
+    const lo = hexDigitValue(h.charCodeAt(2 * i + 1));
     if (hi < 0 || lo < 0) throw new InputError(`${what}: invalid hex digit at position ${2 * i} in ${abbreviate(s)}`);
     out[i] = (hi << 4) | lo;
   }
@@ -119,8 +119,8 @@ export function bigintToBytes(n: bigint, len = 32): Uint8Array {
   const digits = h.length;
   let i = len - 1;
   for (let e = digits; e > 0 && i >= 0; e -= 2, i--) {
-    const lo = nibble(h.charCodeAt(e - 1));
-    const hi = e >= 2 ? nibble(h.charCodeAt(e - 2)) : 0;
+    const lo = hexDigitValue(h.charCodeAt(e - 1));
+    const hi = e >= 2 ? hexDigitValue(h.charCodeAt(e - 2)) : 0;
     out[i] = (hi << 4) | lo;
   }
   return out;
