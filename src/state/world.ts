@@ -295,9 +295,10 @@ function storageRootOf(storage: Map<string, Uint8Array>): Uint8Array {
 }
 
 // The last trie value encoded for each Account object, reused while its fields are
-// unchanged: for the accounts a root verifies (after a copy, most are unchanged). A
-// touched account is encoded afresh: it was handed out for change, and a WeakMap entry
-// per account cost more than the encoding (about 2.5 us an account of (a), 20,000 a root).
+// unchanged: for the accounts a root verifies (after a copy, most are unchanged),
+// remembered by a state's first root and by verification. An account touched since the
+// last root is encoded afresh: it was handed out for change, and a WeakMap entry per
+// account cost more than the encoding (about 2.5 us an account of (a), 20,000 a root).
 const bodies = new WeakMap<Account, { nonce: bigint; balance: bigint; storageRoot: Uint8Array; codeHash: Uint8Array; body: Uint8Array }>();
 
 /** accountBody, remembered for the account object (see bodies). */
@@ -574,15 +575,17 @@ export class WorldState {
   /** Secure trie of RLP([nonce, balance, storageRoot, codeHash]) over all accounts, empty ones included. */
   stateRoot(): Uint8Array {
     const changes = new Map<string, Uint8Array | null>();
-    const check = (addr: string): void => {
+    // The first root remembers every account's body (a copy's first root verifies them:
+    // see bodies); later ones encode the touched accounts afresh.
+    const check = (addr: string, body: (a: Account) => Uint8Array): void => {
       const a = this.map.get(addr);
-      changes.set(hashedKey(addr), a === undefined ? null : accountBody(a));
+      changes.set(hashedKey(addr), a === undefined ? null : body(a));
     };
     if (this.touched === null) {
       this.trie = Trie.EMPTY;
-      for (const addr of this.map.keys()) check(addr);
+      for (const addr of this.map.keys()) check(addr, cachedAccountBody);
     } else {
-      for (const addr of this.touched) check(addr);
+      for (const addr of this.touched) check(addr, accountBody);
       // Most of these are unchanged: look them up rather than sorting them into the update.
       const verify = (addr: string): void => {
         const a = this.map.get(addr);
