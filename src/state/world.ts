@@ -249,11 +249,10 @@ function toStorageMap(m: Map<string, Uint8Array> | undefined): StorageMap {
   return s;
 }
 
+// A clone's trie body is not carried over (bodies): it is cloned for change, so the next
+// root encodes it afresh as a touched account.
 function cloneAccount(a: Account): Account {
-  const c = { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash, storage: a.storage.size === 0 ? EMPTY_STORAGE : cloneStorage(a.storage) };
-  const body = bodies.get(a);
-  if (body !== undefined) bodies.set(c, body);
-  return c;
+  return { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash, storage: a.storage.size === 0 ? EMPTY_STORAGE : cloneStorage(a.storage) };
 }
 
 function cloneStorage(from: Map<string, Uint8Array>): StorageMap {
