@@ -404,8 +404,7 @@ class EncodedWriteSet implements PendingWriteSet {
         const code = flags & W_CODE ? r.blob() : same ? a!.code : NO_CODE;
         putAccountFields(state, address, a, nonce, balance, code, codeHash, (flags & W_STORAGE_CLEARED) !== 0);
       } else if (flags & W_CODE) r.p += 4 + r.u32();
-      const slots = r.u32();
-      for (let s = slots; s > 0; s--) state.putStorage(address, slotOf(r), r.bytes(32));
+      for (let s = r.u32(); s > 0; s--) state.putStorage(address, slotOf(r), r.bytes(32));
     }
   }
 }

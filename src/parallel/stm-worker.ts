@@ -1005,9 +1005,7 @@ function takeCredit(r: FullTxResult, recipient: Uint8Array, c: WriteRecords): bi
   c.reset(bytes, 0, bytes.length);
   const buf = c.bytes;
   while (c.next()) {
-    let mine = true;
-    for (let i = 0; i < 20 && mine; i++) if (buf[c.addressAt + i] !== recipient[i]) mine = false;
-    if (!mine) continue;
+    if (!equalBytesAt(buf, c.addressAt, recipient)) continue;
     const balance = (c.flags & W_ACCOUNT) !== 0 ? c.balance() : 0n;
     if ((c.flags & (W_DELETED | W_CODE)) !== 0 || (c.flags & W_ACCOUNT) === 0 || c.slotCount > 0 || balance <= PLACEHOLDER) {
       throw new Error(`transfer recipient 0x${addressKeyAt(recipient, 0)} changed beyond a credit`);
