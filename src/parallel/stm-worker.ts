@@ -386,8 +386,15 @@ class BlockContext {
    * lower transaction likely to write it is in execution on another worker (one sent
    * by or to that account; for the fee recipient, every one: they all pay it). True if
    * it waited. A writer this misses is caught by validation as usual.
+   *
+   * A lane on the committing thread never waits: while it sleeps, the commit stops
+   * too. It reads on, and validation aborts the execution if the writer changed the
+   * value (the conflict then counts as it would have here). Measured in one process
+   * against waiting, forced on 2 lanes: mainnet blocks 0.93-0.95 of the time, (d)
+   * 0.96-0.97, (e) 0.94-0.95, the 200 mixed calls 0.89-0.93 (both orders).
    */
   waitForLikelyWriters(tx: number, address: string): boolean {
+    if (this.deliver !== null) return false;
     const c = this.ctrl;
     let waited = false;
     for (let w = 0; w < this.job.workers; w++) {
