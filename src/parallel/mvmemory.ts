@@ -41,7 +41,7 @@ export const K_META = 3;
 const L_LOCK = 0;
 const L_HEAD = 1; // arena word offset of the highest entry, 0 = none
 const L_KIND = 2;
-const L_FLAGS = 3;
+// Word 3 is unused (it held the hot flag of the waits removed in the sixteenth session).
 export const L_KEY = 4; // address (5 words), then slot (8 words) for STORAGE
 /**
  * Where the snapshot holds the location's pre-block value, found once when the record
@@ -52,8 +52,6 @@ const L_SNAP = 17;
 /** The record pushed on the same bucket before this one, + 1 (0: none). */
 const L_NEXT = 18;
 export const LOC_WORDS = 20;
-/** The location has caused a conflict: readers first wait for lower transactions in execution. */
-export const LF_HOT = 1;
 
 // Entry (words).
 const E_TX = 0;
@@ -312,14 +310,6 @@ export class MvMemory {
     if (kind === K_ACCOUNT) return this.snapshot.findAccount(key, 0);
     const rec = this.recs[accountLoc * LOC_WORDS + L_SNAP];
     return rec < 0 ? -1 : this.snapshot.findStorage(rec, key, 5);
-  }
-
-  isHot(loc: number): boolean {
-    return (Atomics.load(this.recs, loc * LOC_WORDS + L_FLAGS) & LF_HOT) !== 0;
-  }
-
-  markHot(loc: number): void {
-    Atomics.or(this.recs, loc * LOC_WORDS + L_FLAGS, LF_HOT);
   }
 
   kindOf(loc: number): number {

@@ -64,8 +64,6 @@ export interface WorkerStats {
   dependencyAborts: number;
   /** Reads that met an ESTIMATE of a transaction in execution and waited for it. */
   estimateWaits: number;
-  /** Reads of a location known to conflict that first waited for lower transactions in execution. */
-  hotWaits: number;
   /** Executions repeated with the fee paid inside, because the transaction reads the fee recipient. */
   coinbaseReexecutions: number;
   /** Milliseconds inside executeTx. */
@@ -80,7 +78,7 @@ export interface WorkerStats {
 
 export function emptyStats(): WorkerStats {
   return {
-    executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, estimateWaits: 0, hotWaits: 0,
+    executions: 0, validations: 0, validationAborts: 0, dependencyAborts: 0, estimateWaits: 0,
     coinbaseReexecutions: 0, executeMs: 0, jobMs: 0, receiptLeaves: 0, wasmMemoryBytes: 0,
   };
 }

@@ -6,7 +6,7 @@
 
 import { lock, unlock } from './atomics.js';
 import {
-  C_ACTIVE, C_DECREASE_CNT, C_DONE, C_ERROR, C_EXEC_IDX, C_NTX, C_POSTS, C_VAL_IDX, C_WAKE, C_WORKER_SLOTS, MAX_WORKERS, ST_ABORTING, ST_EXECUTED, ST_EXECUTING, ST_READY,
+  C_ACTIVE, C_DECREASE_CNT, C_DONE, C_ERROR, C_EXEC_IDX, C_NTX, C_POSTS, C_VAL_IDX, C_WAKE, ST_ABORTING, ST_EXECUTED, ST_EXECUTING, ST_READY,
   T_DEP_NEXT, T_DEPS_HEAD, T_DEPS_LOCK, T_STATUS, txWord,
 } from './layout.js';
 
@@ -213,7 +213,6 @@ export function stopBlock(ctrl: Int32Array): void {
   // A streamed commit's main thread sleeps on C_POSTS: bumped, it does not sleep on after this.
   Atomics.add(ctrl, C_POSTS, 1);
   Atomics.notify(ctrl, C_POSTS);
-  for (let w = 0; w < MAX_WORKERS; w++) Atomics.notify(ctrl, C_WORKER_SLOTS + w);
   const n = Atomics.load(ctrl, C_NTX);
   for (let tx = 0; tx < n; tx++) Atomics.notify(ctrl, txWord(tx, T_STATUS));
 }

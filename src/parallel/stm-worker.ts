@@ -381,47 +381,6 @@ class BlockContext {
     return true;
   }
 
-  /**
-   * Before transaction `tx` reads a hot location of account `address`: waits until no
-   * lower transaction likely to write it is in execution on another worker (one sent
-   * by or to that account; for the fee recipient, every one: they all pay it). True if
-   * it waited. A writer this misses is caught by validation as usual.
-   *
-   * A lane on the committing thread never waits: while it sleeps, the commit stops
-   * too. It reads on, and validation aborts the execution if the writer changed the
-   * value (the conflict then counts as it would have here). Measured in one process
-   * against waiting, forced on 2 lanes: mainnet blocks 0.93-0.95 of the time, (d)
-   * 0.96-0.97, (e) 0.94-0.95, the 200 mixed calls 0.89-0.93 (both orders).
-   */
-  waitForLikelyWriters(tx: number, address: string): boolean {
-    if (this.deliver !== null) return false;
-    const c = this.ctrl;
-    let waited = false;
-    for (let w = 0; w < this.job.workers; w++) {
-      if (w === this.worker) continue;
-      const i = C_WORKER_SLOTS + w;
-      const running = Atomics.load(c, i);
-      if (running >= 0 && running < tx && (address === this.coinbaseKey || this.touches(running, address))) {
-        this.stats.hotWaits++;
-        this.waitChange(i, running);
-        waited = true;
-      }
-    }
-    return waited;
-  }
-
-  private readonly txKeys: (string[] | undefined)[] = [];
-
-  /** Whether transaction `tx` is sent by or to `address`. */
-  private touches(tx: number, address: string): boolean {
-    let k = this.txKeys[tx];
-    if (k === undefined) {
-      const t = this.txs.get(tx);
-      k = this.txKeys[tx] = t.to === null ? [bytesToKey(t.sender)] : [bytesToKey(t.sender), bytesToKey(t.to)];
-    }
-    return k[0] === address || k[1] === address;
-  }
-
   /** Reading `blocking`'s ESTIMATE: wait if it is executing, else register the dependency and abandon this execution. */
   blockedOn(tx: number, inc: number, blocking: number): void {
     const s = this.sched.status(blocking);
@@ -474,7 +433,6 @@ class BlockContext {
 
   private setSlot(tx: number): void {
     Atomics.store(this.ctrl, this.slot, tx);
-    if (tx < 0) Atomics.notify(this.ctrl, this.slot);
   }
 
   private execute(tx: number, inc: number): Task | null {
@@ -495,7 +453,7 @@ class BlockContext {
       const recipient = deferredCreditRecipient(t, this.coinbaseKey, this.precompiles);
       if (recipient !== null) {
         const loc = this.accountLoc(recipient);
-        if (src.codeless(recipient, loc)) {
+        if (src.codeless(loc)) {
           src.placeholder = recipient;
           src.placeholderLoc = loc;
           src.placeholderAddress = t.to;
@@ -595,7 +553,7 @@ class BlockContext {
         if (!nonzero) for (let i = 0; i < 32; i++) if (buf[slotAt + 32 + i] !== 0) { nonzero = true; break; }
       }
       if (nonzero) {
-        const prior = after >= 0 ? null : src.entryAt(loc, null);
+        const prior = after >= 0 ? null : src.entryAt(loc);
         const words = prior === null ? out.vals : prior.words;
         const at = prior === null ? after : prior.at;
         if (words[at + AV_NONCE_LO] === 0 && words[at + AV_NONCE_HI] === 0 && words[at + AV_CODE_LEN] === 0) meta |= META_NZ;
@@ -624,7 +582,7 @@ class BlockContext {
         codeSet = true;
       }
     } else {
-      const { words: prior, at: p } = src.entryAt(loc, null);
+      const { words: prior, at: p } = src.entryAt(loc);
       if ((prior[p + AV_FLAGS] & 1) !== 0 && prior[p + AV_CODE_LEN] > 0 && hashIsAt(prior, p, buf, c.codeHashAt)) {
         v[at + AV_CODE_SRC] = prior[p + AV_CODE_SRC];
         v[at + AV_CODE_OFF] = prior[p + AV_CODE_OFF];
@@ -667,10 +625,7 @@ class BlockContext {
     // A committed transaction is final (its commit validated it with every lower one final).
     const bad = tx < Atomics.load(c, C_COMMIT_IDX) ? -1 : mv.validate(tx, Atomics.load(c, txWord(tx, T_READS)));
     let aborted = false;
-    if (bad >= 0) {
-      mv.markHot(bad);
-      aborted = this.sched.tryValidationAbort(tx, inc);
-    }
+    if (bad >= 0) aborted = this.sched.tryValidationAbort(tx, inc);
     if (aborted) {
       this.stats.validationAborts++;
       this.conflict(Atomics.load(c, C_EXECUTIONS));
@@ -755,8 +710,6 @@ class MvSource implements StateSource {
   placeholderLoc = -1;
   /** Its address (the transaction's recipient), for accountAt's comparison. */
   placeholderAddress: Uint8Array | null = null;
-  /** Accounts whose likely writers this execution has waited for. */
-  private waitedFor: Set<string> | null = null;
   /** This execution waited for another transaction (a conflict). */
   waited = false;
   private tx = -1;
@@ -786,7 +739,6 @@ class MvSource implements StateSource {
     this.placeholder = null;
     this.placeholderLoc = -1;
     this.placeholderAddress = null;
-    this.waitedFor = null;
     this.waited = false;
     this.reads.length = 0;
     this.ctx.resolved.clear();
@@ -804,8 +756,7 @@ class MvSource implements StateSource {
     // The placeholder's location is known: no look-up for it (a transfer reads its recipient).
     const p = this.placeholderAddress;
     const loc = p !== null && equalBytesAt(mem, addressAt, p) ? this.placeholderLoc : ctx.accountLocAt(mem, addressAt);
-    // The address as a string only for a hot location's wait (beforeRead).
-    const e = this.entryAt(loc, ctx.mv.isHot(loc) ? addressKeyAt(mem, addressAt) : null);
+    const e = this.entryAt(loc);
     const w = e.words;
     const at = e.at;
     out[RAW_FLAGS] = ((w[at + AV_FLAGS] & 1) !== 0 ? RAW_EXISTS : 0) | (w[at + AV_HAS_STORAGE] === 1 ? RAW_HAS_STORAGE : 0);
@@ -821,13 +772,13 @@ class MvSource implements StateSource {
     let e = this.accounts.get(address);
     if (e !== undefined) return e;
     // The placeholder's location is known: no look-up for it.
-    e = this.entryAt(address === this.placeholder ? this.placeholderLoc : this.ctx.accountLoc(address), address);
+    e = this.entryAt(address === this.placeholder ? this.placeholderLoc : this.ctx.accountLoc(address));
     this.accounts.set(address, e);
     return e;
   }
 
-  /** entry() by ACCOUNT location; `address` names it for a hot location's wait (null: no wait). */
-  entryAt(loc: number, address: string | null): AccountRead {
+  /** entry() by ACCOUNT location. */
+  entryAt(loc: number): AccountRead {
     let e = this.accountsAt.get(loc);
     if (e !== undefined) return e;
     if (loc === this.placeholderLoc) {
@@ -838,7 +789,7 @@ class MvSource implements StateSource {
     }
     const ctx = this.ctx;
     if (this.deferring && loc === ctx.coinbaseLoc()) this.sawCoinbase = true;
-    this.read(Q_ACCOUNT, address, loc, MvMemory.metaOf(loc));
+    this.read(Q_ACCOUNT, loc, MvMemory.metaOf(loc));
     const scratch = ctx.scratchAccount;
     const slab = ctx.resolved;
     const at = slab.take(RESOLVED_WORDS);
@@ -850,15 +801,15 @@ class MvSource implements StateSource {
   }
 
   /** Whether the account (at ACCOUNT location `loc`) has no code (a read of its code only, which balance deltas do not affect). */
-  codeless(address: string, loc: number): boolean {
-    this.read(Q_CODE, address, loc, 0);
+  codeless(loc: number): boolean {
+    this.read(Q_CODE, loc, 0);
     return this.ctx.scratchCode[0] === 0;
   }
 
   storage(address: string, slot: string): Uint8Array | undefined {
     const ctx = this.ctx;
     const account = ctx.accountLoc(address);
-    const at = this.slotValue(ctx.storageLoc(account, slot), account, address);
+    const at = this.slotValue(ctx.storageLoc(account, slot), account);
     const w = this.reads.words;
     let zero = true;
     for (let i = 0; i < 8; i++) if (w[at + i] !== 0) zero = false;
@@ -868,8 +819,7 @@ class MvSource implements StateSource {
   storageAt(mem: Uint8Array, addressAt: number, slotAt: number, outAt: number): void {
     const ctx = this.ctx;
     const loc = ctx.storageLocAt(mem, addressAt, slotAt);
-    // The address as a string only for a hot location's wait (beforeRead).
-    const at = this.slotValue(loc, ctx.lastAccountLoc, ctx.mv.isHot(loc) ? addressKeyAt(mem, addressAt) : null);
+    const at = this.slotValue(loc, ctx.lastAccountLoc);
     const w = this.reads.words;
     for (let i = 0; i < 8; i++) {
       const v = w[at + i];
@@ -884,14 +834,14 @@ class MvSource implements StateSource {
   /**
    * Reads STORAGE location `loc` (of the account at ACCOUNT location `account`) once
    * per execution; returns the word offset of its value (8 words, the 32 bytes) in
-   * the read log. `address` names the account for a hot location's wait (null: no wait).
+   * the read log.
    */
-  private slotValue(loc: number, account: number, address: string | null): number {
+  private slotValue(loc: number, account: number): number {
     const slots = (this.slots ??= new Map());
     const seen = slots.get(loc);
     if (seen !== undefined) return seen;
     const at = this.reads.length + READ_HEADER;
-    this.read(Q_STORAGE, address, loc, MvMemory.metaOf(account));
+    this.read(Q_STORAGE, loc, MvMemory.metaOf(account));
     if (this.ctx.notesMisses && this.ctx.mv.snapshotMiss) this.missLocs.push(loc);
     slots.set(loc, at);
     return at;
@@ -913,33 +863,22 @@ class MvSource implements StateSource {
    * scratchCode), waiting for or abandoning on an ESTIMATE, and logs the value read.
    * `meta`: the account's META location (0 for code).
    */
-  private read(kind: typeof Q_ACCOUNT | typeof Q_STORAGE | typeof Q_CODE, address: string | null, loc: number, meta: number): void {
+  private read(kind: typeof Q_ACCOUNT | typeof Q_STORAGE | typeof Q_CODE, loc: number, meta: number): void {
     const ctx = this.ctx;
     const mv = ctx.mv;
-    this.beforeRead(address, loc);
     for (;;) {
       const blocking = kind === Q_STORAGE ? mv.readStorage(loc, meta, this.tx, ctx.scratchValue32)
         : kind === Q_ACCOUNT ? mv.readAccount(loc, meta, this.tx, ctx.scratchAccount) : mv.readCode(loc, this.tx, ctx.scratchCode);
       if (blocking === RESOLVED) break;
-      this.blockedOn(loc, blocking);
+      this.blockedOn(blocking);
     }
     if (kind === Q_STORAGE) this.reads.add(Q_STORAGE, loc, meta, ctx.scratchValue32, 8);
     else if (kind === Q_ACCOUNT) this.reads.add(Q_ACCOUNT, loc, meta, ctx.scratchAccount, RESOLVED_WORDS);
     else this.reads.add(Q_CODE, loc, 0, ctx.scratchCode, 9);
   }
 
-  /** Before the first read of a hot location of `address`: waits for its likely writers. */
-  private beforeRead(address: string | null, loc: number): void {
-    const ctx = this.ctx;
-    if (address !== null && ctx.mv.isHot(loc) && !this.waitedFor?.has(address)) {
-      (this.waitedFor ??= new Set()).add(address);
-      if (ctx.waitForLikelyWriters(this.tx, address)) this.waited = true;
-    }
-  }
-
-  /** A read of `loc` met `blocking`'s ESTIMATE: returns to read again, or throws (abandons the execution). */
-  private blockedOn(loc: number, blocking: number): void {
-    this.ctx.mv.markHot(loc);
+  /** A read met `blocking`'s ESTIMATE: returns to read again, or throws (abandons the execution). */
+  private blockedOn(blocking: number): void {
     this.waited = true;
     this.ctx.blockedOn(this.tx, this.inc, blocking);
   }
