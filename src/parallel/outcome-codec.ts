@@ -62,6 +62,12 @@ export function encodeOutcomes(outcomes: TxOutcome[], readSets = true): EncodedO
  * grew from 16 KiB three times).
  */
 let bytesPerOutcome = 256;
+/**
+ * The guess's ceiling. The merge block (15537394) has a transaction with 10,001 logs,
+ * a 3 MB outcome: the guess after it made the next encoders allocate batches of 3 MB
+ * outcomes, 15 ms of the worker's time per block, which then ran at 0.6x sequential.
+ */
+const MAX_BYTES_PER_OUTCOME = 4096;
 
 /** The cursor of OutcomeEncoder's write sets in bytes. */
 const records = new WriteRecords();
@@ -239,8 +245,9 @@ export class OutcomeEncoder {
   take(which: number[] | null): EncodedOutcomes {
     const w = this.w;
     const n = this.starts.length;
-    // An eighth more than the mean, so that most batches fit their first buffer.
-    if (n > 0) bytesPerOutcome = Math.max(64, Math.ceil((1.125 * w.at) / n));
+    // An eighth more than the mean, so that most batches fit their first buffer; at most
+    // MAX_BYTES_PER_OUTCOME, or one outlier sizes the next buffer (a batch's worth of it).
+    if (n > 0) bytesPerOutcome = Math.min(MAX_BYTES_PER_OUTCOME, Math.max(64, Math.ceil((1.125 * w.at) / n)));
     if (which === null || which.length === n) {
       const end = w.at;
       w.at = 0;

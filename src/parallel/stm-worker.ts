@@ -441,6 +441,9 @@ class BlockContext {
     this.stats.executions++;
     const started = Atomics.add(c, C_EXECUTIONS, 1) + 1;
     const t = this.txs.get(tx);
+    // The pending outcomes may hold the one the commit needs next: they go out before an
+    // execution that may be long, not after it.
+    if (this.pending !== null && t.gasLimit >= FLUSH_BEFORE_GAS) this.flush();
     // A transaction sent by or to the fee recipient reads its account: a deferred fee would only cost a second run.
     let defer = this.deferFees && (Atomics.load(c, txWord(tx, T_FLAGS)) & TF_EXACT_COINBASE) === 0 && !this.namesCoinbase(t);
     const src = this.src;
@@ -891,6 +894,12 @@ const ON_WAIT_MS = 1000;
 /** Streamed outcomes go out in batches of this many, or once the oldest is this old. */
 const STREAM_BATCH = 64;
 const STREAM_DELAY_MS = 1;
+/**
+ * ...or before an execution of a transaction with at least this gas limit (about a
+ * millisecond of work or more). The merge block's 21M-gas transaction kept the outcomes
+ * executed before it from the commit for its whole execution, the main thread asleep.
+ */
+const FLUSH_BEFORE_GAS = 1_000_000n;
 
 /** Words before a read log record's value: kind, location, meta location. */
 const READ_HEADER = 3;

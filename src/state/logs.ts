@@ -173,12 +173,15 @@ export class LogBuffer {
     return (this.decoded = logs);
   }
 
-  /** logsBloom of the logs. */
+  /** logsBloom of the logs, made once (a streamed commit's receipt feed and executeBlock both ask for it). */
   bloom(): Uint8Array {
+    if (this.madeBloom !== null) return this.madeBloom;
     const bloom = blooms.zeroed(256);
     this.addToBloom(bloom);
-    return bloom;
+    return (this.madeBloom = bloom);
   }
+
+  private madeBloom: Uint8Array | null = null;
 
   /** addLogsToBloom of the logs. */
   addToBloom(bloom: Uint8Array): void {
