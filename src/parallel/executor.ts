@@ -379,7 +379,8 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
   try {
     result = drive(inBlockOrder(evm, txs, (i, state, env, tx, fork) => {
       const r = commit(i, state, env, tx, fork);
-      if (feed !== null && r.invalid === undefined) feed.add(tx.type, r.status === 'success', r.gasUsed, r);
+      // Once the block fell back, the rest runs as sequentially as it can: the receipts root is then computed as there.
+      if (feed !== null && !failed && r.invalid === undefined) feed.add(tx.type, r.status === 'success', r.gasUsed, r);
       return r;
     }), 'replay', feed === null ? {} : { receiptsRoot: (rs) => feed.root(rs) });
   } catch (e) {
