@@ -353,6 +353,8 @@ async function streamedCommit<R>(pool: WorkerPool, evm: Evm, txs: Tx[], job: Blo
         const o = ready(j, committed);
         if (o !== undefined) return o;
         if (lane !== null && lane.step()) continue;
+        // Nothing to execute: a receipt leaf hashed now is one fewer after the last commit.
+        if (feed !== null && feed.hashOne()) continue;
         // Woken by the next batch posted (a commit of `j` comes with one: the outcome
         // that completed it), so at most once per batch. Workers notify only a main
         // thread that says it sleeps; one that posted first ends the wait at once.

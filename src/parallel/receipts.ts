@@ -9,7 +9,7 @@
 // Layout: header words, then per receipt [state, byte offset, length, reference
 // length] and 32 reference bytes (a receipt's leaf is over 32 bytes: always a hash),
 // then the encodings. A receipt goes READY -> CLAIMED -> DONE (a worker) or
-// READY -> MINE (the committing thread, at the end); its encoding is written before it
+// READY -> MINE (the committing thread, while it waits or at the end); its encoding is written before it
 // is READY and its reference before it is DONE.
 
 import { ReceiptEncoding, logsBloomView, logsIdentity, receiptOf, type Receipt } from '../block/receipt.js';
@@ -91,6 +91,8 @@ export class ReceiptsFeed {
   private readonly logs: object[] = [];
   /** Encodings that did not fit the buffer (hashed at the end). */
   private readonly outside = new Map<number, Uint8Array>();
+  /** Leaf references this thread made: hashOne's while it waited, then root()'s. */
+  private readonly refs: (Uint8Array | undefined)[];
   private gas = 0n;
   /** Leaves the workers hashed (the rest were hashed here). */
   hashedByWorkers = 0;
@@ -107,6 +109,19 @@ export class ReceiptsFeed {
     this.types = new Uint8Array(n);
     this.statuses = new Uint8Array(n);
     this.gasAfter = new BigUint64Array(n);
+    this.refs = new Array<Uint8Array | undefined>(n);
+  }
+
+  /**
+   * Hashes the leaf of the next receipt handed over that no worker took; false if
+   * there is none. The committing thread's use for a wait on the workers: each leaf
+   * hashed here is one fewer at the end.
+   */
+  hashOne(): boolean {
+    const i = claimNext(this.w, MINE);
+    if (i < 0) return false;
+    this.refs[i] = this.shape.leafRef(i, this.encoding(i));
+    return true;
   }
 
   /** The receipt of the next transaction, as executeBlock makes it from the result: type, status, gas used, logs. */
@@ -149,7 +164,7 @@ export class ReceiptsFeed {
     try {
       if (!this.matches(receipts)) return undefined;
       const n = receipts.length;
-      const refs = new Array<Uint8Array | undefined>(n);
+      const refs = this.refs;
       const w = this.w;
       // The leaves left are shared with the workers (woken for them): each takes the next.
       Atomics.notify(w, H_READY);
