@@ -168,7 +168,7 @@ export class ReceiptsFeed {
       const w = this.w;
       // The leaves left are shared with the workers (woken for them): each takes the next.
       Atomics.notify(w, H_READY);
-      for (let i = claimNext(w, MINE); i >= 0; i = claimNext(w, MINE)) refs[i] = this.shape.leafRef(i, this.encoding(i));
+      while (this.hashOne());
       for (let i = 0; i < n; i++) {
         if (refs[i] !== undefined) continue;
         const at = H_WORDS + i * R_WORDS + R_STATE;

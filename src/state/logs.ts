@@ -150,6 +150,8 @@ export class LogBuffer {
    * what the collector spends on a weak map.
    */
   knownParts: { bloom: Uint8Array; encoded: Uint8Array } | null = null;
+  /** The bloom bloom() made, when the parts were not handed over. */
+  private madeBloom: Uint8Array | null = null;
 
   /** `bytes`: the logs in the layout above (logBytes makes it from Log objects). */
   constructor(readonly bytes: Uint8Array, readonly count: number) {}
@@ -180,8 +182,6 @@ export class LogBuffer {
     this.addToBloom(bloom);
     return (this.madeBloom = bloom);
   }
-
-  private madeBloom: Uint8Array | null = null;
 
   /** addLogsToBloom of the logs. */
   addToBloom(bloom: Uint8Array): void {
