@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Worker } from 'node:worker_threads';
 import { C_ARENA_TOP, controlWords } from '../src/parallel/layout.js';
-import { allocateMvBuffers, L_KEY, LOC_WORDS, MvMemory } from '../src/parallel/mvmemory.js';
+import { allocateMvBuffers, AV_BALANCE, AV_CODE_HASH, AV_CODE_LEN, AV_FLAGS, AV_WORDS, EK_ABS, EK_DELTA, L_KEY, LOC_WORDS, MvMemory, RESOLVED } from '../src/parallel/mvmemory.js';
 import { Snapshot, serializeSnapshot } from '../src/parallel/snapshot.js';
 import { WorldState } from '../src/state/world.js';
 
@@ -77,6 +77,44 @@ test('two threads locating the same accounts at once on four buckets get one loc
     for (let i = 0; i < 5; i++) assert.is(mv.recs[a[k] * LOC_WORDS + L_KEY + i], words[i], `account ${k}: its record's key`);
     assert.is(mv.locateAccount(words), a[k], `account ${k}: found again`);
   }
+});
+
+
+test('a code read skips the deltas of an account and finds the code of the nearest write below it, or an ESTIMATE', () => {
+  const buffers = allocateMvBuffers(1024, 16, 1 << 20);
+  const ctrlBuffer = new SharedArrayBuffer(controlWords(64) * 4);
+  new Int32Array(ctrlBuffer)[C_ARENA_TOP] = 8;
+  const mv = new MvMemory(buffers, new Int32Array(ctrlBuffer), new Snapshot(serializeSnapshot(new WorldState())), true);
+  const loc = mv.locateAccount(keyWords(7, new Int32Array(5)));
+  const out = new Int32Array(9);
+  const codeAt = (tx: number): number => {
+    const r = mv.readCode(loc, tx, out);
+    return r === RESOLVED ? out[0] : -1000 - r; // a code length, or -1000 - the blocking transaction
+  };
+  const delta = new Int32Array(AV_WORDS);
+  delta[AV_BALANCE + 7] = 1;
+  const withCode = (len: number): Int32Array => {
+    const v = new Int32Array(AV_WORDS);
+    v[AV_FLAGS] = 1;
+    v[AV_CODE_LEN] = len;
+    v[AV_CODE_HASH] = len;
+    return v;
+  };
+  for (let tx = 1; tx < 40; tx++) mv.write(loc, tx, 0, EK_DELTA, delta, 0, AV_WORDS);
+  assert.is(codeAt(30), 0, 'only deltas: the pre-state has no code');
+  mv.write(loc, 20, 1, EK_ABS, withCode(5), 0, AV_WORDS); // tx 20's new incarnation writes the account
+  assert.is(codeAt(20), 0);
+  assert.is(codeAt(21), 5);
+  assert.is(codeAt(39), 5, 'the write below, past the deltas above it');
+  mv.write(loc, 20, 2, EK_DELTA, delta, 0, AV_WORDS); // and its next one only credits it
+  assert.is(codeAt(39), 0, 'a delta again: the write is gone');
+  mv.markEstimate(loc, 10); // tx 10's delta, aborted
+  assert.is(codeAt(39), -1010, 'the ESTIMATE below is met');
+  assert.is(codeAt(10), 0);
+  mv.write(loc, 10, 1, EK_ABS, withCode(3), 0, AV_WORDS);
+  assert.is(codeAt(39), 3);
+  mv.remove(loc, 10);
+  assert.is(codeAt(39), 0, 'removed: only deltas again');
 });
 
 test.run();
