@@ -113,6 +113,12 @@ test('a code read skips the deltas of an account and finds the code of the neare
   assert.is(codeAt(10), 0);
   mv.write(loc, 10, 1, EK_ABS, withCode(3), 0, AV_WORDS);
   assert.is(codeAt(39), 3);
+  mv.write(loc, 30, 1, EK_ABS, withCode(7), 0, AV_WORDS);
+  assert.is(codeAt(31), 7, 'above the highest write');
+  assert.is(codeAt(30), 3, 'below it: the write under it, past its deltas');
+  assert.is(codeAt(10), 0);
+  mv.remove(loc, 30);
+  assert.is(codeAt(39), 3, 'the highest write removed: the one under it');
   mv.remove(loc, 10);
   assert.is(codeAt(39), 0, 'removed: only deltas again');
 });
