@@ -13,7 +13,7 @@ import { readBlockFixture, runBlockFixture, type BlockFixture } from '../src/blo
 import { Evm } from '../src/evm/evm.js';
 import { analyzeBlockFixture } from '../src/parallel/analyze.js';
 import type { ParallelReport } from '../src/parallel/executor.js';
-import { runFixtureBothWays } from '../src/parallel/fixture.js';
+import { runBlockFixtureParallel, runFixtureBothWays } from '../src/parallel/fixture.js';
 import { NodeWorkerPool } from '../src/parallel/pool.js';
 import { vectorsDir } from '../src/util/vectors.js';
 import { median } from './report.js';
@@ -143,7 +143,18 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
   try {
     const fixtures = blockFiles(dir).map((name) => ({ path: join(dir, name), f: readBlockFixture(join(dir, name)) }))
       .filter(({ f }) => f.expected.gasUsed >= MAINNET_PARALLEL_MIN_GAS);
-    for (const { path, f } of opts.quick ? fixtures.slice(0, 4) : fixtures) {
+    const chosen = opts.quick ? fixtures.slice(0, 4) : fixtures;
+    // The pool's worker is new, and its JIT cold: a block's forced parallel runs took
+    // 15-20 rounds to fall from 199 to about 20 ms (14396881), the sequential runs, on
+    // this thread warmed by the workloads before, 5 to fall from 134 to 20. One untimed
+    // pass over the blocks both ways, so that the first blocks are not timed cold.
+    const warm = performance.now();
+    for (const { f } of chosen) {
+      runBlockFixture(evm, f);
+      await runFixtureParallelUntimed(pool, evm, f);
+    }
+    console.log(`(warm-up: one untimed pass over the ${chosen.length} blocks, sequential and forced onto ${opts.workers} lanes, ${((performance.now() - warm) / 1000).toFixed(1)} s)\n`);
+    for (const { path, f } of chosen) {
       const { sequential: seq, parallel: par } = await runFixtureBothWays(pool, evm, f, opts.runs);
       await twin.load({ fixture: path });
       const twoSequential = await twoSequentialCeiling(evm, f, twin, opts.runs);
@@ -174,6 +185,12 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
       [0, 1, 2].map((k) => `${rows[0].predicted[k].workers} workers ${mean((r) => r.predicted[k].speedup).toFixed(2)}x`).join(', '));
   }
   return rows;
+}
+
+/** A forced run of `f` on `pool` (Block-STM whatever the block), for the warm-up; it must pass. */
+async function runFixtureParallelUntimed(pool: NodeWorkerPool, evm: Evm, f: BlockFixture): Promise<void> {
+  const r = await runBlockFixtureParallel(pool, evm, f, { force: true, adaptive: false });
+  if (!r.pass) throw new Error(`block ${f.header.number} failed in the warm-up: ${r.reason}`);
 }
 
 /**
