@@ -38,9 +38,9 @@ test('log lists encode as RLP.encode does', () => {
 });
 
 test('receipts encode as RLP.encode does: types, status, post-state roots, gas sizes', () => {
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 120; i++) {
     const logs = randomLogs(rand(4));
-    const r: Receipt = { type: rand(5), cumulativeGasUsed: [0n, 1n, 127n, 128n, 30_000_000n, 1n << 63n][rand(6)], logs, logsBloom: logsBloom(logs) };
+    const r: Receipt = { type: rand(5), cumulativeGasUsed: [0n, 1n, 127n, 128n, 255n, 256n, 30_000_000n, (1n << 53n) - 1n, 1n << 53n, 1n << 63n][rand(10)], logs, logsBloom: logsBloom(logs) };
     if (rand(3) === 0) r.postState = bytes(32);
     else r.status = rand(2) as 0 | 1;
     assert.is(hex(encodeReceipt(r)), hex(reference(r)), `receipt ${i}`);

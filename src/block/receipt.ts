@@ -1,7 +1,7 @@
 // Transaction receipts (Yellow Paper, section 4.3.1; EIP-658 status; EIP-2718 typed
 // envelopes) and the receipts root.
 
-import { orderedTrieRoot, rlpHeaderSize, stringSize, writeRlpHeader, writeString } from '../state/trie.js';
+import { orderedTrieRoot, rlpHeaderSize, stringSize, stringSizeAt, writeRlpHeader, writeString, writeStringAt } from '../state/trie.js';
 import { LogBuffer, logBufferOf, logsBloom, logsPayload, putLogs, writeLogs, type Log } from '../state/logs.js';
 import { ByteChunks } from '../util/chunks.js';
 import { bigintToMinimalBytes } from '../util/hex.js';
@@ -18,62 +18,103 @@ export interface Receipt {
   logsBloom: Uint8Array;
 }
 
-const STATUS_OK = Uint8Array.of(1);
-const STATUS_FAILED = new Uint8Array(0);
+/** A receipt's first field from Byzantium (EIP-658): RLP's 1 and empty string. */
+export const STATUS_OK = Uint8Array.of(1);
+export const STATUS_FAILED = new Uint8Array(0);
 const NO_LOGS = Uint8Array.of(0xc0);
 
 /** RLP([status or post-state root, cumulative gas, bloom, logs]), behind the type byte for typed transactions. */
 export function encodeReceipt(r: Receipt): Uint8Array {
-  const e = new ReceiptEncoding(r);
+  const e = ReceiptEncoding.of(r);
   const out = new Uint8Array(e.size);
   e.write(out, 0);
   return out;
 }
 
-/** A receipt's encoding, measured before it is written (into a buffer of the caller's). */
+/**
+ * A receipt's encoding, measured before it is written (into a buffer of the caller's).
+ * One instance can measure receipt after receipt (set): the parallel commit's receipt
+ * feed encodes one per transaction without an object of its own for each.
+ */
 export class ReceiptEncoding {
-  private readonly first: Uint8Array;
-  private readonly gas: Uint8Array;
+  private type = 0;
+  private first: Uint8Array = STATUS_FAILED;
+  /** The cumulative gas's minimal big-endian bytes: gas[0..gasLength). */
+  private gas = new Uint8Array(32);
+  private gasLength = 0;
+  private bloom: Uint8Array = NO_BLOOM;
   /** The logs' encoding when it was handed over (rememberLogsParts), else written from the logs. */
-  private readonly logs: Uint8Array | undefined;
+  private logs: Uint8Array | undefined;
   /** Where they are written from the interpreter's bytes (undecoded: see LogBuffer). */
-  private readonly logBuffer: LogBuffer | undefined;
+  private logBuffer: LogBuffer | undefined;
+  /** Where they are written from Log objects. */
+  private logList: Log[] = [];
   /** The logs list's payload (logsPayload), when it is written from the logs. */
-  private readonly logsPayload: number;
-  private readonly payload: number;
+  private logsPayload = 0;
+  private payload = 0;
   /** Bytes of the encoding. */
-  readonly size: number;
+  size = 0;
 
-  constructor(private readonly r: Receipt) {
-    this.first = r.postState ?? (r.status === 1 ? STATUS_OK : STATUS_FAILED);
-    this.gas = bigintToMinimalBytes(r.cumulativeGasUsed);
-    const buffer = logBufferOf(r);
-    this.logs = (buffer?.count ?? r.logs.length) === 0 ? NO_LOGS : partsOf(buffer ?? r.logs)?.encoded;
+  static of(r: Receipt): ReceiptEncoding {
+    return new ReceiptEncoding().set(r.type, r.postState ?? (r.status === 1 ? STATUS_OK : STATUS_FAILED), r.cumulativeGasUsed, r.logsBloom, r);
+  }
+
+  /** Measures the receipt of these fields, its logs those of `withLogs` (a receipt or a result). */
+  set(type: number, first: Uint8Array, cumulativeGasUsed: bigint, logsBloom: Uint8Array, withLogs: HasLogs): this {
+    this.type = type;
+    this.first = first;
+    this.gasLength = minimalBytesInto(cumulativeGasUsed, this.gas);
+    this.bloom = logsBloom;
+    const buffer = logBufferOf(withLogs);
+    const count = buffer?.count ?? withLogs.logs.length;
+    this.logs = count === 0 ? NO_LOGS : partsOf(buffer ?? withLogs.logs)?.encoded;
     this.logBuffer = this.logs === undefined ? buffer : undefined;
-    this.logsPayload = this.logs !== undefined ? 0 : this.logBuffer !== undefined ? this.logBuffer.payload() : logsPayload(r.logs);
+    this.logList = this.logs === undefined && buffer === undefined ? withLogs.logs : NO_LOG_LIST;
+    this.logsPayload = this.logs !== undefined ? 0 : this.logBuffer !== undefined ? this.logBuffer.payload() : logsPayload(this.logList);
     const logsSize = this.logs === undefined ? rlpHeaderSize(this.logsPayload) + this.logsPayload : this.logs.length;
-    this.payload = stringSize(this.first) + stringSize(this.gas) + stringSize(r.logsBloom) + logsSize;
-    this.size = (r.type === 0 ? 0 : 1) + rlpHeaderSize(this.payload) + this.payload;
+    this.payload = stringSize(this.first) + stringSizeAt(this.gas, 0, this.gasLength) + stringSize(this.bloom) + logsSize;
+    this.size = (type === 0 ? 0 : 1) + rlpHeaderSize(this.payload) + this.payload;
+    return this;
   }
 
   /** Writes the encoding at out[at] (size bytes): the logs straight from them, no array of their own. */
   write(out: Uint8Array, at: number): void {
-    if (this.r.type !== 0) out[at++] = this.r.type;
+    if (this.type !== 0) out[at++] = this.type;
     let o = writeRlpHeader(out, at, this.payload, 0xc0);
     o = writeString(out, o, this.first);
-    o = writeString(out, o, this.gas);
-    o = writeString(out, o, this.r.logsBloom);
+    o = writeStringAt(out, o, this.gas, 0, this.gasLength);
+    o = writeString(out, o, this.bloom);
     if (this.logs !== undefined) out.set(this.logs, o);
     else if (this.logBuffer !== undefined) this.logBuffer.write(out, o, this.logsPayload);
-    else writeLogs(out, o, this.r.logs, this.logsPayload);
+    else writeLogs(out, o, this.logList, this.logsPayload);
   }
 }
+
+const NO_LOG_LIST: Log[] = [];
+
+/** The minimal big-endian bytes of `n` (at most 32) into out[0...]; returns their count (0 for zero). */
+function minimalBytesInto(n: bigint, out: Uint8Array): number {
+  if (n <= MAX_SAFE) {
+    // A block's gas: in a double, without a BigInt per byte.
+    let v = Number(n);
+    let len = 0;
+    for (let x = v; x > 0; x = Math.floor(x / 256)) len++;
+    for (let i = len - 1; i >= 0; i--, v = Math.floor(v / 256)) out[i] = v % 256;
+    return len;
+  }
+  const b = bigintToMinimalBytes(n);
+  if (b.length > out.length) throw new RangeError(`receipt: cumulative gas ${n} is over 32 bytes`);
+  out.set(b);
+  return b.length;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export function receiptsRoot(receipts: Receipt[]): Uint8Array {
   // All encodings in one buffer, each leaf a view of it: an encoding (a few hundred
   // bytes, the bloom's 256 among them) in an array of its own is a backing store for
   // the collector to free, one per transaction.
-  const encodings = receipts.map((r) => new ReceiptEncoding(r));
+  const encodings = receipts.map((r) => ReceiptEncoding.of(r));
   let total = 0;
   for (const e of encodings) total += e.size;
   const buf = new Uint8Array(total);

@@ -12,7 +12,7 @@
 // READY -> MINE (the committing thread, while it waits or at the end); its encoding is written before it
 // is READY and its reference before it is DONE.
 
-import { ReceiptEncoding, logsBloomView, logsIdentity, receiptOf, type Receipt } from '../block/receipt.js';
+import { ReceiptEncoding, STATUS_FAILED, STATUS_OK, logsBloomView, logsIdentity, type Receipt } from '../block/receipt.js';
 import type { Log } from '../state/logs.js';
 import { OrderedTrieShape } from '../state/trie.js';
 import { SpareBuffer } from './spare.js';
@@ -93,6 +93,8 @@ export class ReceiptsFeed {
   private readonly outside = new Map<number, Uint8Array>();
   /** Leaf references this thread made: hashOne's while it waited, then root()'s. */
   private readonly refs: (Uint8Array | undefined)[];
+  /** Measures each receipt handed over (one object for all). */
+  private readonly measure = new ReceiptEncoding();
   private gas = 0n;
   /** Leaves the workers hashed (the rest were hashed here). */
   hashedByWorkers = 0;
@@ -133,9 +135,7 @@ export class ReceiptsFeed {
     this.statuses[i] = success ? 1 : 0;
     this.gasAfter[i] = this.gas;
     this.logs.push(logsIdentity(result));
-    const receipt = receiptOf(type, this.gas, result, logsBloomView(result));
-    receipt.status = success ? 1 : 0;
-    const e = new ReceiptEncoding(receipt);
+    const e = this.measure.set(type, success ? STATUS_OK : STATUS_FAILED, this.gas, logsBloomView(result), result);
     if (this.top + e.size > this.bytesEnd) {
       // Stays EMPTY, and ends the prefix the workers take: hashed at the end.
       const out = new Uint8Array(e.size);
