@@ -179,7 +179,8 @@ export class ReceiptsFeed {
         }
         if (s !== DONE) continue;
         const len = w[H_WORDS + i * R_WORDS + R_REF_LENGTH];
-        refs[i] = this.u8.slice(this.refBase + i * REF_BYTES, this.refBase + i * REF_BYTES + len);
+        // A view, not a copy: the root below is all that reads it, before the buffer is given back.
+        refs[i] = new Uint8Array(this.buffer, this.refBase + i * REF_BYTES, len);
         this.hashedByWorkers++;
       }
       return this.shape.root((i) => this.encoding(i), refs);
