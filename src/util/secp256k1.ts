@@ -30,36 +30,30 @@ function nodeRequire(): ((id: string) => unknown) | null {
   return createRequire(import.meta.url);
 }
 
-/** The libsecp256k1 bindings (the addon itself: not the package's entry, which falls back to elliptic's JavaScript). */
-function loadNative(require: (id: string) => unknown): Recover | null {
+/**
+ * The backend in package `id`, or null if it does not load. `call` recovers with the
+ * module, and throws where no key signed (r not the x of a curve point, say).
+ */
+function load<M>(require: (id: string) => unknown, id: string, call: (m: M, hash: Uint8Array, sig: Uint8Array, recoveryId: 0 | 1) => Uint8Array | null): Recover | null {
+  let m: M;
   try {
-    const native = require('secp256k1/bindings') as { ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed: boolean): Uint8Array };
-    return (hash, sig, recoveryId) => {
-      try {
-        return native.ecdsaRecover(sig, recoveryId, hash, false);
-      } catch {
-        return null; // r is not the x of a curve point, or no key makes the signature
-      }
-    };
+    m = require(id) as M;
   } catch {
     return null;
   }
+  return (hash, sig, recoveryId) => {
+    try {
+      return call(m, hash, sig, recoveryId);
+    } catch {
+      return null;
+    }
+  };
 }
 
-function loadWasm(require: (id: string) => unknown): Recover | null {
-  try {
-    const tiny = require('tiny-secp256k1') as { recover(h: Uint8Array, signature: Uint8Array, recoveryId: 0 | 1 | 2 | 3, compressed: boolean): Uint8Array | null };
-    return (hash, sig, recoveryId) => {
-      try {
-        return tiny.recover(hash, sig, recoveryId, false);
-      } catch {
-        return null; // r is not the x of a curve point
-      }
-    };
-  } catch {
-    return null;
-  }
-}
+/** libsecp256k1 natively: the addon itself, not the package's entry, which falls back to elliptic's JavaScript. */
+type NativeSecp256k1 = { ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed: boolean): Uint8Array };
+/** libsecp256k1 in WebAssembly. */
+type TinySecp256k1 = { recover(h: Uint8Array, signature: Uint8Array, recoveryId: 0 | 1 | 2 | 3, compressed: boolean): Uint8Array | null };
 
 /** The backends that load here, fastest first; @noble/curves always. */
 let backends: { name: Secp256k1Backend; recover: Recover }[] | undefined;
@@ -73,9 +67,9 @@ function loadBackends(): { name: Secp256k1Backend; recover: Recover }[] {
   } catch {
     require = null;
   }
-  const native = require === null ? null : loadNative(require);
+  const native = require === null ? null : load<NativeSecp256k1>(require, 'secp256k1/bindings', (m, h, sig, r) => m.ecdsaRecover(sig, r, h, false));
   if (native !== null) list.push({ name: 'native', recover: native });
-  const wasm = require === null ? null : loadWasm(require);
+  const wasm = require === null ? null : load<TinySecp256k1>(require, 'tiny-secp256k1', (m, h, sig, r) => m.recover(h, sig, r, false));
   if (wasm !== null) list.push({ name: 'wasm', recover: wasm });
   return (backends = list);
 }
