@@ -9,7 +9,7 @@
 import { Bench } from 'tinybench';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToBigint } from '../src/util/hex.js';
-import { recoverPublicKey, recoverPublicKeyJs, secp256k1Backend, secp256k1Backends, type Secp256k1Backend } from '../src/util/secp256k1.js';
+import { recoverPublicKey, secp256k1Backend, secp256k1Backends, type Secp256k1Backend } from '../src/util/secp256k1.js';
 
 const quick = process.argv.includes('--quick');
 // Signatures of distinct keys over distinct hashes (deterministic: key i signs hash i).
@@ -29,7 +29,7 @@ for (const b of backends) {
   let i = 0;
   bench.add(b, () => {
     const c = cases[i++ % SIGNATURES];
-    const key = b === 'js' ? recoverPublicKeyJs(c.hash, c.r, c.s, c.v) : recoverPublicKey(c.hash, c.r, c.s, c.v, b);
+    const key = recoverPublicKey(c.hash, c.r, c.s, c.v, b);
     if (key === null) throw new Error(`${b}: no key recovered`);
   });
 }

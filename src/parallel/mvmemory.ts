@@ -344,7 +344,6 @@ export class MvMemory {
       if (e === 0 || a32[e + E_TX] !== tx) {
         const n = this.alloc(ENTRY_WORDS[recs[base + L_KIND]]);
         a32[n + E_TX] = tx;
-        a32[n + E_KIND] = EK_DELTA; // counted below as what it becomes
         a32[n + E_NEXT] = e;
         if (prev === 0) recs[base + L_HEAD] = n;
         else a32[prev + E_NEXT] = n;

@@ -26,8 +26,12 @@ export const SECP256K1_N: bigint = secp256k1.Point.Fn.ORDER;
 function nodeRequire(): ((id: string) => unknown) | null {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
   if (typeof getBuiltin !== 'function') return null;
-  const { createRequire } = getBuiltin('node:module') as { createRequire(from: string): (id: string) => unknown };
-  return createRequire(import.meta.url);
+  try {
+    const { createRequire } = getBuiltin('node:module') as { createRequire(from: string): (id: string) => unknown };
+    return createRequire(import.meta.url);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -61,16 +65,13 @@ let backends: { name: Secp256k1Backend; recover: Recover }[] | undefined;
 function loadBackends(): { name: Secp256k1Backend; recover: Recover }[] {
   if (backends !== undefined) return backends;
   const list: { name: Secp256k1Backend; recover: Recover }[] = [];
-  let require: ((id: string) => unknown) | null = null;
-  try {
-    require = nodeRequire();
-  } catch {
-    require = null;
+  const require = nodeRequire();
+  if (require !== null) {
+    const native = load<NativeSecp256k1>(require, 'secp256k1/bindings', (m, h, sig, r) => m.ecdsaRecover(sig, r, h, false));
+    if (native !== null) list.push({ name: 'native', recover: native });
+    const wasm = load<TinySecp256k1>(require, 'tiny-secp256k1', (m, h, sig, r) => m.recover(h, sig, r, false));
+    if (wasm !== null) list.push({ name: 'wasm', recover: wasm });
   }
-  const native = require === null ? null : load<NativeSecp256k1>(require, 'secp256k1/bindings', (m, h, sig, r) => m.ecdsaRecover(sig, r, h, false));
-  if (native !== null) list.push({ name: 'native', recover: native });
-  const wasm = require === null ? null : load<TinySecp256k1>(require, 'tiny-secp256k1', (m, h, sig, r) => m.recover(h, sig, r, false));
-  if (wasm !== null) list.push({ name: 'wasm', recover: wasm });
   return (backends = list);
 }
 
