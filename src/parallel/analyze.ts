@@ -34,7 +34,7 @@ import { worldSource } from '../state/source.js';
 import type { WorldState } from '../state/world.js';
 import { bytesToKey } from '../util/hex.js';
 import { credit, standIn } from './executor.js';
-import { deferredCreditRecipient } from './stm-worker.js';
+import { defersCredit } from './stm-worker.js';
 
 /** Worker counts `lanes block --analyze` predicts for. */
 export const PREDICTED_WORKERS = [2, 4, 8, 16, 32] as const;
@@ -222,7 +222,7 @@ type Env = Parameters<Evm['executeTx']>[1];
  */
 function executeRecorded(evm: Evm, state: WorldState, env: Env, tx: Tx, fork: Fork): { result: FullTxResult; access: TxAccess } {
   const coinbase = bytesToKey(env.coinbase);
-  const recipient = transferRecipient(state, tx, coinbase, fork);
+  const recipient = transferRecipient(state, tx, env.coinbase, fork);
   let r = evm.executeTx(worldSource(state), env, tx, fork, { deferCoinbaseFee: true });
   let fee = r.invalid === undefined ? r.coinbaseFee : undefined;
   if (fee !== undefined && r.readSet.accounts.includes(coinbase)) {
@@ -250,9 +250,10 @@ function executeRecorded(evm: Evm, state: WorldState, env: Env, tx: Tx, fork: Fo
 }
 
 /** The recipient of a plain value transfer whose credit the executor defers, if it has no code. */
-function transferRecipient(state: WorldState, tx: Tx, coinbase: string, fork: Fork): string | null {
-  const to = deferredCreditRecipient(tx, coinbase, new Set(fork.precompiles));
-  return to !== null && (state.peekAccount(to)?.code.length ?? 0) === 0 ? to : null;
+function transferRecipient(state: WorldState, tx: Tx, coinbase: Uint8Array, fork: Fork): string | null {
+  if (!defersCredit(tx, coinbase, new Set(fork.precompiles))) return null;
+  const to = bytesToKey(tx.to!);
+  return (state.peekAccount(to)?.code.length ?? 0) === 0 ? to : null;
 }
 
 /** A binary min-heap. */

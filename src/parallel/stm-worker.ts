@@ -9,7 +9,7 @@ import { RAW_BALANCE, RAW_CODE_HASH, RAW_CODE_SIZE, RAW_EXISTS, RAW_FLAGS, RAW_H
 import { W_ACCOUNT, W_CODE, W_DELETED, W_STORAGE_CLEARED } from '../../assembly/shared/config.js';
 import { WriteRecords, putWriteSet, writeSetBytesOf, type ReadSet } from '../evm/sets.js';
 import { EMPTY_CODE_HASH } from '../state/world.js';
-import { bytesToKey, equalBytes, equalBytesAt, u32At } from '../util/hex.js';
+import { equalBytes, equalBytesAt, u32At } from '../util/hex.js';
 import { addressKeyAt, slotKeyAt } from '../wasm/keys.js';
 import { tryLock, unlock, waitWhile } from './atomics.js';
 import { hexToWords } from './keys.js';
@@ -137,7 +137,6 @@ class BlockContext {
   readonly snapshot: Snapshot;
   readonly env: BlockEnv;
   readonly fork: Fork;
-  readonly coinbaseKey: string;
   deferFees: boolean;
   /**
    * Without streaming: the outcome of every execution, encoded at once (the result's
@@ -209,7 +208,6 @@ class BlockContext {
         return hashes.get(n);
       },
     };
-    this.coinbaseKey = bytesToKey(job.env.coinbase);
     this.deferFees = job.deferFees;
     this.slot = C_WORKER_SLOTS + worker;
     this.precompiles = new Set(this.fork.precompiles);
@@ -268,7 +266,7 @@ class BlockContext {
 
   /** The fee recipient's ACCOUNT location (every transaction pays it). */
   coinbaseLoc(): number {
-    if (this.coinbaseAt < 0) this.coinbaseAt = this.accountLoc(this.coinbaseKey);
+    if (this.coinbaseAt < 0) this.coinbaseAt = this.accountLocAt(this.job.env.coinbase, 0);
     return this.coinbaseAt;
   }
 
@@ -457,11 +455,9 @@ class BlockContext {
     let credit: bigint | undefined;
     const t0 = performance.now();
     try {
-      const recipient = deferredCreditRecipient(t, this.coinbaseKey, this.precompiles);
-      if (recipient !== null) {
-        const loc = this.accountLoc(recipient);
+      if (defersCredit(t, this.job.env.coinbase, this.precompiles)) {
+        const loc = this.accountLocAt(t.to!, 0);
         if (src.codeless(loc)) {
-          src.placeholder = recipient;
           src.placeholderLoc = loc;
           src.placeholderAddress = t.to;
         }
@@ -480,7 +476,7 @@ class BlockContext {
         defer = false;
       }
       if (defer && r.invalid === undefined) fee = r.coinbaseFee;
-      if (src.placeholder !== null) credit = takeCredit(r, t.to!, this.records);
+      if (src.placeholderAddress !== null) credit = takeCredit(r, t.to!, this.records);
       if (this.notesMisses) r.readSet = src.preStateMisses();
     } catch (e) {
       this.setSlot(-1);
@@ -711,11 +707,9 @@ class MvSource implements StateSource {
   private slots: Map<number, number> | null = null;
   /** The fee recipient's account was read while its fee was deferred. */
   sawCoinbase = false;
-  /** A transfer recipient without code, shown with the PLACEHOLDER balance: its credit becomes a delta. */
-  placeholder: string | null = null;
-  /** Its ACCOUNT location. */
+  /** The ACCOUNT location of a transfer recipient without code, shown with the PLACEHOLDER balance: its credit becomes a delta. */
   placeholderLoc = -1;
-  /** Its address (the transaction's recipient), for accountAt's comparison. */
+  /** Its address (the transaction's recipient), for accountAt's comparison; null: no placeholder. */
   placeholderAddress: Uint8Array | null = null;
   /** This execution waited for another transaction (a conflict). */
   waited = false;
@@ -743,7 +737,6 @@ class MvSource implements StateSource {
     if (this.accountsAt.size > 0) this.accountsAt.clear();
     if (this.slots !== null && this.slots.size > 0) this.slots.clear();
     this.sawCoinbase = false;
-    this.placeholder = null;
     this.placeholderLoc = -1;
     this.placeholderAddress = null;
     this.waited = false;
@@ -778,8 +771,7 @@ class MvSource implements StateSource {
   entry(address: string): AccountRead {
     let e = this.accounts.get(address);
     if (e !== undefined) return e;
-    // The placeholder's location is known: no look-up for it.
-    e = this.entryAt(address === this.placeholder ? this.placeholderLoc : this.ctx.accountLoc(address));
+    e = this.entryAt(this.ctx.accountLoc(address));
     this.accounts.set(address, e);
     return e;
   }
@@ -934,24 +926,25 @@ const PLACEHOLDER = 1n << 255n;
 const MAX_CREDIT = 1n << 200n;
 
 /**
- * The recipient of a plain value transfer whose credit may become a delta (if it has
- * no code: checked by the caller, against multi-version memory here, the state in
- * analyze.ts), or null. Not for precompiles (a failing one touches its account),
+ * Whether `tx` is a plain value transfer whose credit may become a delta (if its
+ * recipient has no code: checked by the caller, against multi-version memory here, the
+ * state in analyze.ts). Not for precompiles (a failing one touches its account),
  * EIP-7702 transactions (they may give the recipient code), self-transfers or the fee
- * recipient (`coinbaseKey`).
+ * recipient (`coinbase`). On bytes: a key string per transfer, parsed back into words
+ * for the look-up, cost about 0.4 us of a worker's 13 per transfer.
  */
-export function deferredCreditRecipient(tx: Tx, coinbaseKey: string, precompiles: ReadonlySet<number>): string | null {
-  if (tx.to === null || tx.value === 0n || tx.value >= MAX_CREDIT || (tx.authorizationList?.length ?? 0) > 0) return null;
+export function defersCredit(tx: Tx, coinbase: Uint8Array, precompiles: ReadonlySet<number>): boolean {
+  if (tx.to === null || tx.value === 0n || tx.value >= MAX_CREDIT || (tx.authorizationList?.length ?? 0) > 0) return false;
   const to = tx.to;
   let low = true;
   let self = true;
+  let fees = true;
   for (let i = 0; i < 20; i++) {
     if (i < 18 && to[i] !== 0) low = false;
     if (to[i] !== tx.sender[i]) self = false;
+    if (to[i] !== coinbase[i]) fees = false;
   }
-  if (self || (low && precompiles.has((to[18] << 8) | to[19]))) return null;
-  const key = addressKeyAt(to, 0); // the string the Evm's reads will name it by (its hash computed once)
-  return key === coinbaseKey ? null : key;
+  return !self && !fees && !(low && precompiles.has((to[18] << 8) | to[19]));
 }
 
 /**
