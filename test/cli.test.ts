@@ -18,6 +18,13 @@ function assertNoStack(text: string) {
   assert.not.match(text, /^\s+at /m, `unexpected stack trace:\n${text}`);
 }
 
+test('npx lanes, as the README runs it after npm install, starts the built CLI', () => {
+  // tsc writes dist/src/cli/main.js without the executable bit; the build sets it (npm does not for the package's own bin).
+  const r = spawnSync('npx', ['lanes', '--help'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8', timeout: 120_000 });
+  assert.is(r.status, 0, `${r.stderr}${r.error ? String(r.error) : ''}`);
+  assert.match(r.stdout, 'lanes statetest');
+});
+
 test('--help and help print usage and exit 0', () => {
   for (const arg of ['--help', 'help']) {
     const r = lanes(arg);
