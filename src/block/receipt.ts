@@ -4,7 +4,7 @@
 import { orderedTrieRoot, rlpHeaderSize, stringSize, stringSizeAt, writeRlpHeader, writeString, writeStringAt } from '../state/trie.js';
 import { LogBuffer, logBufferOf, logsBloom, logsPayload, putLogs, writeLogs, type Log } from '../state/logs.js';
 import { ByteChunks } from '../util/chunks.js';
-import { bigintToMinimalBytes } from '../util/hex.js';
+import { bigintToMinimalBytes, writeSafeIntBytes } from '../util/hex.js';
 
 export interface Receipt {
   /** The transaction type (0 legacy). */
@@ -94,14 +94,7 @@ const NO_LOG_LIST: Log[] = [];
 
 /** The minimal big-endian bytes of `n` (at most 32) into out[0...]; returns their count (0 for zero). */
 function minimalBytesInto(n: bigint, out: Uint8Array): number {
-  if (n <= MAX_SAFE) {
-    // A block's gas: in a double, without a BigInt per byte.
-    let v = Number(n);
-    let len = 0;
-    for (let x = v; x > 0; x = Math.floor(x / 256)) len++;
-    for (let i = len - 1; i >= 0; i--, v = Math.floor(v / 256)) out[i] = v % 256;
-    return len;
-  }
+  if (n <= MAX_SAFE) return writeSafeIntBytes(out, 0, Number(n)); // a block's gas
   const b = bigintToMinimalBytes(n);
   if (b.length > out.length) throw new RangeError(`receipt: cumulative gas ${n} is over 32 bytes`);
   out.set(b);

@@ -3,6 +3,8 @@
 // array, costs the main thread more than executing a light transaction does.
 // Numbers are a length byte and minimal big-endian bytes; counts and lengths u32.
 
+import { safeIntByteLength, writeSafeIntBytes } from '../util/hex.js';
+
 const TWO53 = 1n << 53n;
 const TWO64 = 1n << 64n;
 const TWO256 = 1n << 256n;
@@ -94,13 +96,11 @@ export class Writer {
   num(v: bigint): void {
     if (v < 0n) throw new RangeError(`negative number in a message: ${v}`);
     if (v < TWO53) {
-      let x = Number(v);
-      let len = 0;
-      for (let t = x; t > 0; t = Math.floor(t / 256)) len++;
+      const x = Number(v);
+      const len = safeIntByteLength(x);
       this.room(1 + len);
       this.buf[this.at] = len;
-      for (let i = len; i >= 1; i--, x = Math.floor(x / 256)) this.buf[this.at + i] = x % 256;
-      this.at += 1 + len;
+      this.at += 1 + writeSafeIntBytes(this.buf, this.at + 1, x, len);
       return;
     }
     if (v >= TWO256) {

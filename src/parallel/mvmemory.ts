@@ -350,10 +350,8 @@ export class MvMemory {
         e = n;
       }
       a32[e + E_KIND] = kind;
-      const top = recs[base + L_TOP_FULL];
-      if (kind !== EK_DELTA) {
-        if (top === 0 || a32[top + E_TX] < tx) Atomics.store(recs, base + L_TOP_FULL, e);
-      } else if (top === e) this.findTopFull(base);
+      if (kind !== EK_DELTA) this.raiseTopFull(base, e, tx);
+      else if (recs[base + L_TOP_FULL] === e) this.findTopFull(base);
       a32[e + E_INC] = inc;
       for (let i = 0; i < n; i++) a32[e + E_VAL + i] = val[at + i];
     } finally {
@@ -381,6 +379,12 @@ export class MvMemory {
     unlock(recs, base + L_LOCK);
   }
 
+  /** Entry `e` of transaction `tx` at the location at `base` is no longer a delta: L_TOP_FULL if it is the highest such (the mutex held). */
+  private raiseTopFull(base: number, e: number, tx: number): void {
+    const top = this.recs[base + L_TOP_FULL];
+    if (top === 0 || this.a32[top + E_TX] < tx) Atomics.store(this.recs, base + L_TOP_FULL, e);
+  }
+
   /** Sets L_TOP_FULL of the location at `base` from its list (the mutex held). */
   private findTopFull(base: number): void {
     const a32 = this.a32;
@@ -399,8 +403,7 @@ export class MvMemory {
     while (e !== 0 && a32[e + E_TX] > tx) e = a32[e + E_NEXT];
     if (e !== 0 && a32[e + E_TX] === tx) {
       a32[e + E_KIND] = EK_ESTIMATE;
-      const top = recs[base + L_TOP_FULL];
-      if (top === 0 || a32[top + E_TX] < tx) Atomics.store(recs, base + L_TOP_FULL, e);
+      this.raiseTopFull(base, e, tx);
     }
     unlock(recs, base + L_LOCK);
   }

@@ -9,7 +9,7 @@
 // the keys, and a node's path is a range of characters of one of its keys.
 
 import { keccak256, keccak256Written } from '../util/keccak.js';
-import { bytesToKey, equalBytes } from '../util/hex.js';
+import { bytesToKey, equalBytes, safeIntByteLength, writeSafeIntBytes } from '../util/hex.js';
 
 const EMPTY_STRING_RLP = Uint8Array.of(0x80);
 
@@ -455,10 +455,7 @@ export function nibble(c: number): number {
 
 /** Bytes of the RLP header of a string or list with a `len`-byte payload. */
 export function rlpHeaderSize(len: number): number {
-  if (len < 56) return 1;
-  let n = 1;
-  for (let t = len; t > 0; t = Math.floor(t / 256)) n++;
-  return n;
+  return len < 56 ? 1 : 1 + safeIntByteLength(len);
 }
 
 /**
@@ -470,10 +467,9 @@ export function writeRlpHeader(out: Uint8Array, at: number, len: number, base: n
     out[at] = base + len;
     return at + 1;
   }
-  const size = rlpHeaderSize(len) - 1;
+  const size = safeIntByteLength(len);
   out[at] = base + 55 + size;
-  for (let i = size, t = len; i >= 1; i--, t = Math.floor(t / 256)) out[at + i] = t & 0xff;
-  return at + 1 + size;
+  return at + 1 + writeSafeIntBytes(out, at + 1, len, size);
 }
 
 /** Bytes of RLP(b) for a byte string. */

@@ -143,6 +143,23 @@ export function quantityToHex(n: bigint): string {
   return '0x' + n.toString(16);
 }
 
+/** Bytes of the minimal big-endian form of a non-negative safe integer (0 for zero). */
+export function safeIntByteLength(v: number): number {
+  let len = 0;
+  for (let t = v; t > 0; t = Math.floor(t / 256)) len++;
+  return len;
+}
+
+/**
+ * Writes the minimal big-endian bytes of a non-negative safe integer at out[at...]
+ * (`len` of them: safeIntByteLength(v)), in a double: no BigInt per byte. Returns `len`.
+ */
+export function writeSafeIntBytes(out: Uint8Array, at: number, v: number, len = safeIntByteLength(v)): number {
+  // (& 0xff is the low byte of any safe integer: ToInt32 keeps it.)
+  for (let i = at + len - 1; i >= at; i--, v = Math.floor(v / 256)) out[i] = v & 0xff;
+  return len;
+}
+
 /** The unsigned 32-bit little-endian integer at b[at...]. */
 export function u32At(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
