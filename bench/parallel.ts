@@ -20,6 +20,7 @@ import * as W from '../src/parallel/workloads.js';
 import { bytesToHex } from '../src/util/hex.js';
 import { intFlag, positionals } from './args.js';
 import { mainnetParallelBench } from './blocks.js';
+import { promoteSetUp } from './heap.js';
 import { benchWorkloads } from './parallel-rows.js';
 import { SequentialTwin } from './twin.js';
 
@@ -141,6 +142,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
       if (opts.filter && !opts.filter.test(w.name) && !opts.filter.test(bw.label)) continue;
       const seqRun = (): Run => {
         const s = w.pre.copy();
+        promoteSetUp();
         const c = process.cpuUsage();
         const t = performance.now();
         const r = executeBlock(evm, s, w.block, { fork: w.fork, stateRoot: false });
@@ -158,6 +160,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
       };
       const parRun = async (p: NodeWorkerPool, extra: Partial<ParallelOptions>): Promise<Run> => {
         const s = w.pre.copy();
+        promoteSetUp();
         const c = process.cpuUsage();
         const t = performance.now();
         const r = await executeBlockParallel(p, evm, s, w.block, { fork: w.fork, stateRoot: false, ...extra });

@@ -14,6 +14,7 @@ import { executeBlock } from '../src/block/execute.js';
 import { readBlockFixture, runBlockFixture } from '../src/block/fixture.js';
 import { Evm } from '../src/evm/evm.js';
 import { bytesToHex } from '../src/util/hex.js';
+import { promoteSetUp } from './heap.js';
 import { benchWorkloads } from './parallel-rows.js';
 
 export interface TwinRun {
@@ -86,6 +87,7 @@ if (!isMainThread && (workerData as { twin?: boolean } | null)?.twin === true) {
       const w = await benchWorkloads(b.quick)[b.row].make();
       once = () => {
         const s = w.pre.copy();
+        promoteSetUp();
         const t = performance.now();
         const r = executeBlock(evm, s, w.block, { fork: w.fork, stateRoot: false });
         return { ms: performance.now() - t, gas: r.gasUsed, check: bytesToHex(r.receiptsRoot) };
