@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { vectorsDir } from '../src/util/vectors.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -31,6 +32,23 @@ test('--help and help print usage and exit 0', () => {
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, 'lanes statetest');
     assert.match(r.stdout, 'lanes run');
+  }
+});
+
+test('--json leaves stdout to the JSON document: the pass/fail tally goes to stderr', () => {
+  const repo = fileURLToPath(new URL('../..', import.meta.url));
+  const vectors = vectorsDir();
+  const runs: [string, string[]][] = [
+    ['block', [join(repo, 'vectors/lanes/synthetic-transfers.json')]],
+    ['blocktest', ['--workers', '1', join(vectors, 'ethereum-tests/BlockchainTests/ValidBlocks/bcExample/basefeeExample.json')]],
+    ['statetest', ['--workers', '1', join(vectors, 'ethereum-tests/GeneralStateTests/VMTests/vmArithmeticTest/add.json')]],
+  ];
+  for (const [command, files] of runs) {
+    const r = lanes(command, '--json', ...files);
+    assert.is(r.status, 0, `${command}: ${r.stderr}`);
+    const parsed = JSON.parse(r.stdout) as { pass: boolean }[];
+    assert.ok(Array.isArray(parsed) && parsed.length > 0 && parsed.every((x) => x.pass === true), `${command}: ${r.stdout.slice(0, 200)}`);
+    assert.match(r.stderr, new RegExp(`^${parsed.length} passed, 0 failed$`, 'm'), `${command}: ${r.stderr}`);
   }
 });
 

@@ -12,6 +12,7 @@ import { runFixtureBothWays } from '../parallel/fixture.js';
 import { NodeWorkerPool } from '../parallel/pool.js';
 import { collectJsonFiles, progressPrinter } from '../statetest/runner.js';
 import { InputError } from '../util/hex.js';
+import { writeResults } from './results.js';
 
 export const BLOCKS_USAGE = `  lanes blocktest [--run REGEX] [--json] [--workers N] PATH...
       Run blockchain tests of ethereum/tests and execution-spec-tests (JSON
@@ -22,8 +23,9 @@ export const BLOCKS_USAGE = `  lanes blocktest [--run REGEX] [--json] [--workers
         --run REGEX    only tests whose name matches REGEX
         --json         print [{"name","pass","fork","stateRoot","error"}] on stdout
         --workers N    worker threads (default: available CPU cores)
-      Prints one line per failing test; the last line is "N passed, M failed".
-      Exits 1 if any test failed.
+      Prints one line per failing test; the last line is "N passed, M failed"
+      (on stderr with --json, which leaves stdout to the JSON). Exits 1 if any
+      test failed.
 
   lanes block [--json] [--workers N] [--analyze] [--runs N] FILE...
       Execute block fixtures (mainnet blocks with their pre-state, and the format
@@ -31,7 +33,8 @@ export const BLOCKS_USAGE = `  lanes blocktest [--run REGEX] [--json] [--workers
       number, fork, transactions, gas, time, Mgas/s, and whether gas used, the
       receipts root (from Byzantium) and the logs bloom match what mainnet recorded.
       Reads of state the fixture lacks fail the block. The last line is
-      "N passed, M failed"; exits 1 if any block failed.
+      "N passed, M failed" (on stderr with --json, which leaves stdout to the
+      JSON); exits 1 if any block failed.
         --json         print one result object per block instead of the table
         --workers N    run each block sequentially and on N lanes (Block-STM:
                        this thread, which also commits, and N - 1 worker
@@ -91,16 +94,11 @@ export async function blocktestCommand(args: string[]): Promise<number> {
   const progress = progressPrinter(process.stderr, 'blocktest');
   const summary = await runBlockTests(files, { run: values.run as string | undefined, workers: workersFlag(values.workers), onProgress: progress.update })
     .finally(() => progress.stop());
-  const out: string[] = [];
-  if (values.json) {
-    out.push(JSON.stringify(summary.results.map((r) => ({
-      name: r.name, pass: r.pass, fork: r.fork, stateRoot: r.stateRoot, ...(r.pass ? {} : { error: r.reason ?? 'failed' }),
-    })), null, 2));
-  } else {
-    for (const r of summary.results) if (!r.pass) out.push(`FAIL ${r.file} ${r.name}: ${r.reason}`);
-  }
-  out.push(`${summary.passed} passed, ${summary.failed} failed`);
-  process.stdout.write(out.join('\n') + '\n');
+  const json = values.json ? summary.results.map((r) => ({
+    name: r.name, pass: r.pass, fork: r.fork, stateRoot: r.stateRoot, ...(r.pass ? {} : { error: r.reason ?? 'failed' }),
+  })) : undefined;
+  const failures = summary.results.filter((r) => !r.pass).map((r) => `FAIL ${r.file} ${r.name}: ${r.reason}`);
+  writeResults(json, failures, summary.passed, summary.failed);
   process.stderr.write(`[blocktest] ${summary.results.length} tests in ${summary.files} files, ${(summary.elapsedMs / 1000).toFixed(2)}s wall time, ` +
     `${summary.workers} worker${summary.workers === 1 ? '' : 's'}\n`);
   if (summary.results.length === 0) process.stderr.write('[blocktest] warning: no tests matched\n');
@@ -176,11 +174,7 @@ export async function blockCommand(args: string[]): Promise<number> {
     await pool?.close();
   }
   const passed = rows.filter(passes).length;
-  const out: string[] = [];
-  if (json) out.push(JSON.stringify(rows.map(jsonRow), null, 2));
-  else if (analyze) out.push(...analysisSummary(rows));
-  out.push(`${passed} passed, ${rows.length - passed} failed`);
-  process.stdout.write(out.join('\n') + '\n');
+  writeResults(json ? rows.map(jsonRow) : undefined, !json && analyze ? analysisSummary(rows) : [], passed, rows.length - passed);
   const totalGas = rows.reduce((s, r) => s + Number(r.result.gasUsed), 0);
   const totalMs = rows.reduce((s, r) => s + r.result.timeMs, 0);
   process.stderr.write(`[block] ${rows.length} blocks, ${(totalGas / 1e6).toFixed(1)} Mgas in ${(totalMs / 1000).toFixed(2)}s of execution` +

@@ -11,6 +11,7 @@ import { collectJsonFiles, formatIndexes, progressPrinter, runStateTests } from 
 import { InputError, bytesToHex, hexToBytes, parseQuantity } from '../util/hex.js';
 import { vectorsDir } from '../util/vectors.js';
 import { BLOCKS_USAGE, blockCommand, blocktestCommand } from './blocks.js';
+import { writeResults } from './results.js';
 
 const USAGE = `lanes - a parallel, WebAssembly-accelerated Ethereum Virtual Machine
 
@@ -30,8 +31,9 @@ Usage:
         --trace        EIP-3155 trace on stderr: one JSON line per operation, then
                        {"stateRoot","output","gasUsed","pass",...} per case (runs
                        the cases one after another in this thread)
-      Prints one line per failing case; the last line is "N passed, M failed".
-      Exits 1 if any case failed.
+      Prints one line per failing case; the last line is "N passed, M failed"
+      (on stderr with --json, which leaves stdout to the JSON). Exits 1 if any
+      case failed.
 
   lanes run (--code HEX | --codefile FILE) [--input HEX] [--gas N] [--fork NAME]
             [--bench] [--json] [--trace]
@@ -145,29 +147,19 @@ async function statetest(args: string[]): Promise<number> {
     }
   }
 
-  const out: string[] = [];
-  if (values.json) {
-    // geth's `evm statetest` result objects
-    const objs = summary.results.map((r) => ({
-      name: r.name,
-      pass: r.pass,
-      stateRoot: r.actualRoot,
-      fork: r.fork,
-      ...(r.pass ? {} : { error: r.reason ?? r.error ?? 'failed' }),
-    }));
-    out.push(JSON.stringify(objs, null, 2));
-  } else {
-    for (const r of summary.results) {
-      if (r.pass) continue;
-      if (r.indexes.data < 0) out.push(`FAIL ${r.file} (whole file): ${r.reason}`);
-      else {
-        out.push(`FAIL ${r.file} ${r.name} ${r.fork} d=${r.indexes.data} g=${r.indexes.gas} v=${r.indexes.value}` +
-          ` expected ${r.expectedRoot} actual ${r.actualRoot || '-'}: ${r.reason}`);
-      }
-    }
-  }
-  out.push(`${summary.passed} passed, ${summary.failed} failed`);
-  process.stdout.write(out.join('\n') + '\n');
+  // geth's `evm statetest` result objects with --json
+  const json = values.json ? summary.results.map((r) => ({
+    name: r.name,
+    pass: r.pass,
+    stateRoot: r.actualRoot,
+    fork: r.fork,
+    ...(r.pass ? {} : { error: r.reason ?? r.error ?? 'failed' }),
+  })) : undefined;
+  const failures = summary.results.filter((r) => !r.pass).map((r) => r.indexes.data < 0
+    ? `FAIL ${r.file} (whole file): ${r.reason}`
+    : `FAIL ${r.file} ${r.name} ${r.fork} d=${r.indexes.data} g=${r.indexes.gas} v=${r.indexes.value}` +
+      ` expected ${r.expectedRoot} actual ${r.actualRoot || '-'}: ${r.reason}`);
+  writeResults(json, failures, summary.passed, summary.failed);
   process.stderr.write(`[statetest] ${summary.results.length} cases in ${summary.files} files, ` +
     `${(summary.elapsedMs / 1000).toFixed(2)}s wall time, ${summary.workers} worker${summary.workers === 1 ? '' : 's'}\n`);
   if (summary.results.length === 0) process.stderr.write('[statetest] warning: no cases matched\n');
