@@ -1,6 +1,6 @@
 // The public EVM: one WASM instance, world state in TypeScript, transactions
 // and calls run with the WASM asking this host for state it has not seen.
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from '../util/keccak.js';
 import { RLP } from '@ethereumjs/rlp';
 import * as C from '../../assembly/shared/config.js';
 import { DEFAULT_FORK, forkByName, type Fork } from '../fork/table.js';
@@ -211,7 +211,7 @@ export class Evm {
     const code = fields.code ?? new Uint8Array(0);
     this.state.putAccount(key, {
       nonce: fields.nonce ?? 0n, balance: fields.balance ?? 0n, code,
-      codeHash: code.length ? keccak_256(code) : EMPTY_CODE_HASH, storage: new Map(),
+      codeHash: code.length ? keccak256(code) : EMPTY_CODE_HASH, storage: new Map(),
     });
     const entries = fields.storage instanceof Map ? [...fields.storage] : Object.entries(fields.storage ?? {}).map(([k, v]) => [BigInt(k), v] as const);
     for (const [slot, value] of entries) this.setStorage(address, slot, value);
@@ -348,7 +348,7 @@ export class Evm {
       if (a.nonce >= MAX_NONCE || a.yParity > 1n || a.s > SECP256K1_N / 2n) continue;
       let authority: Uint8Array;
       try {
-        const msg = keccak_256(concatBytes(new Uint8Array([AUTHORIZATION_MAGIC]), RLP.encode([bigintToMinimalBytes(a.chainId), a.address, bigintToMinimalBytes(a.nonce)])));
+        const msg = keccak256(concatBytes(new Uint8Array([AUTHORIZATION_MAGIC]), RLP.encode([bigintToMinimalBytes(a.chainId), a.address, bigintToMinimalBytes(a.nonce)])));
         authority = recoverAddress(msg, a.r, a.s, Number(a.yParity));
       } catch {
         continue; // no key signs it
@@ -568,7 +568,7 @@ function addressKey(address: Uint8Array): string {
 }
 
 export function createAddress(sender: Uint8Array, nonce: bigint): Uint8Array {
-  return keccak_256(RLP.encode([sender, bigintToMinimalBytes(nonce)])).slice(12);
+  return keccak256(RLP.encode([sender, bigintToMinimalBytes(nonce)])).slice(12);
 }
 
 

@@ -1,7 +1,7 @@
 // 0x01 ECRECOVER (Yellow Paper, appendix E): the address that signed a hash.
 // Input (right-padded to 128 bytes): hash, v, r, s as 32-byte words.
 // Any invalid signature gives empty output, not a failed call.
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256ViewAt } from '../util/keccak.js';
 import { SECP256K1_N as N, recoverPublicKey } from '../util/secp256k1.js';
 import type { Precompile } from './index.js';
 import { paddedSlice, readUint } from './input.js';
@@ -23,7 +23,7 @@ export const ecrecover: Precompile = {
     const pub = recoverPublicKey(hash, r, s, v === 27n ? 0 : 1); // 0x04 || x || y
     if (pub === null) return EMPTY; // r is not the x of a curve point, or the result is the point at infinity
     const out = new Uint8Array(32);
-    out.set(keccak_256(pub.subarray(1)).subarray(12), 12);
+    out.set(keccak256ViewAt(pub, 1, 64).subarray(12), 12);
     return out;
   },
 };
