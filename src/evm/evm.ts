@@ -1,6 +1,6 @@
 // The public EVM: one WASM instance, world state in TypeScript, transactions
 // and calls run with the WASM asking this host for state it has not seen.
-import { keccak256 } from '../util/keccak.js';
+import { keccak256, keccak256View } from '../util/keccak.js';
 import { RLP } from '@ethereumjs/rlp';
 import * as C from '../../assembly/shared/config.js';
 import { DEFAULT_FORK, forkByName, type Fork } from '../fork/table.js';
@@ -568,7 +568,7 @@ function addressKey(address: Uint8Array): string {
 }
 
 export function createAddress(sender: Uint8Array, nonce: bigint): Uint8Array {
-  return keccak256(RLP.encode([sender, bigintToMinimalBytes(nonce)])).slice(12);
+  return keccak256View(RLP.encode([sender, bigintToMinimalBytes(nonce)])).slice(12); // one copy, of the address
 }
 
 
