@@ -9,6 +9,8 @@ import * as assert from 'uvu/assert';
 import { vectorsDir } from '../src/util/vectors.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** The repository (this file runs from dist/test). */
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 function lanes(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -21,7 +23,7 @@ function assertNoStack(text: string) {
 
 test('npx lanes, as the README runs it after npm install, starts the built CLI', () => {
   // tsc writes dist/src/cli/main.js without the executable bit; the build sets it (npm does not for the package's own bin).
-  const r = spawnSync('npx', ['lanes', '--help'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync('npx', ['lanes', '--help'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
   assert.is(r.status, 0, `${r.stderr}${r.error ? String(r.error) : ''}`);
   assert.match(r.stdout, 'lanes statetest');
 });
@@ -36,10 +38,9 @@ test('--help and help print usage and exit 0', () => {
 });
 
 test('--json leaves stdout to the JSON document: the pass/fail tally goes to stderr', () => {
-  const repo = fileURLToPath(new URL('../..', import.meta.url));
   const vectors = vectorsDir();
   const runs: [string, string[]][] = [
-    ['block', [join(repo, 'vectors/lanes/synthetic-transfers.json')]],
+    ['block', [join(REPO, 'vectors/lanes/synthetic-transfers.json')]],
     ['blocktest', ['--workers', '1', join(vectors, 'ethereum-tests/BlockchainTests/ValidBlocks/bcExample/basefeeExample.json')]],
     ['statetest', ['--workers', '1', join(vectors, 'ethereum-tests/GeneralStateTests/VMTests/vmArithmeticTest/add.json')]],
   ];
