@@ -114,7 +114,9 @@ export interface MainnetParallelRow {
   parallelMs: number;
   speedup: number;
   report: ParallelReport;
+  /** --analyze's predictions at 2, 8 and 32 workers: transaction execution, and the whole block with one lane committing (see BlockAnalysis). */
   predicted: { workers: number; speedup: number }[];
+  predictedBlock: { workers: number; speedup: number }[];
   /** Two copies of the sequential executor at once (bench/twin.ts): 2 x their own solo median / the pair's median. */
   twoSequential: number;
 }
@@ -132,10 +134,11 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
     console.log(`mainnet-blocks vectors not found at ${dir} (set LANES_VECTORS): skipping them`);
     return [];
   }
-  console.log('times: the fixture runner\'s (parallel: snapshot, workers and commit included); predicted: --analyze\'s list schedule\n');
+  console.log('times: the fixture runner\'s (parallel: snapshot, workers and commit included); pred: --analyze\'s list schedule of the');
+  console.log('transactions\' dependency graph; pred blk: --analyze\'s whole block with one lane committing in order (a ceiling for this design)\n');
   console.log('2 seq: the block on this thread and on a twin worker thread at once, two sequential executors sharing nothing (bench/twin.ts):');
   console.log('2 x the sequential median of its own solo runs / the median of the pair\'s slower; the ceiling of any two lanes on this machine\n');
-  console.log(['block', 'txs', 'Mgas', 'seq ms', 'par ms', 'speedup', 'mode', 'reexec', '2 seq', 'pred 2', 'pred 8', 'pred 32', 'why sequential'].join(' | '));
+  console.log(['block', 'txs', 'Mgas', 'seq ms', 'par ms', 'speedup', 'mode', 'reexec', '2 seq', 'pred 2', 'pred 8', 'pred 32', 'pred blk 2', 'pred blk 8', 'pred blk 32', 'why sequential'].join(' | '));
   const evm = opts.evm ?? await Evm.create();
   const pool = await NodeWorkerPool.forLanes(opts.workers);
   const twin = SequentialTwin.start();
@@ -164,12 +167,14 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
       const a = analyzeBlockFixture(evm, f, opts.runs);
       const row: MainnetParallelRow = {
         block: String(f.header.number), transactions: f.transactions.length, gasUsed: Number(s.gasUsed), sequentialMs: s.timeMs, parallelMs: p.timeMs,
-        speedup: s.timeMs / p.timeMs, report: p.parallel, predicted: a.predicted.filter((x) => [2, 8, 32].includes(x.workers)), twoSequential,
+        speedup: s.timeMs / p.timeMs, report: p.parallel, predicted: a.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
+        predictedBlock: a.predictedBlock.filter((x) => [2, 8, 32].includes(x.workers)), twoSequential,
       };
       rows.push(row);
       const reexec = p.parallel.mode === 'parallel' ? String(Math.max(0, p.parallel.stats.executions - row.transactions)) : '-';
       console.log([row.block, row.transactions, (row.gasUsed / 1e6).toFixed(1), s.timeMs.toFixed(1), p.timeMs.toFixed(1), `${row.speedup.toFixed(2)}x`,
-        p.parallel.mode, reexec, `${twoSequential.toFixed(2)}x`, ...row.predicted.map((x) => `${x.speedup.toFixed(2)}x`), p.parallel.reason ?? ''].join(' | '));
+        p.parallel.mode, reexec, `${twoSequential.toFixed(2)}x`, ...row.predicted.map((x) => `${x.speedup.toFixed(2)}x`),
+        ...row.predictedBlock.map((x) => `${x.speedup.toFixed(2)}x`), p.parallel.reason ?? ''].join(' | '));
     }
   } finally {
     await pool.close();
@@ -182,7 +187,9 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
     const parallel = rows.filter((r) => r.report.mode === 'parallel').length;
     console.log(`\n${rows.length} blocks (${parallel} run in parallel, the rest given up for sequential execution): mean speedup ${mean((r) => r.speedup).toFixed(2)}x ` +
       `(target >= 1.3x), all together ${(seqMs / parMs).toFixed(2)}x; two sequential executors at once ${mean((r) => r.twoSequential).toFixed(2)}x; mean predicted ` +
-      [0, 1, 2].map((k) => `${rows[0].predicted[k].workers} workers ${mean((r) => r.predicted[k].speedup).toFixed(2)}x`).join(', '));
+      [0, 1, 2].map((k) => `${rows[0].predicted[k].workers} workers ${mean((r) => r.predicted[k].speedup).toFixed(2)}x`).join(', ') +
+      '; whole blocks, one lane committing, ' +
+      [0, 1, 2].map((k) => `${rows[0].predictedBlock[k].workers} workers ${mean((r) => r.predictedBlock[k].speedup).toFixed(2)}x`).join(', '));
   }
   return rows;
 }

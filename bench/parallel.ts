@@ -84,7 +84,9 @@ export interface ParallelBenchRow {
   oneWorker: { ms: number; overhead: number };
   /** One worker through the executor as shipped, which then runs the block sequentially: the cost of that path. */
   oneWorkerShipped: { ms: number; overhead: number };
+  /** --analyze's predictions at 2, 8 and 32 workers: transaction execution (the dependency graph), and the whole block with one lane committing (a ceiling for this design). */
   predicted: { workers: number; speedup: number }[];
+  predictedBlock: { workers: number; speedup: number }[];
 }
 
 interface Run {
@@ -122,15 +124,16 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
     console.log('speedup = sequential / parallel time of the block (executeBlock vs executeBlockParallel, fee recipient included, the final state');
     console.log('root left out of both: it is the same serial work on the main thread either way); forced = Block-STM without fallbacks; ' +
       `${workers} thr = forced on ${workers} worker threads, committing after them; 1w ovh = one worker thread through the parallel path (force) over`);
-    console.log('sequential, and (shipped) through the executor as shipped, which runs a one-worker block sequentially; predicted = --analyze\'s list');
-    console.log('schedule of the dependency graph (transaction execution only); f.cpu = CPU time of all threads in a forced run over the sequential');
+    console.log('sequential, and (shipped) through the executor as shipped, which runs a one-worker block sequentially; pred = --analyze\'s list');
+    console.log('schedule of the dependency graph (transaction execution only); pred blk = --analyze\'s whole block with one lane committing in');
+    console.log('order (the serial commit\'s ceiling for this design); f.cpu = CPU time of all threads in a forced run over the sequential');
     console.log(`run's (medians): a speedup above ${workers} / f.cpu is out of reach on ${workers} cores; seq spread = (slowest - fastest) / median`);
     console.log('of the sequential runs: this row\'s noise on this machine, against which a ratio near 1 says nothing; seq cores = the sequential');
     console.log('run\'s CPU over its time: above 1, V8\'s garbage-collection threads used another core beside it, which lanes must share;');
     console.log('2 seq = two copies of the sequential executor at once (this thread and a worker thread, each its own copy of the block):');
     console.log('2 x sequential / the slower of the pair, the ceiling of any two lanes whose transactions cost what they cost sequentially.\n');
     const head = ['', 'workload', 'txs', 'Mgas', 'seq ms', 'seq spread', 'seq cores', `${workers} lanes ms`, 'speedup', 'target', 'reexec', 'aborts', 'forced', 'f.reexec', 'f.cpu', '2 seq', `${workers} thr`, '1w ovh', '1w shipped',
-      'pred 2/8/32', 'notes'];
+      'pred 2/8/32', 'pred blk 2/8/32', 'notes'];
     console.log(head.join(' | '));
     for (const [index, bw] of benchWorkloads(opts.quick).entries()) {
       // The twin builds its copy of the block while this thread builds its own.
@@ -217,6 +220,7 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
         oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
         oneWorkerShipped: { ms: oneShipped.ms, overhead: oneShipped.ms / s.ms - 1 },
         predicted: analysis.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
+        predictedBlock: analysis.predictedBlock.filter((x) => [2, 8, 32].includes(x.workers)),
       };
       rows.push(row);
       console.log(formatRow(row));
@@ -248,6 +252,7 @@ function formatRow(r: ParallelBenchRow): string {
     `${r.forced.speedup.toFixed(2)}x`, reexec(r.forced.report), `${r.forced.cpu.toFixed(2)}x`, `${r.twoSequential.speedup.toFixed(2)}x`, `${r.threads.speedup.toFixed(2)}x`,
     percent(r.oneWorker.overhead), percent(r.oneWorkerShipped.overhead),
     r.predicted.map((x) => x.speedup.toFixed(2)).join(' / '),
+    r.predictedBlock.map((x) => x.speedup.toFixed(2)).join(' / '),
     notes,
   ].join(' | ');
 }

@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Evm } from '../src/evm/evm.js';
 import { forkByName } from '../src/fork/table.js';
-import { analyzeBlock, criticalPath, dependencyGraph, listSchedule, predictSpeedups, type BlockAnalysis, type TxAccess } from '../src/parallel/analyze.js';
+import { analyzeBlock, commitSchedule, criticalPath, dependencyGraph, listSchedule, predictSpeedups, type BlockAnalysis, type TxAccess } from '../src/parallel/analyze.js';
 import * as W from '../src/parallel/workloads.js';
 import { repoRoot } from '../src/util/vectors.js';
 
@@ -57,6 +57,21 @@ test('list schedule and critical path on hand-checked graphs', () => {
   assert.is(listSchedule([3, 1, 1, 5], [[], [], [0], []], 2), 6);
 });
 
+test('commit schedule (one lane also commits in order) on hand-checked blocks', () => {
+  const independent = (n: number) => Array.from({ length: n }, (): number[] => []);
+  // One lane does everything: the sequential sum.
+  assert.is(commitSchedule([3, 1, 2], [1, 2, 1], [[], [0], []], 1), 10);
+  assert.is(commitSchedule([1, 1], [1, 1], independent(2), 1, [2, 2]), 8);
+  // Many lanes: all four execute at once (0-4), then lane 0 commits them one after another (4-8).
+  assert.is(commitSchedule([4, 4, 4, 4], [1, 1, 1, 1], independent(4), 8), 8);
+  // Lane 0 executes while the next commit is not ready: tx 1 beside tx 0 (0-3), then the commits (3-5).
+  assert.is(commitSchedule([3, 3], [1, 1], independent(2), 2), 5);
+  // A chain: each commit overlaps the next execution (executions 0-2, 2-4, 4-6; commits 2-3, 4-5, 6-7).
+  assert.is(commitSchedule([2, 2, 2], [1, 1, 1], [[], [0], [1]], 2), 7);
+  // Receipt leaves: hashed by the other lane once committed (leaf 0: 2-4), by lane 0 after its last commit (leaf 1: 3-5).
+  assert.is(commitSchedule([1, 1], [1, 1], independent(2), 2, [2, 2]), 5);
+});
+
 test('a chain of calls on one slot: each depends on the one before, ~1x at any width', () => {
   const w = W.chainWorkload(8, 100);
   const a = analyzeBlock(evm, w.pre, w.block, { fork: w.fork }, 1);
@@ -69,6 +84,10 @@ test('a chain of calls on one slot: each depends on the one before, ~1x at any w
 test('independent calls: no edges (fees are credits), ~min(W, n)x', () => {
   const w = W.independentWorkload(8, 300);
   const a = analyzeBlock(evm, w.pre, w.block, { fork: w.fork }, 1);
+  // The whole block's parts add up, and its prediction is bounded by the serial commits.
+  assert.ok(Math.abs(a.blockMs - (a.headMs + a.transactionsMs + a.commitsMs + a.tailMs)) < 1e-9);
+  assert.ok(Math.abs(a.commitsMs - a.txs.reduce((s, t) => s + t.commitMs, 0)) < 1e-9);
+  for (const p of a.predictedBlock) assert.ok(p.speedup > 1 && p.speedup <= a.blockMs / (a.headMs + a.commitsMs) + 1e-9, `${p.workers} workers: ${p.speedup}`);
   assert.is(a.edges, 0);
   const max = Math.max(...a.txs.map((t) => t.ms));
   // At 8 or more workers every transaction starts at once: total / the longest.
@@ -124,6 +143,7 @@ test('lanes block --analyze: per block edges, critical path, predicted speedups;
   assert.match(human.stdout, /PASS 1 +100 +\d+ +99 .* \(100\) +1\.00x +1\.00x +1\.00x +1\.00x +1\.00x synthetic-hot-counter\.json/);
   assert.match(human.stdout, /2 blocks analysed: 300 transactions/);
   assert.match(human.stdout, /mean over blocks: 2: [\d.]+x, 4: [\d.]+x, 8: [\d.]+x, 16: [\d.]+x, 32: [\d.]+x/);
+  assert.match(human.stdout, /whole blocks, one lane also committing every transaction in order \(this design's ceiling\), mean: 2: [\d.]+x, 4: [\d.]+x, 8: [\d.]+x, 16: [\d.]+x, 32: [\d.]+x/);
 
   // Three runs (the default): a transaction's cost is its least time over them. With one, the first
   // transactions of a fresh process (a cold JIT, a few hundred us each, against a few us warm) can
@@ -136,6 +156,8 @@ test('lanes block --analyze: per block edges, critical path, predicted speedups;
   assert.is(b.analysis.criticalPath.length, 1);
   assert.equal(Object.keys(b.analysis.predictedSpeedup), ['2', '4', '8', '16', '32']);
   assert.ok(b.analysis.predictedSpeedup['32'] > b.analysis.predictedSpeedup['2']);
+  assert.equal(Object.keys(b.analysis.predictedBlockSpeedup), ['2', '4', '8', '16', '32']);
+  for (const k of ['transactionsMs', 'commitsMs', 'headMs', 'tailMs', 'blockMs']) assert.type(b.analysis[k], 'number', k);
 });
 
 test('lanes block --workers N --json: sequential and parallel side by side', () => {
