@@ -48,11 +48,11 @@ export const BLOCKS_USAGE = `  lanes blocktest [--run REGEX] [--json] [--workers
         --analyze      record each transaction's read and write sets and time,
                        and print the dependency graph's edges, its critical path
                        and the predicted speedup on 2, 4, 8, 16 and 32 workers (a
-                       list schedule of the graph: transaction execution only);
-                       the summary adds the whole block's, one lane also
-                       committing every transaction in order (see
-                       src/parallel/analyze.ts); with --workers, beside the
-                       measured speedup
+                       list schedule of the graph: transaction execution only),
+                       then the whole block's on 2, 8 and 32, one lane also
+                       committing every transaction in order, as this executor
+                       does (see src/parallel/analyze.ts); with --workers,
+                       beside the measured speedup
         --runs N       runs per block (default 1; 5 of each with --workers, 3
                        with --analyze): the median time, and for --analyze each
                        transaction's least time
@@ -322,6 +322,10 @@ function analysisColumns(measured: boolean): Column[] {
     { title: 'tx ms', width: 8, cell: (r) => (r.analysis ? r.analysis.transactionsMs.toFixed(1) : '-') },
     { title: 'critical ms (txs)', width: 17, cell: (r) => (r.analysis ? `${r.analysis.criticalPath.ms.toFixed(1)} (${r.analysis.criticalPath.length})` : '-') },
     ...predicted,
+    {
+      title: 'block 2/8/32w', width: 16,
+      cell: (r) => (r.analysis ? `${[2, 8, 32].map((w) => r.analysis!.predictedBlock.find((p) => p.workers === w)!.speedup.toFixed(2)).join('/')}x` : '-'),
+    },
     ...(measured ? MEASURED : []),
     FILE,
   ];
