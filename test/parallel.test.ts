@@ -1,6 +1,7 @@
 // Parallel block execution (src/parallel): on generated workloads, the repository's
-// block fixtures, every block of the ethereum/tests BlockchainTests and the mainnet
-// blocks, Block-STM on 2, 3 and 4 worker threads (and 1, on the workloads and a sample)
+// block fixtures, every block of the ethereum/tests BlockchainTests and of the
+// execution-spec-tests blockchain tests (Prague, Osaka), and the mainnet blocks,
+// Block-STM on 2, 3 and 4 worker threads (and 1, on the workloads and a sample)
 // must give what the sequential executor gives, bit for bit: state root, receipts
 // (status, cumulative gas, logs), logs bloom, gas, per-transaction results, or the same
 // InvalidBlockError (test/support/parallel-compare.ts). The sequential executor
@@ -296,14 +297,20 @@ test('vectors/lanes fixtures pass through the parallel fixture runner', async ()
   }
 });
 
-// Every block a blockchain test executes (after its header checks), with the state and options it runs with.
-const blockchainTests = join(vectorsDir(), 'ethereum-tests', 'BlockchainTests');
-if (!existsSync(blockchainTests)) {
-  test('BlockchainTests (skipped: no vectors at $LANES_VECTORS/ethereum-tests/BlockchainTests)', () => {});
-} else {
-  test(`BlockchainTests: every block, parallel == sequential on ${VECTOR_WORKERS.join(', ')} workers`, async () => {
+// Every block a blockchain test executes (after its header checks), with the state and
+// options it runs with: ethereum/tests (Cancun and before) and execution-spec-tests
+// (Prague and Osaka: EIP-7702 authorizations, EIP-7685 requests, the system calls).
+for (const [suite, dir] of [
+  ['BlockchainTests', join(vectorsDir(), 'ethereum-tests', 'BlockchainTests')],
+  ['execution-spec-tests blockchain_tests', join(vectorsDir(), 'eest', 'blockchain_tests')],
+] as const) {
+  if (!existsSync(dir)) {
+    test(`${suite} (skipped: no vectors at ${dir})`, () => {});
+    continue;
+  }
+  test(`${suite}: every block, parallel == sequential on ${VECTOR_WORKERS.join(', ')} workers`, async () => {
     let blocks = 0;
-    for (const file of collectJsonFiles([blockchainTests])) {
+    for (const file of collectJsonFiles([dir])) {
       for (const [name, raw] of Object.entries(readBlockTestFile(file))) {
         const executed: [WorldState, Block, ExecuteOptions][] = [];
         const r = runBlockTest(evm, file, name, raw, { onBlock: (state, block, opts) => executed.push([state, block, opts]) });
