@@ -28,8 +28,9 @@
 //     before the first transaction and after the last stays serial. Past a few lanes
 //     the commit decides: n commits on one thread cannot take less than their sum.
 // Both leave out validation, re-execution, scheduling and the lanes' own overhead
-// (measured on 2 cores: a lane's execution costs 1.2-1.4x the sequential one, a
-// commit up to twice the sequential apply), so both are ceilings, not forecasts.
+// (measured on 2 cores: a lane's execution and bookkeeping cost 1.2-1.9x the
+// sequential run's work, a commit 2-3x its apply and receipt), so both are ceilings,
+// not forecasts.
 
 import type { Block } from '../block/block.js';
 import { executeBlock, type ExecuteOptions } from '../block/execute.js';
