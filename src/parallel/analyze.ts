@@ -29,7 +29,7 @@
 //     the commit decides: n commits on one thread cannot take less than their sum.
 // Both leave out validation, re-execution, scheduling and the lanes' own overhead
 // (measured on 2 cores: a lane's execution and bookkeeping cost 1.2-1.9x the
-// sequential run's work, a commit 2-3x its apply and receipt), so both are ceilings,
+// sequential run's work, a commit 1-6x its apply and receipt), so both are ceilings,
 // not forecasts.
 
 import type { Block } from '../block/block.js';
