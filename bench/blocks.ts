@@ -11,7 +11,7 @@ import { Bench } from 'tinybench';
 import type { Budget } from './measure.js';
 import { readBlockFixture, runBlockFixture, type BlockFixture } from '../src/block/fixture.js';
 import { Evm } from '../src/evm/evm.js';
-import { analyzeBlockFixture } from '../src/parallel/analyze.js';
+import { REPORTED_WORKERS, analyzeBlockFixture, reported } from '../src/parallel/analyze.js';
 import type { ParallelReport } from '../src/parallel/executor.js';
 import { runBlockFixtureParallel, runFixtureBothWays } from '../src/parallel/fixture.js';
 import { NodeWorkerPool } from '../src/parallel/pool.js';
@@ -167,8 +167,8 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
       const a = analyzeBlockFixture(evm, f, opts.runs);
       const row: MainnetParallelRow = {
         block: String(f.header.number), transactions: f.transactions.length, gasUsed: Number(s.gasUsed), sequentialMs: s.timeMs, parallelMs: p.timeMs,
-        speedup: s.timeMs / p.timeMs, report: p.parallel, predicted: a.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
-        predictedBlock: a.predictedBlock.filter((x) => [2, 8, 32].includes(x.workers)), twoSequential,
+        speedup: s.timeMs / p.timeMs, report: p.parallel, predicted: reported(a.predicted),
+        predictedBlock: reported(a.predictedBlock), twoSequential,
       };
       rows.push(row);
       const reexec = p.parallel.mode === 'parallel' ? String(Math.max(0, p.parallel.stats.executions - row.transactions)) : '-';
@@ -182,14 +182,14 @@ export async function mainnetParallelBench(opts: { workers: number; runs: number
   }
   if (rows.length > 0) {
     const mean = (f: (r: MainnetParallelRow) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
+    const means = (key: 'predicted' | 'predictedBlock') =>
+      REPORTED_WORKERS.map((w, k) => `${w} workers ${mean((r) => r[key][k].speedup).toFixed(2)}x`).join(', ');
     const seqMs = rows.reduce((s, r) => s + r.sequentialMs, 0);
     const parMs = rows.reduce((s, r) => s + r.parallelMs, 0);
     const parallel = rows.filter((r) => r.report.mode === 'parallel').length;
     console.log(`\n${rows.length} blocks (${parallel} run in parallel, the rest given up for sequential execution): mean speedup ${mean((r) => r.speedup).toFixed(2)}x ` +
       `(target >= 1.3x), all together ${(seqMs / parMs).toFixed(2)}x; two sequential executors at once ${mean((r) => r.twoSequential).toFixed(2)}x; mean predicted ` +
-      [0, 1, 2].map((k) => `${rows[0].predicted[k].workers} workers ${mean((r) => r.predicted[k].speedup).toFixed(2)}x`).join(', ') +
-      '; whole blocks, one lane committing, ' +
-      [0, 1, 2].map((k) => `${rows[0].predictedBlock[k].workers} workers ${mean((r) => r.predictedBlock[k].speedup).toFixed(2)}x`).join(', '));
+      `${means('predicted')}; whole blocks, one lane committing, ${means('predictedBlock')}`);
   }
   return rows;
 }

@@ -13,7 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { executeBlock } from '../src/block/execute.js';
 import { Evm } from '../src/evm/evm.js';
-import { analyzeBlock } from '../src/parallel/analyze.js';
+import { analyzeBlock, reported } from '../src/parallel/analyze.js';
 import { executeBlockParallel, type ParallelOptions, type ParallelReport } from '../src/parallel/executor.js';
 import { NodeWorkerPool } from '../src/parallel/pool.js';
 import * as W from '../src/parallel/workloads.js';
@@ -219,8 +219,8 @@ export async function parallelBench(opts: ParallelBenchOptions = {}): Promise<Pa
         twoSequential: { ms: pair.ms, speedup: (2 * s.ms) / pair.ms },
         oneWorker: { ms: one.ms, overhead: one.ms / s.ms - 1 },
         oneWorkerShipped: { ms: oneShipped.ms, overhead: oneShipped.ms / s.ms - 1 },
-        predicted: analysis.predicted.filter((x) => [2, 8, 32].includes(x.workers)),
-        predictedBlock: analysis.predictedBlock.filter((x) => [2, 8, 32].includes(x.workers)),
+        predicted: reported(analysis.predicted),
+        predictedBlock: reported(analysis.predictedBlock),
       };
       rows.push(row);
       console.log(formatRow(row));

@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runBlockTests } from '../block/blocktest-runner.js';
 import { readBlockFixture, runBlockFixture, type BlockFixture, type FixtureResult } from '../block/fixture.js';
 import type { Evm } from '../evm/evm.js';
-import { PREDICTED_WORKERS, analyzeBlockFixture, type BlockAnalysis } from '../parallel/analyze.js';
+import { PREDICTED_WORKERS, REPORTED_WORKERS, analyzeBlockFixture, reported, type BlockAnalysis } from '../parallel/analyze.js';
 import type { ParallelReport } from '../parallel/executor.js';
 import { runFixtureBothWays } from '../parallel/fixture.js';
 import { NodeWorkerPool } from '../parallel/pool.js';
@@ -323,8 +323,8 @@ function analysisColumns(measured: boolean): Column[] {
     { title: 'critical ms (txs)', width: 17, cell: (r) => (r.analysis ? `${r.analysis.criticalPath.ms.toFixed(1)} (${r.analysis.criticalPath.length})` : '-') },
     ...predicted,
     {
-      title: 'block 2/8/32w', width: 16,
-      cell: (r) => (r.analysis ? `${[2, 8, 32].map((w) => r.analysis!.predictedBlock.find((p) => p.workers === w)!.speedup.toFixed(2)).join('/')}x` : '-'),
+      title: `block ${REPORTED_WORKERS.join('/')}w`, width: 16,
+      cell: (r) => (r.analysis ? `${reported(r.analysis.predictedBlock).map((p) => p.speedup.toFixed(2)).join('/')}x` : '-'),
     },
     ...(measured ? MEASURED : []),
     FILE,

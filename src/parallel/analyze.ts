@@ -49,6 +49,14 @@ import { defersCredit } from './stm-worker.js';
 /** Worker counts `lanes block --analyze` predicts for. */
 export const PREDICTED_WORKERS = [2, 4, 8, 16, 32] as const;
 
+/** The worker counts the short reports show (the bench's rows, the CLI's whole-block column). */
+export const REPORTED_WORKERS = [2, 8, 32] as const;
+
+/** The predictions at REPORTED_WORKERS, in that order. */
+export function reported(predictions: readonly { workers: number; speedup: number }[]): { workers: number; speedup: number }[] {
+  return REPORTED_WORKERS.map((w) => predictions.find((p) => p.workers === w)!);
+}
+
 /** One transaction's locations: read, written (absolute) and credited (delta). Keys are opaque strings. */
 export interface TxAccess {
   reads: string[];
